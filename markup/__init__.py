@@ -1,0 +1,1 @@
+"""The one path that user-written text takes to HTML: see markup.render."""

@@ -1,0 +1,70 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from markup.render import render
+
+
+class PaperQuerySet(models.QuerySet):
+    def by_key(self, key):
+        """Keys are matched case-insensitively: DBLP and the old site disagree on case."""
+        return self.filter(bibtex_key__iexact=key)
+
+    def with_public_summary_counts(self):
+        return self.annotate(
+            public_summary_count=Count(
+                "summaries",
+                filter=Q(summaries__is_private=False),
+                distinct=True,
+            )
+        )
+
+
+class Paper(models.Model):
+    bibtex_key = models.CharField(
+        "BibTeX key",
+        max_length=255,
+        unique=True,
+        help_text="Canonical key, e.g. conf/nips/RenHGS15. May contain slashes.",
+    )
+    title = models.CharField(max_length=500)
+    authors = models.TextField(help_text="Comma-separated, in the paper's order.")
+    venue = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    abstract = models.TextField(blank=True)
+    abstract_html = models.TextField(blank=True, editable=False)
+    url = models.URLField("link", max_length=500, blank=True)
+    arxiv_id = models.CharField("arXiv id", max_length=50, blank=True)
+    doi = models.CharField("DOI", max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(Lower("bibtex_key"), name="paper_bibtex_key_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.abstract_html = render(self.abstract, flavor="abstract") if self.abstract else ""
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("papers:detail", args=[self.bibtex_key])
+
+    @property
+    def author_list(self):
+        return [name.strip() for name in self.authors.split(",") if name.strip()]
+
+    @property
+    def arxiv_url(self):
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""

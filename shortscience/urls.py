@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("summaries.urls")),
+    path("", include("papers.urls")),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "shortscience.views.permission_denied"
+handler404 = "shortscience.views.page_not_found"
+handler500 = "shortscience.views.server_error"
