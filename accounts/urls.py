@@ -1,4 +1,13 @@
-from django.urls import path
+from django.urls import include, path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("accounts/signup/", views.signup, name="signup"),
+    path("user/<str:username>/", views.profile, name="profile"),
+]
+
+# Django's own login, logout and password views keep their own (un-namespaced) names,
+# which their templates and redirects expect.
+auth_urlpatterns = [path("accounts/", include("django.contrib.auth.urls"))]

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from markup.render import render
 
+from .keys import KEY_MAX_LENGTH, validate_bibtex_key
+
 
 class PaperQuerySet(models.QuerySet):
     def by_key(self, key):
@@ -24,8 +26,9 @@ class PaperQuerySet(models.QuerySet):
 class Paper(models.Model):
     bibtex_key = models.CharField(
         "BibTeX key",
-        max_length=255,
+        max_length=KEY_MAX_LENGTH,
         unique=True,
+        validators=[validate_bibtex_key],
         help_text="Canonical key, e.g. conf/nips/RenHGS15. May contain slashes.",
     )
     title = models.CharField(max_length=500)

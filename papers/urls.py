@@ -1,4 +1,10 @@
 from django.urls import path
 
+from . import views
+
 app_name = "papers"
-urlpatterns: list = []
+urlpatterns = [
+    # The old site's links: /paper?bibtexKey=KEY&a=username
+    path("paper", views.legacy_redirect, name="legacy"),
+    path("paper/<path:key>/", views.detail, name="detail"),
+]

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.urls import auth_urlpatterns
+
 urlpatterns = [
     path("", include("summaries.urls")),
     path("", include("papers.urls")),
     path("", include("accounts.urls")),
+    *auth_urlpatterns,
     path("admin/", admin.site.urls),
 ]
 

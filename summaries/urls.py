@@ -1,4 +1,14 @@
 from django.urls import path
 
+from . import views
+
 app_name = "summaries"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.feed, name="feed"),
+    path("summaries/write/<path:key>/", views.write, name="write"),
+    path("summaries/preview/", views.preview, name="preview"),
+    path("summaries/<int:pk>/", views.detail, name="detail"),
+    path("summaries/<int:pk>/delete/", views.delete, name="delete"),
+    path("summaries/<int:pk>/comments/", views.comment, name="comment"),
+    path("comments/<int:pk>/delete/", views.delete_comment, name="delete_comment"),
+]

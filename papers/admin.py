@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.db import models
+
+from .models import Paper
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    list_display = ["bibtex_key", "title", "venue", "year"]
+    list_filter = ["year"]
+    search_fields = ["bibtex_key", "title", "authors", "arxiv_id", "doi"]
+    readonly_fields = ["created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -1,0 +1,155 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from markup.render import render as render_markup
+from papers.views import answers_unknown_papers, get_paper_or_404
+from shortscience.pagination import paginate
+
+from . import drafts, services
+from .forms import CommentForm, SummaryForm
+from .models import Comment, Summary
+
+FEED_PAGE_SIZE = 10
+
+
+def _get_visible_summary(request, pk):
+    """A summary the viewer may see, with what its page prints; 404 otherwise.
+
+    Someone else's private summary answers 404, not 403: its existence is private too.
+    """
+    queryset = Summary.objects.visible_to(request.user).for_listing().with_comments()
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _get_own_summary(request, pk):
+    summary = get_object_or_404(Summary.objects.select_related("paper"), pk=pk)
+    if summary.author_id != request.user.id:
+        if summary.is_private:
+            raise Http404
+        raise PermissionDenied
+    return summary
+
+
+def _login_keeping_text(request, draft_name, next_url):
+    """Send an anonymous poster to the login page; their text waits in the session."""
+    if request.method == "POST" and request.POST.get("body", "").strip():
+        drafts.stash(request, draft_name, request.POST.dict())
+        messages.info(request, "Your session had ended. Log in and your text will be back.")
+    return redirect_to_login(next_url)
+
+
+def feed(request):
+    summaries = Summary.objects.public().for_listing().newest_first()
+    page = paginate(request, summaries, FEED_PAGE_SIZE)
+    return render(request, "summaries/feed.html", {"page": page})
+
+
+def detail(request, pk):
+    summary = _get_visible_summary(request, pk)
+    initial = drafts.pop(request, f"comment:{pk}") if request.user.is_authenticated else None
+    form = CommentForm(initial=initial)
+    return render(
+        request,
+        "summaries/detail.html",
+        {"summary": summary, "paper": summary.paper, "comment_form": form},
+    )
+
+
+@answers_unknown_papers
+def write(request, key):
+    """Write a summary of a paper, or edit the one the user already has."""
+    paper = get_paper_or_404(request, key)
+    if not request.user.is_authenticated:
+        return _login_keeping_text(
+            request, f"summary:{paper.pk}", reverse("summaries:write", args=[paper.bibtex_key])
+        )
+    existing = paper.summaries.filter(author=request.user).first()
+    preview_html = None
+
+    if request.method == "POST":
+        form = SummaryForm(request.POST, instance=existing)
+        if form.is_valid():
+            data = form.cleaned_data
+            if "preview" in request.POST:
+                preview_html = render_markup(data["body"], flavor="summary")
+            else:
+                summary, created = services.save_summary(
+                    paper=paper,
+                    author=request.user,
+                    body=data["body"],
+                    is_private=data["is_private"],
+                    is_anonymous=data["is_anonymous"],
+                )
+                messages.success(request, "Summary published." if created else "Summary saved.")
+                return redirect(f"{paper.get_absolute_url()}#{summary.anchor}")
+    else:
+        draft = drafts.pop(request, f"summary:{paper.pk}")
+        form = SummaryForm(draft, instance=existing) if draft else SummaryForm(instance=existing)
+
+    return render(
+        request,
+        "summaries/write.html",
+        {"paper": paper, "form": form, "existing": existing, "preview_html": preview_html},
+    )
+
+
+def delete(request, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    summary = _get_own_summary(request, pk)
+    if request.method == "POST":
+        paper = summary.paper
+        summary.delete()
+        messages.success(request, "Your summary was deleted.")
+        return redirect(paper)
+    return render(request, "summaries/delete.html", {"summary": summary, "paper": summary.paper})
+
+
+@require_POST
+def preview(request):
+    """The HTML a text will publish as, for the live preview beside the form."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    body = request.POST.get("body", "")
+    if len(body) > settings.SUMMARY_MAX_LENGTH:
+        return HttpResponse("<p class='text-danger'>This text is too long to preview.</p>")
+    return HttpResponse(render_markup(body, flavor="summary"))
+
+
+@require_POST
+def comment(request, pk):
+    detail_url = reverse("summaries:detail", args=[pk])
+    if not request.user.is_authenticated:
+        return _login_keeping_text(request, f"comment:{pk}", detail_url)
+    summary = _get_visible_summary(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "summaries/detail.html",
+            {"summary": summary, "paper": summary.paper, "comment_form": form},
+            status=400,
+        )
+    new_comment, _ = services.add_comment(
+        summary=summary, author=request.user, body=form.cleaned_data["body"]
+    )
+    return redirect(new_comment.get_absolute_url())
+
+
+@require_POST
+def delete_comment(request, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("summaries:feed"))
+    target = get_object_or_404(Comment.objects.select_related("summary"), pk=pk)
+    if target.author_id != request.user.id:
+        raise PermissionDenied
+    summary_url = target.summary.get_absolute_url()
+    target.delete()
+    messages.success(request, "Your comment was deleted.")
+    return redirect(f"{summary_url}#comments")

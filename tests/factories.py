@@ -1,0 +1,37 @@
+"""Small builders for test data: real rows through the real models."""
+
+from itertools import count
+
+from accounts.models import User
+from papers.models import Paper
+from summaries.models import Comment, Summary
+
+PASSWORD = "correct-horse-battery"
+_serial = count(1)
+
+
+def make_user(username=None, **fields):
+    username = username or f"user{next(_serial)}"
+    fields.setdefault("email", f"{username}@example.org")
+    return User.objects.create_user(username=username, password=PASSWORD, **fields)
+
+
+def make_paper(key=None, **fields):
+    n = next(_serial)
+    fields.setdefault("title", f"A paper about things, part {n}")
+    fields.setdefault("authors", "Ada Lovelace, Alan Turing")
+    fields.setdefault("venue", "NeurIPS")
+    fields.setdefault("year", 2020)
+    return Paper.objects.create(bibtex_key=key or f"conf/test/Paper{n}", **fields)
+
+
+def make_summary(paper=None, author=None, body="A summary with $x_1 + y_1$ in it.", **fields):
+    return Summary.objects.create(
+        paper=paper or make_paper(), author=author or make_user(), body=body, **fields
+    )
+
+
+def make_comment(summary, author=None, body="A comment.", **fields):
+    return Comment.objects.create(
+        summary=summary, author=author or make_user(), body=body, **fields
+    )
