@@ -48,6 +48,13 @@ def database_from_url(url):
     if parts.scheme not in ("postgres", "postgresql"):
         raise ImproperlyConfigured(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme}://")
     name = unquote(parts.path.lstrip("/"))
+    # An empty host means the local Unix socket; a socket directory may also be given
+    # percent-encoded, e.g. postgres://user@%2Ftmp%2Fpg/db. It is read from the raw
+    # netloc because `hostname` lowercases, which would break such a path.
+    host = parts.netloc.rpartition("@")[2]
+    if parts.port:
+        host = host.rsplit(":", 1)[0]
+    host = unquote(host.strip("[]"))
     if not name:
         raise ImproperlyConfigured("DATABASE_URL names no database")
     return {
@@ -55,9 +62,7 @@ def database_from_url(url):
         "NAME": name,
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
-        # An empty host means the local Unix socket; a socket directory may also be
-        # given percent-encoded, e.g. postgres://user@%2Ftmp%2Fpg/db.
-        "HOST": unquote(parts.hostname or ""),
+        "HOST": host,
         "PORT": str(parts.port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
         "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),

@@ -1,0 +1,77 @@
+# Development entry points. `make run` serves the site on http://127.0.0.1:8000/,
+# `make test` runs the whole suite (browser tests included) and the linter.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install: pip runs again only when a requirements file
+# is newer than this, so repeated `make run` / `make test` start at once.
+STAMP := $(VENV)/.requirements-installed
+CHROMIUM := /usr/bin/chromium
+ARGS ?=
+
+.PHONY: run test lint migrate clean venv chromium
+
+run: venv .secret_key
+	DEBUG=1 $(BIN)/python manage.py migrate
+	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# pytest and ruff both run even when the first fails, so one pass reports everything.
+test: venv chromium
+	@status=0; \
+	$(BIN)/pytest $(ARGS) || status=$$?; \
+	$(BIN)/ruff check . || status=$$((status ? status : 1)); \
+	exit $$status
+
+lint: venv
+	$(BIN)/ruff check .
+
+migrate: venv .secret_key
+	$(BIN)/python manage.py migrate
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles
+
+venv: $(STAMP)
+
+# A failed `venv` (Debian's python3 without python3-venv) leaves a half-made
+# directory that would satisfy this rule next time, so it is removed.
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { \
+		rm -rf $(VENV); \
+		echo "error: '$(PYTHON) -m venv' failed; on Debian install python3-venv" >&2; \
+		exit 1; }
+
+# psycopg2 is built from source, which needs pg_config from libpq-dev.
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	@if ! command -v pg_config >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "pg_config missing: installing libpq-dev (needed to build psycopg2)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpq-dev; \
+		else \
+			echo "error: pg_config not found; psycopg2 needs it to build." >&2; \
+			echo "       Install it first: sudo apt-get install libpq-dev" >&2; \
+			exit 1; \
+		fi; \
+	fi
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $@
+
+# A development key, made once; the file is ignored by git and read by settings.py.
+.secret_key: | $(BIN)/python
+	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp
+	@mv $@.tmp $@
+
+# Browser tests drive Debian's Chromium; Playwright's own browser downloads are
+# not reachable from these machines.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "$(CHROMIUM) missing: installing Debian's chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "error: $(CHROMIUM) not found; the browser tests need it." >&2; \
+		echo "       Install it first: sudo apt-get install chromium" >&2; \
+		exit 1; \
+	fi

@@ -1,0 +1,112 @@
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from papers.models import Paper
+from summaries import demo_content
+from summaries.models import Comment, Summary
+
+USERNAMES = ", ".join(user["username"] for user in demo_content.USERS)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo papers, summaries and comments into the database. Creates the users "
+        f"{USERNAMES}, each with the password '{demo_content.PASSWORD}' (existing accounts "
+        "keep their password). No superuser is created; use createsuperuser for that. "
+        "Running it again updates the demo rows instead of duplicating them."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only load when there are no papers yet, so setup scripts can always run it.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if options["if_empty"] and Paper.objects.exists():
+            self.stdout.write("Papers already exist; skipped loading the demo content.")
+            return
+
+        # One reference time, so relative ages are consistent across all rows.
+        now = timezone.now()
+        users = self.load_users()
+        papers = self.load_papers(now)
+        summaries = self.load_summaries(users, papers, now)
+        self.load_comments(users, summaries)
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {len(papers)} papers, {len(summaries)} summaries and "
+                f"{len(demo_content.COMMENTS)} comments by {len(users)} users."
+            )
+        )
+        self.stdout.write(
+            f"Log in as any of {USERNAMES} with the password '{demo_content.PASSWORD}'."
+        )
+
+    def load_users(self):
+        User = get_user_model()
+        users = {}
+        for data in demo_content.USERS:
+            user, created = User.objects.get_or_create(
+                username=data["username"], defaults={"email": data["email"]}
+            )
+            # Only new accounts: a rerun must not reset a password someone has changed.
+            if created:
+                user.set_password(demo_content.PASSWORD)
+                user.save(update_fields=["password"])
+            users[user.username] = user
+        return users
+
+    def load_papers(self, now):
+        papers = {}
+        for data in demo_content.PAPERS:
+            fields = dict(data)
+            key = fields["bibtex_key"]
+            added = now - timedelta(days=fields.pop("added_days_ago"))
+            # Keys are unique case-insensitively, so match the same way to avoid an
+            # IntegrityError on a differently cased existing row.
+            paper, _ = Paper.objects.update_or_create(bibtex_key__iexact=key, defaults=fields)
+            # created_at is auto_now_add, which ignores values passed to save().
+            Paper.objects.filter(pk=paper.pk).update(created_at=added)
+            papers[key] = paper
+        return papers
+
+    def load_summaries(self, users, papers, now):
+        summaries = {}
+        for data in demo_content.SUMMARIES:
+            summary, _ = Summary.objects.update_or_create(
+                paper=papers[data["paper"]],
+                author=users[data["author"]],
+                defaults={
+                    "body": data["body"].strip() + "\n",
+                    "is_private": data.get("is_private", False),
+                    "is_anonymous": data.get("is_anonymous", False),
+                },
+            )
+            posted = now - timedelta(days=data["days_ago"])
+            # score is not editable through forms, and the timestamps are automatic, so all
+            # three are set with update(); updated_at too, or every demo summary looks edited.
+            Summary.objects.filter(pk=summary.pk).update(
+                created_at=posted, updated_at=posted, score=data.get("score", 0)
+            )
+            summary.created_at = posted
+            summaries[(data["paper"], data["author"])] = summary
+        return summaries
+
+    def load_comments(self, users, summaries):
+        for data in demo_content.COMMENTS:
+            summary = summaries[data["summary"]]
+            # Comments have no natural key; the full text stands in for one.
+            comment, _ = Comment.objects.get_or_create(
+                summary=summary, author=users[data["author"]], body=data["body"]
+            )
+            Comment.objects.filter(pk=comment.pk).update(
+                created_at=summary.created_at + timedelta(hours=data["hours_after"])
+            )
