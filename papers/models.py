@@ -65,6 +65,12 @@ class Paper(models.Model):
         return [name.strip() for name in self.authors.split(",") if name.strip()]
 
     @property
+    def short_author_list(self):
+        """For lists: long author lists (dozens of names on some papers) end in "et al."."""
+        names = self.author_list
+        return names if len(names) <= 6 else [*names[:5], "et al."]
+
+    @property
     def arxiv_url(self):
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
 
