@@ -149,7 +149,7 @@ def delete_comment(request, pk):
     target = get_object_or_404(Comment.objects.select_related("summary"), pk=pk)
     if target.author_id != request.user.id:
         raise PermissionDenied
-    summary_url = target.summary.get_absolute_url()
+    summary = target.summary
     target.delete()
     messages.success(request, "Your comment was deleted.")
-    return redirect(f"{summary_url}#comments")
+    return redirect(f"{summary.get_absolute_url()}#comments-{summary.pk}")

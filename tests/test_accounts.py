@@ -127,3 +127,18 @@ def test_pages_render_with_the_site_layout(client, name):
     html = client.get(reverse(name)).content.decode()
     assert "vendor/bootstrap/css/bootstrap.min.css" in html
     assert "csrfmiddlewaretoken" in html
+
+
+@pytest.mark.parametrize("username", ["main", "comments-3", "anonymous-12", "Anonymous", "id_body"])
+def test_usernames_that_clash_with_page_ids_are_reserved(client, username):
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "username": username,
+            "email": "x@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert "reserved" in response.context["form"].errors["username"][0]
+    assert not User.objects.filter(username=username).exists()

@@ -1,0 +1,30 @@
+"""Steps shared by the browser tests, done the way a user does them."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+
+def log_in(page, live_server, username, password=PASSWORD, next_url=""):
+    """Log in through the login form, as a person would; lands on `next_url` or the feed."""
+    query = f"?next={next_url}" if next_url else ""
+    page.goto(f"{live_server.url}/accounts/login/{query}")
+    fill_login_form(page, username, password)
+    expect(nav(page).get_by_role("link", name=username, exact=True)).to_be_visible()
+
+
+def field(page, label):
+    """The form field with exactly this label; crispy marks required ones with a "*"."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def fill_login_form(page, username, password=PASSWORD):
+    field(page, "Username").fill(username)
+    field(page, "Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def nav(page):
+    return page.get_by_role("navigation", name="Main")
