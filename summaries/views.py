@@ -99,6 +99,14 @@ def write(request, key):
     )
 
 
+def edit(request, pk):
+    """A summary's own edit link: its author's form for that paper, and 403 for others."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    summary = _get_own_summary(request, pk)
+    return redirect("summaries:write", summary.paper.bibtex_key)
+
+
 def delete(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

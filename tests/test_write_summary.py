@@ -199,3 +199,18 @@ def test_preview_endpoint_renders_with_the_same_function(client):
 
 def test_preview_endpoint_needs_login(client):
     assert client.post(reverse("summaries:preview"), {"body": "x"}).status_code == 403
+
+
+def test_edit_link_leads_the_author_to_their_form(client):
+    summary = make_summary()
+    client.force_login(summary.author)
+    response = client.get(reverse("summaries:edit", args=[summary.pk]))
+    assert response["Location"] == write_url(summary.paper)
+
+
+def test_editing_someone_elses_summary_is_forbidden(client):
+    summary = make_summary()
+    client.force_login(make_user())
+    response = client.get(reverse("summaries:edit", args=[summary.pk]))
+    assert response.status_code == 403
+    assert "You can't do that" in response.content.decode()
