@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from markup.render import render
+from markup.render import RENDERER_VERSION
 
 from .keys import KEY_MAX_LENGTH, validate_bibtex_key
 
@@ -37,6 +37,7 @@ class Paper(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     abstract = models.TextField(blank=True)
     abstract_html = models.TextField(blank=True, editable=False)
+    renderer_version = models.PositiveIntegerField(default=0, editable=False)
     url = models.URLField("link", max_length=500, blank=True)
     arxiv_id = models.CharField("arXiv id", max_length=50, blank=True)
     doi = models.CharField("DOI", max_length=255, blank=True)
@@ -54,11 +55,19 @@ class Paper(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.abstract_html = render(self.abstract, flavor="abstract") if self.abstract else ""
+        for name, value in self.rendered_fields().items():
+            setattr(self, name, value)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("papers:detail", args=[self.bibtex_key])
+
+    def rendered_fields(self):
+        """The stored HTML of the abstract, as the current renderer makes it."""
+        from .citations import render_text
+
+        html = render_text(self.abstract, flavor="abstract") if self.abstract else ""
+        return {"abstract_html": html, "renderer_version": RENDERER_VERSION}
 
     @property
     def author_list(self):

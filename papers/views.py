@@ -10,6 +10,9 @@ from summaries.models import Summary
 from .keys import is_valid_key
 from .models import Paper
 
+# Enough to show the paper's place in the conversation without making the page a list.
+CITING_LIMIT = 20
+
 
 class PaperNotFound(Exception):
     """Raised with the key that was asked for; answered with a page that names it."""
@@ -57,6 +60,13 @@ def detail(request, key):
         .best_first()
     )
     own = next((s for s in summaries if s.author_id == request.user.id), None)
+    citing = (
+        Summary.objects.public()
+        .citing(paper)
+        .exclude(paper=paper)
+        .select_related("paper", "author")
+        .newest_first()[:CITING_LIMIT]
+    )
     return render(
         request,
         "papers/detail.html",
@@ -66,6 +76,7 @@ def detail(request, key):
             "own_summary": own,
             "public_count": sum(1 for s in summaries if not s.is_private),
             "comment_form": CommentForm(),
+            "citing_summaries": citing,
         },
     )
 

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class SummariesConfig(AppConfig):
     name = "summaries"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

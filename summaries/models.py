@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
-from markup.render import RENDERER_VERSION, render
+from markup.render import RENDERER_VERSION, cited_keys
+from papers.citations import render_text
 
 
 class SummaryQuerySet(models.QuerySet):
@@ -31,6 +32,9 @@ class SummaryQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-created_at", "-pk")
+
+    def citing(self, paper):
+        return self.filter(citations__key=paper.bibtex_key.lower())
 
 
 class Summary(models.Model):
@@ -68,12 +72,30 @@ class Summary(models.Model):
         return f"Summary of {self.paper} by {self.author}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render(self.body, flavor="summary")
-        self.renderer_version = RENDERER_VERSION
-        super().save(*args, **kwargs)
+        for name, value in self.rendered_fields().items():
+            setattr(self, name, value)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.record_citations()
 
     def get_absolute_url(self):
         return reverse("summaries:detail", args=[self.pk])
+
+    def rendered_fields(self):
+        """The stored HTML of the body, as the current renderer makes it."""
+        html = render_text(self.body, flavor="summary")
+        return {"body_html": html, "renderer_version": RENDERER_VERSION}
+
+    def record_citations(self):
+        # The citations are derived from the body like body_html is, so they are kept
+        # in step here rather than by each caller that saves a summary.
+        wanted = {key.lower() for key in cited_keys(self.body)}
+        existing = set(self.citations.values_list("key", flat=True))
+        if stale := existing - wanted:
+            self.citations.filter(key__in=stale).delete()
+        Citation.objects.bulk_create(
+            [Citation(summary=self, key=key) for key in sorted(wanted - existing)]
+        )
 
     @property
     def anchor(self):
@@ -108,9 +130,29 @@ class Comment(models.Model):
         return f"Comment by {self.author} on {self.summary_id}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render(self.body, flavor="comment")
-        self.renderer_version = RENDERER_VERSION
+        for name, value in self.rendered_fields().items():
+            setattr(self, name, value)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.summary.get_absolute_url()}#comment-{self.pk}"
+
+    def rendered_fields(self):
+        html = render_text(self.body, flavor="comment")
+        return {"body_html": html, "renderer_version": RENDERER_VERSION}
+
+
+class Citation(models.Model):
+    """A `\\cite{key}` in a summary. The key is kept, lowercased, rather than a paper:
+    a summary may cite a paper the catalogue gains only later."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="citations")
+    key = models.CharField(max_length=255, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "key"], name="one_citation_per_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.summary_id} cites {self.key}"

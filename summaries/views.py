@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from markup.render import render as render_markup
+from papers.citations import render_text
 from papers.views import answers_unknown_papers, get_paper_or_404
 from shortscience.pagination import paginate
 
@@ -77,7 +77,7 @@ def write(request, key):
         if form.is_valid():
             data = form.cleaned_data
             if "preview" in request.POST:
-                preview_html = render_markup(data["body"], flavor="summary")
+                preview_html = render_text(data["body"], flavor="summary")
             else:
                 summary, created = services.save_summary(
                     paper=paper,
@@ -127,7 +127,7 @@ def preview(request):
     body = request.POST.get("body", "")
     if len(body) > settings.SUMMARY_MAX_LENGTH:
         return HttpResponse("<p class='text-danger'>This text is too long to preview.</p>")
-    return HttpResponse(render_markup(body, flavor="summary"))
+    return HttpResponse(render_text(body, flavor="summary"))
 
 
 @require_POST

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from papers.citations import render_text
 from summaries.models import Summary
 
 from .factories import PASSWORD, make_paper, make_summary, make_user
@@ -188,13 +189,11 @@ def test_posting_for_an_unknown_paper_is_a_404(client):
 
 
 def test_preview_endpoint_renders_with_the_same_function(client):
-    from markup.render import render
-
     client.force_login(make_user())
     text = "Inline $x_1 + y_1$ and **bold**"
     response = client.post(reverse("summaries:preview"), {"body": text})
     assert response.status_code == 200
-    assert response.content.decode() == render(text, flavor="summary")
+    assert response.content.decode() == render_text(text, flavor="summary")
 
 
 def test_preview_endpoint_needs_login(client):

@@ -1,0 +1,193 @@
+"""Step 2 of rendering: Python-Markdown, its extensions, and what each flavor allows.
+
+- summary: headings, moved down three levels (``#`` is an h3), since the page around a
+  summary has its own h1 to h3; images, and a bare image URL on a line of its own shows
+  the image.
+- abstract: images as in summaries; headings become bold paragraphs.
+- comment: no headings (bold paragraphs) and no images (links to them).
+"""
+
+from __future__ import annotations
+
+import re
+from types import MethodType
+from xml.etree import ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .highlight import CSS_CLASS
+from .links import is_http_url, is_image_url
+
+__all__ = ["DEMOTED_HEADINGS", "IMAGE_CLASS", "convert"]
+
+_EXTENSIONS = ["fenced_code", "tables", "footnotes", "sane_lists", "codehilite"]
+_CONFIG = {
+    "codehilite": {"css_class": CSS_CLASS, "guess_lang": False, "noclasses": False},
+    # Alignment as an attribute: inline styles are not allowed in user content.
+    "tables": {"use_align_attribute": True},
+}
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_DEMOTE = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
+DEMOTED_HEADINGS = frozenset(_DEMOTE.values())
+IMAGE_CLASS = "summary-image"
+
+
+def convert(text: str, flavor: str) -> str:
+    # A fresh instance per call: Markdown objects keep per-document state and are not
+    # thread-safe, and building one costs about a millisecond.
+    md = markdown.Markdown(
+        extensions=[*_EXTENSIONS, _FlavorExtension(flavor)],
+        extension_configs=_CONFIG,
+        output_format="html",
+    )
+    return md.convert(text)
+
+
+class _FlavorExtension(Extension):
+    def __init__(self, flavor: str) -> None:
+        super().__init__()
+        self.flavor = flavor
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # After "inline" (20), which creates the <img> elements and leaves bare URLs as
+        # text.
+        md.treeprocessors.register(_FlavorTreeprocessor(md, self.flavor), "flavor", 15)
+        for name in _LINK_PATTERNS:
+            if name in md.inlinePatterns:
+                processor = md.inlinePatterns[name]
+                processor.getText = MethodType(_link_text, processor)
+
+
+# Every inline pattern that reads "[text]" through LinkInlineProcessor.getText.
+_LINK_PATTERNS = (
+    "reference",
+    "link",
+    "image_link",
+    "image_reference",
+    "short_reference",
+    "short_image_ref",
+)
+# Markdown's getText walks, for each "[", to its matching "]" character by character:
+# thousands of nested brackets took seconds. Real link text nests a level or two.
+_MAX_BRACKET_DEPTH = 32
+_BRACKET_RE = re.compile(r"[\[\]]")
+
+
+def _link_text(self: object, data: str, index: int) -> tuple[str, int, bool]:
+    """LinkInlineProcessor.getText, giving up on brackets nested too deep to be a link."""
+    depth = 1
+    for m in _BRACKET_RE.finditer(data, index):
+        depth += 1 if m.group(0) == "[" else -1
+        if depth == 0:
+            return data[index : m.start()], m.end(), True
+        if depth > _MAX_BRACKET_DEPTH:
+            break
+    return "", index, False
+
+
+class _FlavorTreeprocessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, flavor: str) -> None:
+        super().__init__(md)
+        self.demote = flavor == "summary"
+        self.images = flavor != "comment"
+
+    def run(self, root: etree.Element) -> None:
+        for el in list(root.iter()):
+            if el.tag in _HEADINGS:
+                if self.demote:
+                    el.tag = _DEMOTE[el.tag]
+                else:
+                    _to_bold_paragraph(el)
+            elif el.tag == "img":
+                if self.images:
+                    el.set("loading", "lazy")
+                else:
+                    _image_to_link(el)
+        if self.images:
+            for paragraph in list(root.iter("p")):
+                _show_bare_images(paragraph)
+
+
+def _to_bold_paragraph(el: etree.Element) -> None:
+    strong = etree.Element("strong")
+    strong.text = el.text
+    strong.extend(list(el))
+    tail = el.tail
+    el.clear()
+    el.tag, el.tail = "p", tail
+    el.append(strong)
+
+
+def _image_to_link(el: etree.Element) -> None:
+    # The alt text is kept: it is what the author wrote.
+    src, alt, title = el.get("src", ""), el.get("alt", ""), el.get("title")
+    el.attrib.clear()
+    if is_http_url(src):
+        el.tag = "a"
+        el.set("href", src)
+        if title:
+            el.set("title", title)
+        el.text = alt or src
+    else:
+        el.tag = "span"
+        el.text = alt
+
+
+# A line that is a URL and nothing else, spaces aside.
+_LINE_URL_RE = re.compile(r"^[ ]*(\S+)[ ]*$", re.MULTILINE)
+# Elements that end a line, so text just before or after them starts or ends one.
+_LINE_BREAKS = frozenset({"br"})
+
+
+def _show_bare_images(paragraph: etree.Element) -> None:
+    """An image URL alone on its line, in a paragraph's own text, becomes the image.
+
+    Text inside inline elements (links, emphasis, code) is not the paragraph's own and is
+    never looked at; a URL sharing its line with anything else stays text (linkify makes
+    it a link).
+    """
+    children = list(paragraph)
+    # Each run of the paragraph's own text: its text, then each child's tail.
+    for index in range(len(children), -1, -1):
+        text = paragraph.text if index == 0 else children[index - 1].tail
+        if not text or "://" not in text:
+            continue
+        opens_line = index == 0 or children[index - 1].tag in _LINE_BREAKS
+        closes_line = index == len(children) or children[index].tag in _LINE_BREAKS
+        pieces: list[str | etree.Element] = []
+        pos = 0
+        for m in _LINE_URL_RE.finditer(text):
+            url = m.group(1)
+            if not is_image_url(url):
+                continue
+            if m.start() == 0 and not opens_line:
+                continue
+            if m.end() == len(text) and not closes_line:
+                continue
+            pieces.append(text[pos : m.start(1)])
+            pieces.append(_image_link(url))
+            pos = m.end(1)
+        if not pieces:
+            continue
+        pieces.append(text[pos:])
+        _replace_text(paragraph, index, pieces)
+
+
+def _image_link(url: str) -> etree.Element:
+    link = etree.Element("a", {"href": url})
+    etree.SubElement(link, "img", {"src": url, "alt": "", "loading": "lazy", "class": IMAGE_CLASS})
+    return link
+
+
+def _replace_text(paragraph: etree.Element, index: int, pieces: list) -> None:
+    """Put text, element, text, element, ..., text in place of run ``index``."""
+    texts, elements = pieces[0::2], pieces[1::2]
+    if index == 0:
+        paragraph.text = texts[0]
+    else:
+        paragraph[index - 1].tail = texts[0]
+    for offset, (element, tail) in enumerate(zip(elements, texts[1:], strict=True)):
+        element.tail = tail
+        paragraph.insert(index + offset, element)

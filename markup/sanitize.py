@@ -1,0 +1,143 @@
+"""Step 3 of rendering: bleach over everything except the formulas.
+
+A strict allowlist per flavor (no ``style``, no MathML, no SVG, a few known classes),
+then linkify: bare http(s) URLs become links, the old site's paper links are pointed at
+their new addresses, and every link gets ``rel="nofollow ugc noopener"`` except the
+site's own citation links.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import partial
+from html import unescape
+from urllib.parse import urlsplit
+
+import bleach
+from bleach.linkifier import LinkifyFilter
+
+from .citations import CITATION_LINK_CLASSES, CITATION_SPAN_CLASSES
+from .highlight import CSS_CLASS, PYGMENTS_CLASSES
+from .links import is_http_url, legacy_paper_url
+from .md import DEMOTED_HEADINGS, IMAGE_CLASS
+
+__all__ = ["LINK_REL", "user_cleaner"]
+
+_BASE_TAGS = frozenset(
+    {
+        "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote",
+        "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+        "sup", "sub", "div", "span", "dl", "dt", "dd",
+    }
+)  # fmt: skip
+# Summaries keep their headings below the page's own h1-h3: raw <h1> and <h2> are shown
+# as text, like any tag outside the allowlist.
+_USER_TAGS = {
+    "summary": _BASE_TAGS | DEMOTED_HEADINGS | {"img"},
+    "abstract": _BASE_TAGS | {"img"},
+    "comment": _BASE_TAGS,
+}
+_LINK_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+# Classes are limited to what rendering produces, so that user-written HTML cannot
+# borrow the site's layout classes (a full-page overlay, say).
+_DIV_CLASSES = frozenset({CSS_CLASS, "footnote"})
+_LINK_CLASSES = frozenset({"footnote-ref", "footnote-backref"}) | CITATION_LINK_CLASSES
+_SPAN_CLASSES = PYGMENTS_CLASSES | CITATION_SPAN_CLASSES
+_LANGUAGE_CLASS_RE = re.compile(r"language-[\w#+.-]+")
+_FOOTNOTE_ID_RE = re.compile(r"fn(?:ref\d*)?:[^\s\"'<>]+")
+
+
+def _allow_user_attribute(tag: str, name: str, value: str) -> bool:
+    if tag == "a":
+        if name == "href":
+            return _scheme_allowed(value)
+        return name == "title" or (name == "class" and value in _LINK_CLASSES)
+    if tag == "img":
+        if name == "src":
+            return is_http_url(value)
+        return (
+            name in ("alt", "title")
+            or (name == "loading" and value == "lazy")
+            or (name == "class" and value == IMAGE_CLASS)
+        )
+    if name == "class":
+        if tag == "span":
+            return value in _SPAN_CLASSES
+        if tag == "div":
+            return value in _DIV_CLASSES
+        return tag == "code" and _LANGUAGE_CLASS_RE.fullmatch(value) is not None
+    if name == "id":
+        return tag in ("sup", "li") and _FOOTNOTE_ID_RE.fullmatch(value) is not None
+    if name == "align":
+        return tag in ("th", "td") and value in ("left", "right", "center")
+    if name == "start":
+        return tag == "ol" and value.isdigit()
+    return False
+
+
+# What browsers ignore in a URL's scheme: entities aside, controls, spaces and tabs.
+_URL_IGNORED_RE = re.compile(r"[\x00-\x20\x7f-\xa0\s`]+")
+
+
+def _scheme_allowed(href: str) -> bool:
+    # bleach checks the scheme too, but its URL parser takes "javascript:123" for a path
+    # with a port: ask today's urlsplit as well.
+    try:
+        scheme = urlsplit(_URL_IGNORED_RE.sub("", unescape(href))).scheme.lower()
+    except ValueError:
+        return False
+    return not scheme or scheme in _LINK_PROTOCOLS
+
+
+def _link_attributes(attrs: dict, new: bool = False) -> dict | None:
+    """Linkify callback, for new links and for those already in the HTML."""
+    if new and not attrs.get("_text", "").lower().startswith(("http://", "https://")):
+        return None  # "model.pt" or "numpy.org" in prose stays text
+    href = attrs.get((None, "href"))
+    if not href:
+        return attrs
+    # bleach keeps entities in the attributes it found ("&amp;"), not in those it makes.
+    if (moved := legacy_paper_url(href if new else unescape(href))) is not None:
+        attrs[(None, "href")] = href = moved
+    if not href.startswith("#") and not _is_citation_link(attrs, href):
+        attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+def _is_citation_link(attrs: dict, href: str) -> bool:
+    # Only a link into the site: the class alone, which raw HTML may carry, must not
+    # spare an outside link its rel.
+    return (
+        attrs.get((None, "class")) in CITATION_LINK_CLASSES
+        and href.startswith("/")
+        and href[1:2] not in ("/", "\\")
+    )
+
+
+# bleach Cleaners keep parser state and are not thread-safe: one per thread and flavor.
+_cleaners = threading.local()
+
+
+def user_cleaner(flavor: str) -> bleach.Cleaner:
+    cleaners = _cleaners.__dict__.setdefault("user", {})
+    cleaner = cleaners.get(flavor)
+    if cleaner is None:
+        cleaner = cleaners[flavor] = bleach.Cleaner(
+            tags=_USER_TAGS[flavor],
+            attributes=_allow_user_attribute,
+            protocols=_LINK_PROTOCOLS,
+            strip=False,
+            strip_comments=True,
+            filters=[
+                partial(
+                    LinkifyFilter,
+                    callbacks=[_link_attributes],
+                    skip_tags={"pre", "code"},
+                    parse_email=False,
+                )
+            ],
+        )
+    return cleaner

@@ -1,0 +1,90 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from markup.render import RENDERER_VERSION
+from papers.models import Paper
+from summaries.models import Comment, Summary
+
+BATCH_SIZE = 200
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-render stored HTML (abstracts, summaries, comments) made by an older renderer. "
+        "Safe to interrupt: each batch is committed with the new version, so a second run "
+        "resumes where the first stopped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Re-render every row, not only those from an older renderer version.",
+        )
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+
+    def handle(self, *args, all, batch_size, **options):
+        self.batch_size = batch_size
+        total = 0
+        try:
+            total += self.rerender("abstracts", Paper.objects.all(), all)
+            total += self.rerender("summaries", Summary.objects.all(), all)
+            total += self.rerender("comments", Comment.objects.all(), all)
+        except KeyboardInterrupt:
+            self.stderr.write("\nInterrupted. Finished batches are saved; run again to resume.")
+            sys.exit(130)
+        self.stdout.write(
+            self.style.SUCCESS(f"Re-rendered {total} texts with renderer v{RENDERER_VERSION}.")
+        )
+
+    def rerender(self, label, queryset, everything):
+        if not everything:
+            queryset = queryset.filter(renderer_version__lt=RENDERER_VERSION)
+        pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+        progress = Progress(label, len(pks), self.stderr)
+        model = queryset.model
+        for start in range(0, len(pks), self.batch_size):
+            batch = pks[start : start + self.batch_size]
+            with transaction.atomic():
+                # update() rather than save(): re-rendering is not an edit, and must
+                # not touch updated_at.
+                for row in model.objects.filter(pk__in=batch):
+                    model.objects.filter(pk=row.pk).update(**row.rendered_fields())
+                    if model is Summary:
+                        row.record_citations()
+            progress.advance(len(batch))
+        progress.finish()
+        return len(pks)
+
+
+class Progress:
+    """A one-line progress bar on stderr: count, percentage and rate."""
+
+    WIDTH = 30
+
+    def __init__(self, label, total, stream):
+        self.label, self.total, self.stream = label, total, stream
+        self.done = 0
+        self.started = time.monotonic()
+        self.draw()
+
+    def advance(self, n):
+        self.done += n
+        self.draw()
+
+    def draw(self):
+        share = self.done / self.total if self.total else 1
+        filled = int(share * self.WIDTH)
+        rate = self.done / max(time.monotonic() - self.started, 1e-6)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(
+            f"\r{self.label:<10} [{bar}] {self.done}/{self.total} {share:4.0%} {rate:,.0f}/s",
+            ending="",
+        )
+        self.stream.flush()
+
+    def finish(self):
+        self.stream.write("")

@@ -1,0 +1,80 @@
+import pytest
+
+from summaries.models import Citation
+
+from .factories import make_paper, make_summary
+from .utils import queries_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_known_citation_links_to_the_paper_with_its_title():
+    cited = make_paper("conf/cvpr/HeZRS16", title="Deep Residual Learning")
+    summary = make_summary(body="Builds on \\cite{conf/cvpr/HeZRS16}.")
+    assert f'href="{cited.get_absolute_url()}"' in summary.body_html
+    assert 'title="Deep Residual Learning"' in summary.body_html
+    assert "citation-unknown" not in summary.body_html
+
+
+def test_citation_matches_any_case_and_links_the_canonical_key():
+    cited = make_paper("conf/cvpr/HeZRS16")
+    summary = make_summary(body="See \\cite{CONF/CVPR/hezrs16}.")
+    assert f'href="{cited.get_absolute_url()}"' in summary.body_html
+
+
+def test_unknown_citation_still_links_and_is_marked():
+    summary = make_summary(body="See \\cite{conf/nowhere/Ghost20}.")
+    assert 'href="/paper/conf/nowhere/Ghost20/"' in summary.body_html
+    assert "citation-unknown" in summary.body_html
+
+
+def test_citations_are_recorded_and_follow_edits():
+    summary = make_summary(body="\\cite{a/b/One} and \\cite{a/b/Two} and \\cite{A/B/one}")
+    assert set(Citation.objects.values_list("key", flat=True)) == {"a/b/one", "a/b/two"}
+    summary.body = "Only \\cite{a/b/Two} now, and \\cite{a/b/Three}."
+    summary.save()
+    assert set(summary.citations.values_list("key", flat=True)) == {"a/b/two", "a/b/three"}
+
+
+def test_paper_added_later_turns_unknown_citations_into_links():
+    summary = make_summary(body="See \\cite{conf/later/Paper21}.")
+    assert "citation-unknown" in summary.body_html
+    make_paper("conf/later/Paper21", title="Arrived Later")
+    summary.refresh_from_db()
+    assert "citation-unknown" not in summary.body_html
+    assert 'title="Arrived Later"' in summary.body_html
+
+
+def test_paper_page_lists_summaries_that_cite_it(client):
+    cited = make_paper("conf/cvpr/HeZRS16")
+    citing = make_summary(body="Residual blocks as in \\cite{conf/cvpr/HeZRS16}.")
+    private = make_summary(body="\\cite{conf/cvpr/HeZRS16} private", is_private=True)
+    html = client.get(cited.get_absolute_url()).content.decode()
+    assert "Summaries that cite this paper" in html
+    assert citing.get_absolute_url() in html
+    assert private.get_absolute_url() not in html
+
+
+def test_no_citing_section_without_citations(client):
+    paper = make_paper()
+    assert (
+        "Summaries that cite this paper"
+        not in client.get(paper.get_absolute_url()).content.decode()
+    )
+
+
+def test_citing_list_costs_one_query_whatever_its_length(client):
+    cited = make_paper("conf/cvpr/HeZRS16")
+    make_summary(body="\\cite{conf/cvpr/HeZRS16}")
+    one = queries_for(client, cited.get_absolute_url())
+    for _ in range(10):
+        make_summary(body="\\cite{conf/cvpr/HeZRS16}")
+    assert queries_for(client, cited.get_absolute_url()) == one
+
+
+def test_comments_render_citations_too():
+    from .factories import make_comment
+
+    cited = make_paper("conf/cvpr/HeZRS16")
+    comment = make_comment(make_summary(), body="Compare \\cite{conf/cvpr/HeZRS16}.")
+    assert f'href="{cited.get_absolute_url()}"' in comment.body_html
