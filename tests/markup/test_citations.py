@@ -213,3 +213,11 @@ def test_cited_keys_match_what_render_links():
     html = render(text)
     assert cited_keys(text) == ["x/One", "y/two"]
     assert unknown("x/One") in html and unknown("y/two") in html and unknown("X/ONE") in html
+
+
+def test_hostile_paper_title_stays_inside_the_title_attribute():
+    # Paper titles come from users and outside services: they must not break out.
+    title = '"><img src=x onerror=alert(1)> <script>alert(2)</script>'
+    html = render(r"see \cite{a/b/C}", citations={"a/b/c": ("a/b/C", title)})
+    assert "<img" not in html and "<script" not in html
+    assert 'title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' in html
