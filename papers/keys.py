@@ -6,6 +6,7 @@ typo or a probe, and gets a clear "not a key" answer instead of a database looku
 """
 
 import re
+import unicodedata
 
 from django.core.validators import RegexValidator
 
@@ -21,3 +22,35 @@ validate_bibtex_key = RegexValidator(
 
 def is_valid_key(key):
     return 0 < len(key) <= KEY_MAX_LENGTH and bool(_key_re.match(key)) and "//" not in key
+
+
+# Words a key made from a title skips: `Lin2014Microsoft` rather than `Lin2014The`.
+_STOP_WORDS = {"a", "an", "the", "on", "of", "in", "for", "and", "to", "with", "towards"}
+
+
+def make_key(*, authors, year, title):
+    """A key in the common BibTeX style, first author's surname + year + first title
+    word: `Huang2017Densely`. For papers whose source names no key of its own."""
+    surname = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
+    words = [_ascii_word(word) for word in title.split()]
+    word = next((w for w in words if w and w.lower() not in _STOP_WORDS), "")
+    key = f"{_initial_capital(surname)}{year or ''}{_initial_capital(word)}"
+    return key if is_valid_key(key) else "Paper"
+
+
+def _initial_capital(word):
+    return word[:1].upper() + word[1:]
+
+
+def _ascii_word(word):
+    folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]", "", folded)
+
+
+def first_free_key(base, taken):
+    """`base`, or `base` with a letter added (a, b, …, as BibTeX styles do for the same
+    author and year) when it is taken. `taken` is a set of lowercased keys."""
+    for suffix in ["", *"abcdefghijklmnopqrstuvwxyz"]:
+        if f"{base}{suffix}".lower() not in taken:
+            return f"{base}{suffix}"
+    return f"{base}{len(taken)}"

@@ -5,13 +5,79 @@ from django.urls import reverse
 
 from markup.render import RENDERER_VERSION
 
-from .keys import KEY_MAX_LENGTH, validate_bibtex_key
+from . import identifiers
+from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
 
 
 class PaperQuerySet(models.QuerySet):
     def by_key(self, key):
         """Keys are matched case-insensitively: DBLP and the old site disagree on case."""
         return self.filter(bibtex_key__iexact=key)
+
+    def matching(self, *, keys=(), arxiv_id="", doi=""):
+        """Papers known by any of these keys (canonical or alias), this arXiv id or DOI.
+
+        One query, for "is this paper here already?" before a paper is added.
+        """
+        keys = {key.lower() for key in keys if key and is_valid_key(key)}
+        arxiv_id = identifiers.normalize_arxiv_id(arxiv_id) if arxiv_id else ""
+        doi = identifiers.normalize_doi(doi) if doi else ""
+        condition = Q()
+        if keys:
+            aliased = PaperAlias.objects.annotate(key_lower=Lower("key")).filter(
+                key_lower__in=keys
+            )
+            condition |= Q(key_lower__in=keys) | Q(pk__in=aliased.values("paper_id"))
+        if arxiv_id:
+            condition |= Q(arxiv_lower=arxiv_id.lower())
+        if doi:
+            condition |= Q(doi_lower=doi.lower())
+        if not condition:
+            return self.none()
+        return self.annotate(
+            key_lower=Lower("bibtex_key"), arxiv_lower=Lower("arxiv_id"), doi_lower=Lower("doi")
+        ).filter(condition)
+
+    def by_other_name(self, name):
+        """Papers that `name` points at without being their key: an alias, arXiv id or DOI.
+
+        An arXiv id is read in any of its spellings (`1608.06993v2`, `arXiv:1608.06993`,
+        the old site's `journals/corr/1608.06993`, arXiv's DOI `10.48550/arXiv.…`).
+        """
+        doi = identifiers.normalize_doi(name)
+        arxiv_id = (
+            identifiers.normalize_arxiv_id(name)
+            or identifiers.arxiv_id_from_key(name)
+            or identifiers.arxiv_id_from_doi(doi)
+        )
+        keys = [name] if is_valid_key(name) else []
+        return self.matching(keys=keys, arxiv_id=arxiv_id, doi=doi).order_by("pk")
+
+    def resolve(self, name):
+        """The paper `name` names (its key, else another name), or None.
+
+        The key is tried alone first: it is what nearly every link uses, and its lookup
+        is a single index probe. Either way the answer takes at most two queries.
+        """
+        if is_valid_key(name) and (paper := self.by_key(name).first()):
+            return paper
+        return self.by_other_name(name).first()
+
+    def taken_keys(self, prefix):
+        """Lowercased keys and alias keys that start with `prefix`, whatever its case."""
+        keys = (
+            self.filter(bibtex_key__istartswith=prefix)
+            .annotate(key_lower=Lower("bibtex_key"))
+            .values_list("key_lower", flat=True)
+            .order_by()
+        )
+        aliases = (
+            PaperAlias.objects.filter(key__istartswith=prefix)
+            .annotate(key_lower=Lower("key"))
+            .values_list("key_lower", flat=True)
+            .order_by()
+        )
+        return set(keys.union(aliases))
 
     def with_public_summary_counts(self):
         return self.annotate(
@@ -22,8 +88,46 @@ class PaperQuerySet(models.QuerySet):
             )
         )
 
+    def with_public_summaries(self):
+        return self.with_public_summary_counts().filter(public_summary_count__gt=0)
+
+    def in_venue(self, venue, year):
+        """A venue's papers of one year. Venues match whatever their case, as keys do:
+        the old site's venue links are lowercase (`/venue?key=nips`)."""
+        return self.filter(venue__iexact=venue, year=year)
+
+    def venue_years(self):
+        """One row per venue spelling and year with public summaries: venue, year and
+        public_summary_count. Spellings that differ only in case are one venue to the
+        pages; they are merged by the caller, since which one sorts first in SQL
+        depends on the database's collation."""
+        return (
+            self.exclude(venue="")
+            .values("venue", "year")
+            .annotate(
+                public_summary_count=Count("summaries", filter=Q(summaries__is_private=False))
+            )
+            .filter(public_summary_count__gt=0)
+            .order_by()
+        )
+
 
 class Paper(models.Model):
+    """A paper, under one canonical BibTeX key.
+
+    Its other names live in two places, each guarded by the database:
+
+    - `arxiv_id` and `doi` are columns here, stored without prefix or version and
+      unique whatever their case (where not empty): a paper has at most one of each,
+      and the same arXiv id or DOI can never make two papers.
+    - Other keys (a DBLP key the paper was added under before its key changed, the old
+      site's keys) are rows of PaperAlias, unique whatever their case.
+
+    Keeping arXiv id and DOI on the paper rather than as alias rows means the page,
+    the BibTeX entry and the links read them without a join, and the constraint holds
+    however a paper is written (admin, command, form).
+    """
+
     bibtex_key = models.CharField(
         "BibTeX key",
         max_length=KEY_MAX_LENGTH,
@@ -39,8 +143,20 @@ class Paper(models.Model):
     abstract_html = models.TextField(blank=True, editable=False)
     renderer_version = models.PositiveIntegerField(default=0, editable=False)
     url = models.URLField("link", max_length=500, blank=True)
-    arxiv_id = models.CharField("arXiv id", max_length=50, blank=True)
-    doi = models.CharField("DOI", max_length=255, blank=True)
+    arxiv_id = models.CharField(
+        "arXiv id",
+        max_length=50,
+        blank=True,
+        validators=[identifiers.validate_arxiv_id],
+        help_text="Without version, e.g. 1608.06993.",
+    )
+    doi = models.CharField(
+        "DOI",
+        max_length=255,
+        blank=True,
+        validators=[identifiers.validate_doi],
+        help_text="Without https://doi.org/, e.g. 10.1109/CVPR.2017.243.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PaperQuerySet.as_manager()
@@ -49,18 +165,42 @@ class Paper(models.Model):
         ordering = ["-year", "title"]
         constraints = [
             models.UniqueConstraint(Lower("bibtex_key"), name="paper_bibtex_key_ci_unique"),
+            models.UniqueConstraint(
+                Lower("arxiv_id"), condition=~Q(arxiv_id=""), name="paper_arxiv_id_ci_unique"
+            ),
+            models.UniqueConstraint(
+                Lower("doi"), condition=~Q(doi=""), name="paper_doi_ci_unique"
+            ),
+            # The stored forms, as far as a portable check can say: the version suffix
+            # is stripped by save(), which the uniqueness above relies on too.
+            models.CheckConstraint(
+                condition=~Q(arxiv_id__istartswith="arxiv:"), name="paper_arxiv_id_bare"
+            ),
+            models.CheckConstraint(
+                condition=Q(doi="") | Q(doi__startswith="10."), name="paper_doi_bare"
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.normalize_identifiers()
         for name, value in self.rendered_fields().items():
             setattr(self, name, value)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("papers:detail", args=[self.bibtex_key])
+
+    def clean(self):
+        # Before the constraints are checked: they are about the stored forms.
+        self.normalize_identifiers()
+
+    def normalize_identifiers(self):
+        """Store arXiv id and DOI in the one form the uniqueness constraints compare."""
+        self.arxiv_id = identifiers.normalize_arxiv_id(self.arxiv_id) or self.arxiv_id.strip()
+        self.doi = identifiers.normalize_doi(self.doi) or self.doi.strip()
 
     def rendered_fields(self):
         """The stored HTML of the abstract, as the current renderer makes it."""
@@ -81,8 +221,45 @@ class Paper(models.Model):
 
     @property
     def arxiv_url(self):
-        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+        return identifiers.arxiv_abs_url(self.arxiv_id) if self.arxiv_id else ""
+
+    @property
+    def pdf_url(self):
+        return identifiers.arxiv_pdf_url(self.arxiv_id) if self.arxiv_id else ""
 
     @property
     def doi_url(self):
-        return f"https://doi.org/{self.doi}" if self.doi else ""
+        return identifiers.doi_url(self.doi) if self.doi else ""
+
+    @property
+    def bibtex_entry(self):
+        from .sources.bibtex import format_entry
+
+        return format_entry(self)
+
+
+class PaperAlias(models.Model):
+    """Another key that names a paper: a DBLP key it was known by, an old-site key.
+
+    `/paper/<alias>/` and `/paper?bibtexKey=<alias>` redirect to the paper's canonical
+    page. Aliases are unique whatever their case, like keys; the code that adds one
+    also checks it is nobody's canonical key (papers.services), which a constraint
+    across two tables cannot say.
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="aliases")
+    key = models.CharField(
+        max_length=KEY_MAX_LENGTH,
+        validators=[validate_bibtex_key],
+        help_text="e.g. journals/corr/1608.06993 or DBLP:conf/cvpr/HuangLMW17 without DBLP:",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "paper aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("key"), name="paper_alias_key_ci_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.paper.bibtex_key}"

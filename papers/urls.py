@@ -1,10 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import add_views, views
 
 app_name = "papers"
 urlpatterns = [
     # The old site's links: /paper?bibtexKey=KEY&a=username
     path("paper", views.legacy_redirect, name="legacy"),
+    # KEY may be a key, an alias, an arXiv id or a DOI; all but the key redirect.
     path("paper/<path:key>/", views.detail, name="detail"),
+    # Its own prefix: under /paper/<path:key>/ a key ending in "/bibtex" would clash.
+    path("bibtex/<path:key>.bib", views.bibtex, name="bibtex"),
+    path("papers/add/", add_views.add, name="add"),
+    path("papers/add/details/", add_views.add_details, name="add_details"),
+    # The old site's links: /venue?key=nips&year=2016
+    path("venue", views.legacy_venue, name="venue_legacy"),
+    path("venue/", views.venue_list, name="venues"),
+    path("venue/<path:venue>/<int:year>/", views.venue_year, name="venue_year"),
 ]

@@ -1,17 +1,23 @@
 from functools import wraps
+from itertools import groupby
 from urllib.parse import quote
 
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 
+from shortscience.pagination import paginate
 from summaries.forms import CommentForm
 from summaries.models import Summary
 
+from . import identifiers
 from .keys import is_valid_key
 from .models import Paper
 
 # Enough to show the paper's place in the conversation without making the page a list.
 CITING_LIMIT = 20
+VENUE_PAGE_SIZE = 50
 
 
 class PaperNotFound(Exception):
@@ -24,12 +30,19 @@ class PaperNotFound(Exception):
 
 
 def get_paper_or_404(request, key):
-    if not is_valid_key(key):
-        raise PaperNotFound(key, malformed=True)
-    paper = Paper.objects.by_key(key).first()
+    """The paper `key` names: its key, or an alias, arXiv id or DOI (which callers
+    redirect to the canonical address). DOIs hold characters no key may, such as
+    `()<>;`, so they are looked up before anything is called malformed."""
+    paper = Paper.objects.resolve(key)
     if paper is None:
-        raise PaperNotFound(key)
+        raise PaperNotFound(key, malformed=not _could_name_a_paper(key))
     return paper
+
+
+def _could_name_a_paper(key):
+    return bool(
+        is_valid_key(key) or identifiers.normalize_doi(key) or identifiers.normalize_arxiv_id(key)
+    )
 
 
 def answers_unknown_papers(view):
@@ -50,7 +63,8 @@ def answers_unknown_papers(view):
 def detail(request, key):
     paper = get_paper_or_404(request, key)
     if paper.bibtex_key != key:
-        # Keys match whatever their case; the page lives at one address.
+        # Keys match whatever their case, and aliases, arXiv ids and DOIs name the
+        # paper too; the page lives at one address.
         return HttpResponsePermanentRedirect(paper.get_absolute_url())
     summaries = list(
         Summary.objects.filter(paper=paper)
@@ -82,11 +96,80 @@ def detail(request, key):
 
 
 def legacy_redirect(request):
-    """`/paper?bibtexKey=KEY&a=username` from the old site, moved here for good."""
+    """`/paper?bibtexKey=KEY&a=username` from the old site, moved here for good.
+
+    A key the site knows (or an alias, arXiv id, DOI) goes straight to the paper's
+    canonical page; any other goes to /paper/KEY/, which says it is not known.
+    """
     key = request.GET.get("bibtexKey", "").strip()
     if not key:
         return redirect("summaries:feed", permanent=True)
-    url = "/paper/" + quote(key, safe="/:+") + "/"
+    paper = Paper.objects.resolve(key)
+    url = paper.get_absolute_url() if paper else "/paper/" + quote(key, safe="/:+") + "/"
     if username := request.GET.get("a", "").strip():
         url += "#" + quote(username, safe="")
     return HttpResponsePermanentRedirect(url)
+
+
+@answers_unknown_papers
+def bibtex(request, key):
+    """The paper's BibTeX entry as a .bib file."""
+    paper = get_paper_or_404(request, key)
+    if paper.bibtex_key != key:
+        return HttpResponsePermanentRedirect(reverse("papers:bibtex", args=[paper.bibtex_key]))
+    response = HttpResponse(paper.bibtex_entry, content_type="application/x-bibtex; charset=utf-8")
+    filename = paper.bibtex_key.replace("/", "_").replace(":", "_") + ".bib"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def venue_list(request):
+    """Venues, each with its years, counting public summaries only."""
+    rows = sorted(Paper.objects.venue_years(), key=lambda row: row["venue"].lower())
+    venues = [
+        _venue_entry(list(group)) for _, group in groupby(rows, lambda row: row["venue"].lower())
+    ]
+    return render(request, "venues/list.html", {"venues": venues})
+
+
+def _venue_entry(rows):
+    """One venue from its rows (spellings × years): printed in the spelling with the
+    most summaries, its years newest first."""
+    by_spelling = {}
+    by_year = {}
+    for row in rows:
+        count = row["public_summary_count"]
+        by_spelling[row["venue"]] = by_spelling.get(row["venue"], 0) + count
+        by_year[row["year"]] = by_year.get(row["year"], 0) + count
+    name = min(by_spelling, key=lambda spelling: (-by_spelling[spelling], spelling))
+    years = [
+        {"year": year, "public_summary_count": by_year[year]}
+        for year in sorted((year for year in by_year if year is not None), reverse=True)
+    ]
+    return {"name": name, "summary_count": sum(by_year.values()), "years": years}
+
+
+def venue_year(request, venue, year):
+    """A venue's papers of one year that have public summaries, most summarized first."""
+    papers = (
+        Paper.objects.in_venue(venue, year)
+        .with_public_summaries()
+        .order_by("-public_summary_count", "title", "pk")
+    )
+    page = paginate(request, papers, VENUE_PAGE_SIZE)
+    name = page.object_list[0].venue if page.object_list else venue
+    return render(
+        request,
+        "venues/year.html",
+        {"venue": name, "year": year, "page": page},
+        status=200 if page.object_list else 404,
+    )
+
+
+def legacy_venue(request):
+    """`/venue?key=nips&year=2016` from the old site, moved here for good."""
+    venue = request.GET.get("key", "").strip()
+    year = request.GET.get("year", "").strip()
+    if venue and year.isdigit() and len(year) == 4:
+        return redirect("papers:venue_year", venue, int(year), permanent=True)
+    return redirect("papers:venues", permanent=True)

@@ -140,3 +140,25 @@ def test_query_count_logged_in(client):
     for _ in range(29):
         make_comment(make_summary(paper=paper))
     assert queries_for(client, paper.get_absolute_url()) == one
+
+
+def test_authors_link_to_a_search_for_their_name(client):
+    paper = make_paper(authors="Gao Huang, Laurens van der Maaten")
+    html = client.get(paper.get_absolute_url()).content.decode()
+    assert '<a href="/search?q=%22Gao%20Huang%22">Gao Huang</a>' in html
+    maaten = "/search?q=%22Laurens%20van%20der%20Maaten%22"
+    assert f'<a href="{maaten}">Laurens van der Maaten</a>' in html
+
+
+def test_links_to_arxiv_pdf_and_doi(client):
+    paper = make_paper(arxiv_id="1608.06993", doi="10.1109/CVPR.2017.243")
+    html = client.get(paper.get_absolute_url()).content.decode()
+    assert 'href="https://arxiv.org/abs/1608.06993"' in html
+    assert 'href="https://arxiv.org/pdf/1608.06993"' in html
+    assert 'href="https://doi.org/10.1109/CVPR.2017.243"' in html
+
+
+def test_no_arxiv_or_doi_links_without_them(client):
+    paper = make_paper()
+    html = client.get(paper.get_absolute_url()).content.decode()
+    assert "arxiv.org" not in html and "doi.org" not in html

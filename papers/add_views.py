@@ -1,0 +1,88 @@
+"""Adding a paper: paste an identifier or BibTeX, check the details, add.
+
+Two steps, each a plain form post. The lookup step asks the source and shows the
+details in the second step's form, so nothing waits in the session between them;
+the second step (also the by-hand form) creates the paper. At both steps a paper the
+site already has, by key, arXiv id or DOI, is answered with that paper's page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from . import services, sources
+from .forms import LOOKUP_MAX_LENGTH, LookupForm, PaperForm
+from .models import Paper
+
+
+@login_required
+def add(request):
+    # The "not known here" page links here with the name it was asked for.
+    initial = {"text": request.GET.get("text", "")[:LOOKUP_MAX_LENGTH]}
+    form = LookupForm(request.POST or None, initial=initial)
+    source_error = None
+    if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["identifier"]
+        if existing := _known(identifier):
+            return _go_to_existing(request, existing)
+        try:
+            metadata = sources.fetch(identifier)
+        except sources.SourceError as exc:
+            source_error = str(exc)
+        else:
+            if existing := _existing_for(metadata):
+                return _go_to_existing(request, existing)
+            key = services.suggest_key(metadata)
+            details = PaperForm(initial=PaperForm.initial_from(metadata, key))
+            return render(
+                request,
+                "papers/add_details.html",
+                {"form": details, "source": metadata.source, "identifier": identifier},
+            )
+    return render(
+        request,
+        "papers/add.html",
+        {"form": form, "source_error": source_error},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def add_details(request):
+    """The details form: empty for entry by hand, or posted from the lookup step."""
+    form = PaperForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        paper, created = services.add_paper(aliases=form.aliases(), **form.paper_fields())
+        if not created:
+            return _go_to_existing(request, paper)
+        messages.success(request, "Paper added. Write the first summary of it?")
+        return redirect(paper)
+    return render(
+        request,
+        "papers/add_details.html",
+        {"form": form, "source": request.POST.get("source", "")},
+        status=400 if form.errors else 200,
+    )
+
+
+def _known(identifier):
+    """The paper an identifier already names, without asking any service."""
+    if identifier.kind == sources.ARXIV:
+        return Paper.objects.matching(arxiv_id=identifier.value).first()
+    if identifier.kind == sources.DOI:
+        return Paper.objects.matching(doi=identifier.value).first()
+    if identifier.kind == sources.DBLP:
+        return Paper.objects.matching(keys=[identifier.value]).first()
+    return None
+
+
+def _existing_for(metadata):
+    keys = [metadata.key] if metadata.key else []
+    return Paper.objects.matching(
+        keys=keys, arxiv_id=metadata.arxiv_id, doi=metadata.doi
+    ).first()
+
+
+def _go_to_existing(request, paper):
+    messages.info(request, f"“{paper.title}” is already here.")
+    return redirect(paper)

@@ -1,0 +1,131 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import identifiers, sources
+from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
+from .models import Paper
+
+# A pasted BibTeX entry with a long abstract is a few kilobytes; far more is not one entry.
+LOOKUP_MAX_LENGTH = 20_000
+
+
+class LookupForm(forms.Form):
+    text = forms.CharField(
+        label="arXiv id, DOI, DBLP key or BibTeX entry",
+        max_length=LOOKUP_MAX_LENGTH,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "class": "font-monospace",
+                "placeholder": "1608.06993  ·  10.1109/CVPR.2017.243  ·  conf/cvpr/HuangLMW17",
+            }
+        ),
+        help_text="A link to the paper on arXiv, doi.org or DBLP works too.",
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        identifier = sources.identify(text)
+        if identifier is None:
+            raise ValidationError(
+                "That is not an arXiv id, a DOI, a DBLP key or a BibTeX entry (which starts "
+                "with @).",
+                code="unknown_identifier",
+            )
+        self.cleaned_data["identifier"] = identifier
+        return text
+
+
+def _paper_field(name, **overrides):
+    """A form field with the model field's label, length and help text."""
+    return Paper._meta.get_field(name).formfield(**overrides)
+
+
+class PaperForm(forms.Form):
+    """A new paper's details, pre-filled from a source or typed in by hand.
+
+    A plain form rather than a ModelForm: whether the paper is here already is
+    answered by papers.services (which sends the user to it), not by a uniqueness
+    error on one field.
+    """
+
+    title = _paper_field("title")
+    authors = _paper_field(
+        "authors",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Comma-separated, in the paper's order.",
+    )
+    venue = _paper_field("venue", help_text="e.g. NeurIPS, CVPR, arXiv.")
+    year = forms.IntegerField(min_value=1600, max_value=2100, required=False)
+    abstract = _paper_field(
+        "abstract",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown with $math$, as on the paper's page.",
+    )
+    url = forms.URLField(label="Link", max_length=500, required=False, assume_scheme="https")
+    arxiv_id = forms.CharField(label="arXiv id", max_length=100, required=False)
+    doi = forms.CharField(label="DOI", max_length=300, required=False)
+    bibtex_key = forms.CharField(
+        label="BibTeX key",
+        max_length=KEY_MAX_LENGTH,
+        validators=[validate_bibtex_key],
+        help_text="The paper's address here is /paper/KEY/. Letters, digits and / : . _ + -",
+    )
+    # The key the source filed the paper under, kept as an alias if the user changes it.
+    source_key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_bibtex_key(self):
+        key = self.cleaned_data["bibtex_key"].strip()
+        if not is_valid_key(key):
+            raise ValidationError("A key cannot hold “//”.", code="invalid")
+        return key
+
+    def clean_authors(self):
+        names = [name.strip() for name in self.cleaned_data["authors"].split(",")]
+        return ", ".join(name for name in names if name)
+
+    def clean_arxiv_id(self):
+        value = self.cleaned_data["arxiv_id"].strip()
+        if not value:
+            return ""
+        identifier = sources.identify(value)
+        if identifier is None or identifier.kind != sources.ARXIV:
+            raise ValidationError("Not an arXiv id: expected something like 1608.06993.")
+        return identifier.value
+
+    def clean_doi(self):
+        value = self.cleaned_data["doi"].strip()
+        if not value:
+            return ""
+        doi = identifiers.normalize_doi(value)
+        if not doi:
+            raise ValidationError("Not a DOI: expected something like 10.1109/CVPR.2017.243.")
+        return doi
+
+    def clean_source_key(self):
+        key = self.cleaned_data["source_key"].strip()
+        return key if is_valid_key(key) else ""
+
+    @classmethod
+    def initial_from(cls, metadata, key):
+        return {
+            "title": metadata.title,
+            "authors": ", ".join(metadata.authors),
+            "venue": metadata.venue[:200],
+            "year": metadata.year,
+            "abstract": metadata.abstract,
+            "url": metadata.url[:500],
+            "arxiv_id": metadata.arxiv_id,
+            "doi": metadata.doi,
+            "bibtex_key": key,
+            "source_key": key,
+        }
+
+    def paper_fields(self):
+        data = dict(self.cleaned_data)
+        data.pop("source_key")
+        data["title"] = data["title"].strip()
+        return data
+
+    def aliases(self):
+        return [self.cleaned_data["source_key"]] if self.cleaned_data["source_key"] else []

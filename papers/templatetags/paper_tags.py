@@ -1,0 +1,22 @@
+from urllib.parse import quote, urlencode
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+# The search page belongs to the search app, built on its own: its address is taken
+# from its URL name where that is installed, and written out otherwise, so that author
+# links render either way.
+SEARCH_PATH = "/search"
+
+
+@register.filter
+def author_search_url(name):
+    """The search for papers by this author: /search?q="Name" (quoted, as a phrase)."""
+    try:
+        path = reverse("search:results")
+    except NoReverseMatch:
+        path = SEARCH_PATH
+    query = urlencode({"q": '"' + name + '"'}, quote_via=quote)
+    return f"{path}?{query}"
