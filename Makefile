@@ -7,10 +7,13 @@ BIN := $(VENV)/bin
 # Touched after a successful install: pip runs again only when a requirements file
 # is newer than this, so repeated `make run` / `make test` start at once.
 STAMP := $(VENV)/.requirements-installed
+# The same for the Node test tools (axe-core, the Nu HTML Checker): npm runs again only
+# when package.json or package-lock.json is newer than this.
+NODE_STAMP := node_modules/.package-lock-installed
 CHROMIUM := /usr/bin/chromium
 ARGS ?=
 
-.PHONY: run test lint migrate clean venv chromium
+.PHONY: run test lint migrate clean venv chromium node-tools
 
 run: venv .secret_key
 	DEBUG=1 $(BIN)/python manage.py migrate
@@ -18,7 +21,7 @@ run: venv .secret_key
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # pytest and ruff both run even when the first fails, so one pass reports everything.
-test: venv chromium
+test: venv chromium node-tools
 	@status=0; \
 	$(BIN)/pytest $(ARGS) || status=$$?; \
 	$(BIN)/ruff check . || status=$$((status ? status : 1)); \
@@ -62,6 +65,15 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 .secret_key: | $(BIN)/python
 	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp
 	@mv $@.tmp $@
+
+node-tools: $(NODE_STAMP)
+
+# Exactly the locked versions. Install scripts are skipped: vnu-jar's would fetch a Java
+# runtime from outside the package registries, and the tests use the system's java.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found; install Node.js and npm first" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 # Browser tests drive Debian's Chromium; Playwright's own browser downloads are
 # not reachable from these machines.

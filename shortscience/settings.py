@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "markup",
     "papers",
     "summaries",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -198,3 +199,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Limits on user text, shared by forms and the renderer.
 SUMMARY_MAX_LENGTH = 100_000
 COMMENT_MAX_LENGTH = 10_000
+
+# Where the add-a-paper page looks papers up, and how long it waits for each answer
+# (seconds): a slow service must not hold the page, and the user can still paste
+# BibTeX or type the details in.
+ARXIV_API_URL = "https://export.arxiv.org/api/query"
+CROSSREF_API_URL = "https://api.crossref.org/works"
+DBLP_URL = "https://dblp.org"
+PAPER_SOURCES_TIMEOUT = 5

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("summaries.urls")),
     path("", include("papers.urls")),
     path("", include("accounts.urls")),
+    path("", include("search.urls")),
     *auth_urlpatterns,
     path("admin/", admin.site.urls),
 ]

@@ -55,3 +55,7 @@ def js_disabled_page(browser):
     context, page = _new_page(browser, java_script_enabled=False)
     yield page
     context.close()
+
+
+# The recorded arXiv, Crossref and DBLP answers, served locally (tests/sources_server.py).
+from tests.sources_server import recorded_sources, sources_server  # noqa: E402, F401

@@ -15,3 +15,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the source folders, as in development: no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# No test may reach the real services: unless a test points these at the recorded
+# answers (tests/sources_server.py), every lookup is refused at once on the loopback.
+ARXIV_API_URL = "http://127.0.0.1:9/arxiv/api/query"
+CROSSREF_API_URL = "http://127.0.0.1:9/crossref/works"
+DBLP_URL = "http://127.0.0.1:9/dblp"

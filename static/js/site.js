@@ -1,16 +1,61 @@
 // Progressive enhancements: every page works without this file.
 "use strict";
 
+// Wide formulas, code and tables scroll sideways inside their own box on narrow screens.
+// A box that scrolls must be reachable by keyboard to be scrolled, so the ones that
+// overflow right now join the tab order, and leave it again when they fit.
+const SCROLLERS = ".rendered .katex-display, .rendered pre, .rendered table";
+const scrollObserver = "ResizeObserver" in window
+  ? new ResizeObserver((entries) => entries.forEach((entry) => markScrollable(entry.target)))
+  : null;
+
+function markScrollable(box) {
+  const overflows = box.scrollWidth > box.clientWidth + 1;
+  if (overflows && !box.hasAttribute("tabindex")) {
+    box.tabIndex = 0;
+    box.dataset.scrollFocus = "";
+  } else if (!overflows && "scrollFocus" in box.dataset) {
+    box.removeAttribute("tabindex");
+    delete box.dataset.scrollFocus;
+  }
+}
+
+function watchScrollers(root) {
+  root.querySelectorAll(SCROLLERS).forEach((box) => {
+    if (scrollObserver) scrollObserver.observe(box);
+    else markScrollable(box);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  watchScrollers(document);
+  // Math widens when its web fonts arrive, which resizes nothing the observer watches.
+  if (document.fonts) {
+    document.fonts.ready.then(() => document.querySelectorAll(SCROLLERS).forEach(markScrollable));
+  }
+
   // Unfold long summaries in place.
   document.querySelectorAll("[data-unfold]").forEach((link) => {
-    link.addEventListener("click", (event) => {
-      const body = link.previousElementSibling;
-      if (!body || !body.classList.contains("folded")) return;
-      event.preventDefault();
+    const body = link.previousElementSibling;
+    const unfold = () => {
       body.classList.remove("folded");
       link.remove();
+    };
+    link.addEventListener("click", (event) => {
+      if (!body || !body.classList.contains("folded")) return;
+      event.preventDefault();
+      unfold();
     });
+    // Tabbing into the folded part would put the focus on links nobody can see.
+    if (body) {
+      body.addEventListener("focusin", (event) => {
+        if (!body.classList.contains("folded")) return;
+        // The fade covers the last few rem as well; a link under it counts as hidden.
+        const fade = 64;
+        const visibleBottom = body.getBoundingClientRect().bottom - fade;
+        if (event.target.getBoundingClientRect().bottom > visibleBottom) unfold();
+      });
+    }
   });
 
   // A second click on a submit button must not post the form twice. The button that
@@ -32,6 +77,52 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       form.querySelectorAll("button[type=submit]").forEach((button) => { button.disabled = true; });
     });
+  });
+
+  // Live preview: the server renders the text with the function that publishes it, so
+  // the preview is exactly what readers will see. Without JavaScript the Preview
+  // button does the same with a full page load.
+  document.querySelectorAll("form[data-preview-url]").forEach((form) => {
+    const textarea = form.querySelector("textarea[name=body]");
+    const target = document.getElementById("preview");
+    if (!textarea || !target) return;
+    let timer = null;
+    let latest = 0;
+    const refresh = async () => {
+      const request = ++latest;
+      const data = new FormData();
+      data.append("body", textarea.value);
+      data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+      try {
+        const response = await fetch(form.dataset.previewUrl, {
+          method: "POST", body: data, credentials: "same-origin",
+        });
+        // A slower, older answer must not overwrite a newer one.
+        if (response.ok && request === latest) {
+          target.innerHTML = await response.text();
+          watchScrollers(target);
+        }
+      } catch (error) {
+        // Offline or the server is away: the form still works, the preview just waits.
+      }
+    };
+    textarea.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 400);
+    });
+  });
+
+  // The colour-mode toggle; theme.js, loaded in <head>, owns the state.
+  document.querySelectorAll("[data-theme-toggle]").forEach((button) => {
+    if (!window.siteTheme) return;
+    const show = () => {
+      const dark = document.documentElement.getAttribute("data-bs-theme") === "dark";
+      button.setAttribute("aria-pressed", String(dark));
+    };
+    show();
+    button.hidden = false;
+    button.addEventListener("click", () => window.siteTheme.toggle());
+    document.addEventListener("themechange", show);
   });
 
   document.querySelectorAll("[data-confirm]").forEach((button) => {

@@ -44,7 +44,7 @@ def test_wrong_password_does_not_log_in(live_server, page):
     make_user("ada")
     page.goto(f"{live_server.url}/accounts/login/")
     fill_login_form(page, "ada", "not-the-password")
-    expect(page.locator("form")).to_contain_text("Please enter a correct username and password")
+    expect(page.locator("main")).to_contain_text("Please enter a correct username and password")
     expect(nav(page).get_by_role("link", name="Log in")).to_be_visible()
 
 
@@ -64,7 +64,7 @@ def test_change_password_then_log_in_with_the_new_one(live_server, page):
     log_out(page)
     page.goto(f"{live_server.url}/accounts/login/")
     fill_login_form(page, "ada", PASSWORD)
-    expect(page.locator("form")).to_contain_text("Please enter a correct username and password")
+    expect(page.locator("main")).to_contain_text("Please enter a correct username and password")
     log_in(page, live_server, "ada", NEW_PASSWORD)
 
 

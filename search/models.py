@@ -1,0 +1,200 @@
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connections, models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Upper
+from django.urls import reverse
+
+from .text import START_SEL, STOP_SEL
+
+# The text search configuration of the stored vectors; the trigger in the migrations
+# uses the same one, and a query must too, or its words would be stemmed differently.
+SEARCH_CONFIG = "english"
+
+# At most this many matches are counted and ranked. Ranking reads each match's vector,
+# so a word found in half of a million documents would take seconds; a bound keeps every
+# query fast whatever the data. Up to this many matches, results are exact; beyond it,
+# the best of the first MAX_RESULTS matches found are shown and the count says "1,000+".
+MAX_RESULTS = 1000
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible(self):
+        """Documents anyone may see.
+
+        Private summaries (and comments on them) have no documents at all; this keeps a
+        row that somehow escaped that rule (a bulk update that skipped the signals) out
+        of results and counts as well.
+        """
+        return self.filter(Q(summary__isnull=True) | Q(summary__is_private=False))
+
+    def filtered(self, *, venue="", year=None):
+        queryset = self
+        if venue:
+            queryset = queryset.filter(venue__iexact=venue)
+        if year is not None:
+            queryset = queryset.filter(year=year)
+        return queryset
+
+    def for_results(self):
+        """What a result card prints, joined into the same query."""
+        return self.select_related("paper", "summary__author")
+
+    def search(self, query, parsed):
+        """The ranked matches of a query, as SearchResults (for the paginator).
+
+        `query` is the text as typed; `parsed` is its ParsedQuery, which the fallback
+        uses. Only the first MAX_RESULTS matches (after this queryset's own filters) are
+        considered, for the count and for the ranking alike, so that the pages always
+        add up to the count.
+        """
+        if connections[self.db].vendor == "postgresql":
+            tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+            matches = self.filter(search_vector=tsquery)
+            rank = SearchRank(F("search_vector"), tsquery)
+            snippets = {
+                "headline": _headline(
+                    "body",
+                    tsquery,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+                "title_headline": _headline("title", tsquery, highlight_all=True),
+            }
+        elif parsed.is_searchable:
+            matches = self.filter(_fallback_condition(parsed))
+            rank, snippets = _fallback_rank(parsed), {}
+        else:
+            matches, rank, snippets = self.none(), Value(0), {}
+        return SearchResults(matches.order_by().values("pk")[:MAX_RESULTS], rank, snippets)
+
+
+class SearchResults:
+    """A query's matches, best first, as Paginator takes them: count() and slices.
+
+    Each costs one query. The candidates (at most MAX_RESULTS ids) are ranked, one page
+    of ids is taken, and only those rows are then joined to what a result card prints
+    and given their snippets: joining every candidate would cost more than the ranking.
+    """
+
+    def __init__(self, candidates, rank, snippets):
+        self.candidates = candidates
+        self.rank = rank
+        self.snippets = snippets
+
+    def count(self):
+        return self.candidates.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("SearchResults only takes slices")
+        if index.start == index.stop:
+            return []
+        documents = Document.objects.using(self.candidates.db)
+        page_ids = (
+            documents.filter(pk__in=self.candidates)
+            .annotate(rank=self.rank)
+            .order_by("-rank", "-pk")
+            .values("pk")[index]
+        )
+        return list(
+            documents.filter(pk__in=page_ids)
+            .for_results()
+            .annotate(rank=self.rank, **self.snippets)
+            .order_by("-rank", "-pk")
+        )
+
+
+def _headline(field, tsquery, **options):
+    return SearchHeadline(
+        field, tsquery, config=SEARCH_CONFIG, start_sel=START_SEL, stop_sel=STOP_SEL, **options
+    )
+
+
+def _fallback_condition(parsed):
+    """AND of the clauses, each an OR of substring matches in the title or the body."""
+
+    def contains(term):
+        return Q(title__icontains=term.text) | Q(body__icontains=term.text)
+
+    def alternative(term):
+        return ~contains(term) if term.negated else contains(term)
+
+    return reduce(and_, [reduce(or_, map(alternative, clause)) for clause in parsed.clauses])
+
+
+def _fallback_rank(parsed):
+    """A coarse rank: two for each word found in the title, one for each in the body.
+    Enough to put a paper named after the query first."""
+    scores = [
+        Case(When(**{f"{field}__icontains": term.text}, then=Value(weight)), default=0)
+        for term in parsed.positive_terms
+        for field, weight in (("title", 2), ("body", 1))
+    ]
+    return reduce(lambda a, b: a + b, scores)
+
+
+class Document(models.Model):
+    """One searchable thing: a paper, a public summary or a comment on one.
+
+    The search index lives here rather than on the papers and summaries themselves, and
+    is kept in step by search.services. Only public text is ever copied in.
+    """
+
+    class Kind(models.TextChoices):
+        PAPER = "paper"
+        SUMMARY = "summary"
+        COMMENT = "comment"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    object_id = models.PositiveBigIntegerField()
+    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="+")
+    # The summary itself, or the one a comment is on: for links and bylines, and so that
+    # deleting a summary takes its documents (and its comments' documents) with it.
+    summary = models.ForeignKey(
+        "summaries.Summary", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Set for papers only: a query that names a paper should find the paper, not also
+    # every summary of it.
+    title = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (see the migrations); NULL elsewhere.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_object"),
+        ]
+        indexes = [
+            # Created on PostgreSQL only (see search.operations); declared here so that
+            # the model and its migrations agree on every database.
+            GinIndex(fields=["search_vector"], name="search_document_vector_gin"),
+            # The filters. PostgreSQL combines this with the GIN index, so a common word
+            # in one venue and year reads only the rows of that venue and year.
+            models.Index(Upper("venue"), "year", name="search_document_venue_year"),
+            models.Index(fields=["year"], name="search_document_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.PAPER:
+            return self.paper.get_absolute_url()
+        url = reverse("summaries:detail", args=[self.summary_id])
+        return f"{url}#comment-{self.object_id}" if self.kind == self.Kind.COMMENT else url

@@ -1,0 +1,154 @@
+"""Writes to the search index: one document per paper, public summary and comment on one.
+
+Called from the signal receivers for single changes, and by `manage.py reindex` to
+rebuild everything. Private summaries, and comments on them, never get a document, so
+their text cannot turn up in results or in counts.
+"""
+
+from django.db import transaction
+
+from papers.models import Paper
+from summaries.models import Comment, Summary
+
+from .models import Document
+from .text import plain_text
+
+Kind = Document.Kind
+# Every column an upsert writes; the key (kind, object_id) identifies the row.
+_UPSERT_FIELDS = ["paper", "summary", "title", "body", "venue", "year", "updated_at"]
+
+
+def paper_document(paper):
+    # Authors go in the body: a search for a name should find the paper, but the title
+    # alone deserves the heavier weight.
+    body = "\n".join(part for part in (paper.authors, plain_text(paper.abstract)) if part)
+    return Document(
+        kind=Kind.PAPER,
+        object_id=paper.pk,
+        paper_id=paper.pk,
+        title=paper.title,
+        body=body,
+        venue=paper.venue,
+        year=paper.year,
+    )
+
+
+def summary_document(summary, paper):
+    # No author here, ever: an anonymous summary must not be findable by its author's
+    # name, and a result shows the byline from the summary itself.
+    return Document(
+        kind=Kind.SUMMARY,
+        object_id=summary.pk,
+        paper_id=paper.pk,
+        summary_id=summary.pk,
+        body=plain_text(summary.body),
+        venue=paper.venue,
+        year=paper.year,
+    )
+
+
+def comment_document(comment, paper):
+    return Document(
+        kind=Kind.COMMENT,
+        object_id=comment.pk,
+        paper_id=paper.pk,
+        summary_id=comment.summary_id,
+        body=plain_text(comment.body),
+        venue=paper.venue,
+        year=paper.year,
+    )
+
+
+def save_documents(documents, batch_size=None):
+    """Insert the documents, or update the ones already there, in one statement a batch."""
+    Document.objects.bulk_create(
+        documents,
+        batch_size=batch_size,
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=_UPSERT_FIELDS,
+    )
+
+
+def index_paper(paper):
+    with transaction.atomic():
+        save_documents([paper_document(paper)])
+        # Summaries and comments carry their paper's venue and year for the filters.
+        Document.objects.filter(paper_id=paper.pk).exclude(kind=Kind.PAPER).update(
+            venue=paper.venue, year=paper.year
+        )
+
+
+def index_summary(summary):
+    """Index a summary and its comments, or drop them all if it is private."""
+    with transaction.atomic():
+        if summary.is_private:
+            Document.objects.filter(summary_id=summary.pk).delete()
+            return
+        paper = summary.paper
+        # The comments too: a summary made public again brings its discussion back.
+        comments = Comment.objects.filter(summary_id=summary.pk).only("pk", "summary_id", "body")
+        save_documents(
+            [summary_document(summary, paper)]
+            + [comment_document(comment, paper) for comment in comments]
+        )
+
+
+def index_comment(comment):
+    summary = (
+        Summary.objects.select_related("paper")
+        .only("is_private", "paper__venue", "paper__year")
+        .get(pk=comment.summary_id)
+    )
+    if summary.is_private:
+        # Normally absent already; deleting is cheap and certain.
+        forget_comment(comment.pk)
+    else:
+        save_documents([comment_document(comment, summary.paper)])
+
+
+def forget_comment(pk):
+    Document.objects.filter(kind=Kind.COMMENT, object_id=pk).delete()
+
+
+def rebuild(batch_size=1000, progress=None):
+    """Replace the whole index with documents made from the current rows.
+
+    For imports, which bypass the signals. One transaction, so searches see the old
+    index until the new one is complete. Rows are read in primary-key order a batch at
+    a time, so memory stays flat whatever the size of the tables. Returns the number of
+    documents written.
+    """
+    sources = [
+        (Paper.objects.all(), paper_document, ["title", "authors", "abstract", "venue", "year"]),
+        (
+            Summary.objects.public().select_related("paper"),
+            lambda summary: summary_document(summary, summary.paper),
+            ["body", "paper__venue", "paper__year"],
+        ),
+        (
+            Comment.objects.filter(summary__is_private=False).select_related("summary__paper"),
+            lambda comment: comment_document(comment, comment.summary.paper),
+            ["summary_id", "body", "summary__paper__venue", "summary__paper__year"],
+        ),
+    ]
+    total = 0
+    with transaction.atomic():
+        Document.objects.all().delete()
+        for queryset, make_document, fields in sources:
+            for batch in _batches(queryset.only(*fields), batch_size):
+                Document.objects.bulk_create([make_document(row) for row in batch])
+                total += len(batch)
+                if progress:
+                    progress(total)
+    return total
+
+
+def _batches(queryset, size):
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk

@@ -1,0 +1,181 @@
+"""Text handling for search: the query syntax, indexed plain text and safe highlighting.
+
+Nothing here touches the database. PostgreSQL parses queries itself
+(websearch_to_tsquery); the parser below serves the fallback on other databases, and on
+both decides whether a query has anything to look for at all.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+# PostgreSQL's English stop words (tsearch_data/english.stop). The fallback drops them
+# as PostgreSQL does, so that "the transformer" means the same on both databases, and
+# so that a query made of stop words and exclusions ("the -gan") is recognised as having
+# nothing to look for: PostgreSQL would turn it into a bare NOT, which matches almost
+# every row and cannot use the index.
+_STOP_WORDS_TEXT = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what
+    which who whom this that these those am is are was were be been being have has had
+    having do does did doing a an the and but if or because as until while of at by for
+    with about against between into through during before after above below to from up
+    down in out on off over under again further then once here there when where why how
+    all any both each few more most other some such no nor not only own same so than too
+    very s t can will just don should now
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+# Longer queries are cut: a few hundred characters is more than anyone types, and a
+# bound keeps a pasted essay from becoming a thousand-term query.
+MAX_QUERY_LENGTH = 200
+
+# ts_headline marks matches with these; they cannot occur in indexed text (plain_text
+# removes control characters), so after escaping they can only be PostgreSQL's marks.
+START_SEL = "\x02"
+STOP_SEL = "\x03"
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TOKENS = re.compile(r'(-?)"([^"]*)"?|([^\s"]+)')
+_EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    negated: bool = False
+
+    @property
+    def is_stop_word(self):
+        return all(word.lower() in STOP_WORDS for word in _WORD.findall(self.text))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query as clauses that must all hold; each clause is terms of which one must.
+
+    `a b OR c -d` is [[a], [b, c], [-d]]: OR binds tighter than the implicit AND, as in
+    PostgreSQL's websearch syntax.
+    """
+
+    clauses: tuple
+
+    @property
+    def positive_terms(self):
+        return [term for clause in self.clauses for term in clause if not term.negated]
+
+    @property
+    def is_searchable(self):
+        """Whether some clause needs a real word to be present.
+
+        Otherwise the query only excludes ("-word", "-a OR b") or only has stop words,
+        and would match everything or nothing without saying anything useful.
+        """
+        return any(
+            all(not term.negated and not term.is_stop_word for term in clause)
+            for clause in self.clauses
+        )
+
+
+def clean_query(value):
+    """The query as searched: NUL bytes out (PostgreSQL refuses them), trimmed, bounded."""
+    return value.replace("\x00", "").strip()[:MAX_QUERY_LENGTH].strip()
+
+
+def parse_query(value):
+    clauses = []
+    join_next = False
+    for match in _TOKENS.finditer(value):
+        quote_sign, phrase, word = match.groups()
+        if word is not None:
+            if word.lower() == "or" and clauses:
+                join_next = True
+                continue
+            negated = word.startswith("-") and len(word) > 1
+            text = _EDGE_PUNCTUATION.sub("", word)
+        else:
+            negated = bool(quote_sign)
+            text = _EDGE_PUNCTUATION.sub("", " ".join(phrase.split()))
+        if not text:
+            continue
+        term = Term(text, negated)
+        # Stop words are dropped, except inside phrases ("attention is all you need").
+        if word is not None and term.is_stop_word:
+            join_next = False
+            continue
+        if join_next and clauses:
+            clauses[-1] = (*clauses[-1], term)
+        else:
+            clauses.append((term,))
+        join_next = False
+    return ParsedQuery(tuple(clauses))
+
+
+def plain_text(source):
+    """Markdown (with LaTeX) as plain text for the index: the words, not the markup.
+
+    Close enough for matching and for snippets; the stored HTML is no better a source,
+    since for formulas it holds KaTeX's markup and a MathML copy of each.
+    """
+    text = _CONTROL_CHARS.sub(" ", source)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images: their text
+    text = re.sub(r"<[^>\n]*>", " ", text)  # raw HTML tags
+    text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+]|\d+[.)])\s+", "", text)  # block markers
+    text = re.sub(r"```[^\n]*|~~~[^\n]*|\*\*|__|[*`]", "", text)  # fences, emphasis, code
+    return " ".join(text.split())
+
+
+def highlight_terms(text, terms, *, max_chars=None):
+    """HTML of the text with each term marked, optionally cut to a window around the
+    first match. The text is escaped piece by piece around the matches, so nothing in
+    it can become markup."""
+    spans = _match_spans(text, terms)
+    start, end = 0, len(text)
+    if max_chars is not None and len(text) > max_chars:
+        first = spans[0][0] if spans else 0
+        start = max(0, first - max_chars // 3)
+        end = min(len(text), start + max_chars)
+        start = _word_boundary(text, start, backwards=True)
+        end = _word_boundary(text, end, backwards=False)
+    pieces = ["… " if start > 0 else ""]
+    position = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        pieces.append(escape(text[position:span_start]))
+        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    pieces.append(escape(text[position:end]))
+    pieces.append(" …" if end < len(text) else "")
+    return mark_safe("".join(pieces))
+
+
+def marked_headline(headline):
+    """Safe HTML from ts_headline's output: everything escaped, then its marks made
+    <mark>. A start without its stop (or the reverse) is dropped, never left open."""
+    text = str(escape(headline))
+    text = re.sub(f"{START_SEL}(.*?){STOP_SEL}", r"<mark>\1</mark>", text, flags=re.S)
+    return mark_safe(text.replace(START_SEL, "").replace(STOP_SEL, ""))
+
+
+def _match_spans(text, terms):
+    words = sorted({term.text for term in terms if not term.negated}, key=len, reverse=True)
+    if not words:
+        return []
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _word_boundary(text, index, *, backwards):
+    """The nearest space at or around index, so a window does not cut a word in two."""
+    if index <= 0 or index >= len(text):
+        return index
+    if backwards:
+        found = text.rfind(" ", max(0, index - 20), index)
+        return found + 1 if found != -1 else index
+    found = text.find(" ", index, index + 20)
+    return found if found != -1 else index

@@ -1,0 +1,64 @@
+from django import forms
+from django.db import connections
+from django.shortcuts import render
+
+from shortscience.pagination import paginate
+
+from .models import MAX_RESULTS, Document
+from .text import clean_query, highlight_terms, marked_headline, parse_query
+
+PAGE_SIZE = 10
+# Fallback snippets: about as long as PostgreSQL's two fragments of up to 35 words.
+SNIPPET_CHARS = 240
+
+
+class FilterForm(forms.Form):
+    venue = forms.CharField(required=False, max_length=200)
+    year = forms.IntegerField(required=False, min_value=1000, max_value=9999)
+
+
+def results(request):
+    # The query is cleaned rather than validated: whatever was typed gets searched.
+    query = clean_query(request.GET.get("q", ""))
+    form = FilterForm(request.GET)
+    form.is_valid()
+    # An invalid filter is left out of cleaned_data: the search runs without it and the
+    # form says what was wrong with it.
+    venue = (form.cleaned_data.get("venue") or "").strip()
+    year = form.cleaned_data.get("year")
+    parsed = parse_query(query)
+    page = None
+    if parsed.is_searchable:
+        documents = _search(query, parsed, venue=venue, year=year)
+        page = paginate(request, documents, PAGE_SIZE)
+        _add_snippets(page, parsed)
+    return render(
+        request,
+        "search/results.html",
+        {
+            "form": form,
+            "query": query,
+            "venue": venue,
+            "year": year,
+            "searchable": parsed.is_searchable,
+            "page": page,
+            "capped": page is not None and page.paginator.count >= MAX_RESULTS,
+        },
+    )
+
+
+def _search(query, parsed, *, venue, year):
+    return Document.objects.visible().filtered(venue=venue, year=year).search(query, parsed)
+
+
+def _add_snippets(page, parsed):
+    """Give each result its title and snippet as safe HTML, the matches marked."""
+    if connections[Document.objects.db].vendor == "postgresql":
+        for document in page:
+            document.snippet = marked_headline(document.headline)
+            document.title_html = marked_headline(document.title_headline)
+        return
+    terms = parsed.positive_terms
+    for document in page:
+        document.snippet = highlight_terms(document.body, terms, max_chars=SNIPPET_CHARS)
+        document.title_html = highlight_terms(document.title, terms)

@@ -1,0 +1,117 @@
+"""The site's main pages, with content like real use, for the page-wide checks.
+
+The accessibility and HTML validity tests look at the same pages: a problem in a
+template shows on every page that uses it, so one representative of each kind is
+checked, filled with the things that tend to break them (display math wider than a
+phone, a table, highlighted code, an image, citations, a footnote, comments).
+"""
+
+from dataclasses import dataclass
+
+from summaries.models import Summary
+from tests.factories import make_comment, make_paper, make_summary, make_user
+
+AUTHOR = "ada"
+READER = "grace"
+
+# `{image}` becomes an absolute URL on the site under test (the sanitizer keeps only
+# those), `{wide_formula}` becomes WIDE_FORMULA.
+# Its headings start at "#": markup demotes them by a fixed step, so a summary that
+# starts at "##" skips a heading level on its own page.
+SUMMARY_WITH_MATH = r"""# The idea
+
+The Transformer drops recurrence: every position attends to every other one, so the
+path between two tokens has constant length. It builds on \cite{conf/iclr/BahdanauCB14}
+and is trained with `Adam`[^adam].
+
+{wide_formula}
+
+Why divide by $\sqrt{d_k}$? Each product $q_i k_i$ has variance 1, so the logit
+$q \cdot k = \sum_{i=1}^{d_k} q_i k_i$ has variance $d_k$.
+
+## Results
+
+| Model | BLEU (en-de) | BLEU (en-fr) | Training cost (FLOPs) |
+|---|---|---|---|
+| Transformer (base) | 27.3 | 38.1 | $3.3 \cdot 10^{18}$ |
+| Transformer (big) | 28.4 | 41.8 | $2.3 \cdot 10^{19}$ |
+
+```python
+def attention(q, k, v):
+    # Scaled dot-product attention, one head.
+    scores = q @ k.T / math.sqrt(k.shape[-1])
+    return softmax(scores) @ v
+```
+
+> Attention alone, without recurrence, is enough.
+
+![The encoder and decoder stacks]({image})
+
+1. First, the encoder.
+2. Then the decoder, which attends to the encoder's output.
+
+[^adam]: With $\beta_2 = 0.98$ and a warm-up of 4000 steps.
+"""
+
+# Wider than a phone's screen, on one line as display math must be.
+WIDE_FORMULA = (
+    r"$$\operatorname{Attention}(Q, K, V) = \operatorname{softmax}\left(\frac{Q K^\top}"
+    r"{\sqrt{d_k}}\right) V \quad\text{where}\quad Q = X W_Q,\; K = X W_K,\; "
+    r"V = X W_V,\; d_k = d_{\text{model}} / h$$"
+)
+
+LONG_SUMMARY = "\n\n".join(
+    f"Paragraph {n}. The method is explained at length here, with $x_{n}^2$ in it. " * 6
+    for n in range(1, 10)
+)
+
+
+@dataclass(frozen=True)
+class SitePage:
+    name: str
+    path: str
+    # Pages only a logged-in user sees are visited as this user.
+    user: str | None = None
+
+
+def build_site(base_url):
+    """Make the test data and return the pages to check, in a fixed order."""
+    author = make_user(AUTHOR)
+    reader = make_user(READER)
+    cited = make_paper(
+        "conf/iclr/BahdanauCB14",
+        title="Neural Machine Translation by Jointly Learning to Align and Translate",
+        authors="Dzmitry Bahdanau, Kyunghyun Cho, Yoshua Bengio",
+        venue="ICLR",
+        year=2015,
+    )
+    paper = make_paper(
+        "conf/nips/VaswaniSPUJGKP17",
+        title="Attention Is All You Need",
+        authors="Ashish Vaswani, Noam Shazeer, Niki Parmar, Jakob Uszkoreit, Llion Jones, "
+        "Aidan N. Gomez, Lukasz Kaiser, Illia Polosukhin",
+        venue="NIPS",
+        year=2017,
+        abstract="The Transformer, built from attention alone: $O(n^2 \\cdot d)$ per layer.",
+        url="https://example.org/attention.pdf",
+        arxiv_id="1706.03762",
+    )
+    image = f"{base_url.rstrip('/')}/static/img/favicon.svg"
+    body = SUMMARY_WITH_MATH.replace("{image}", image).replace("{wide_formula}", WIDE_FORMULA)
+    summary = make_summary(paper=paper, author=author, body=body)
+    Summary.objects.filter(pk=summary.pk).update(score=3)
+    make_summary(paper=paper, author=reader, body="A second view: $h = 8$ heads are enough.")
+    make_comment(summary, author=reader, body="The variance argument is in a footnote: $d_k$.")
+    make_comment(summary, author=author, body="Thanks, added.")
+    make_summary(paper=cited, author=reader, body=LONG_SUMMARY)
+
+    return [
+        SitePage("homepage", "/"),
+        SitePage("paper page", paper.get_absolute_url()),
+        SitePage("summary with math", summary.get_absolute_url()),
+        SitePage("summary form", f"/summaries/write/{cited.bibtex_key}/", user=AUTHOR),
+        SitePage("profile", f"/user/{AUTHOR}/"),
+        SitePage("search results", "/search?q=attention"),
+        SitePage("login", "/accounts/login/"),
+        SitePage("signup", "/accounts/signup/"),
+    ]
