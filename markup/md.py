@@ -1,16 +1,18 @@
 """Step 2 of rendering: Python-Markdown, its extensions, and what each flavor allows.
 
-- summary: headings, moved down three levels (``#`` is an h3), since the page around a
-  summary has its own h1 to h3; images, and a bare image URL on a line of its own shows
-  the image.
+- summary: headings, moved down so that the text's top level is an h3 (the page
+  around a summary has its own h1 and h2) and the levels below follow without gaps;
+  images, and a bare image URL on a line of its own shows the image.
 - abstract: images as in summaries; headings become bold paragraphs.
 - comment: no headings (bold paragraphs) and no images (links to them).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from types import MethodType
+from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree as etree
 
 import markdown
@@ -29,16 +31,19 @@ _CONFIG = {
     "tables": {"use_align_attribute": True},
 }
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_DEMOTE = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
-DEMOTED_HEADINGS = frozenset(_DEMOTE.values())
+_TOP_LEVEL = 3  # the page has its own h1 (the paper) and h2 (the summaries)
+DEMOTED_HEADINGS = frozenset({"h3", "h4", "h5", "h6"})
 IMAGE_CLASS = "summary-image"
 
 
 def convert(text: str, flavor: str) -> str:
     # A fresh instance per call: Markdown objects keep per-document state and are not
     # thread-safe, and building one costs about a millisecond.
+    # Footnote ids get a prefix drawn from the text: a paper page shows several
+    # summaries, and each one's "fn:1" must be its own.
+    footnote_prefix = hashlib.sha1(text.encode()).hexdigest()[:6]
     md = markdown.Markdown(
-        extensions=[*_EXTENSIONS, _FlavorExtension(flavor)],
+        extensions=[*_EXTENSIONS, _FlavorExtension(flavor, footnote_prefix)],
         extension_configs=_CONFIG,
         output_format="html",
     )
@@ -46,14 +51,17 @@ def convert(text: str, flavor: str) -> str:
 
 
 class _FlavorExtension(Extension):
-    def __init__(self, flavor: str) -> None:
+    def __init__(self, flavor: str, footnote_prefix: str) -> None:
         super().__init__()
         self.flavor = flavor
+        self.footnote_prefix = footnote_prefix
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         # After "inline" (20), which creates the <img> elements and leaves bare URLs as
         # text.
-        md.treeprocessors.register(_FlavorTreeprocessor(md, self.flavor), "flavor", 15)
+        md.treeprocessors.register(
+            _FlavorTreeprocessor(md, self.flavor, self.footnote_prefix), "flavor", 15
+        )
         for name in _LINK_PATTERNS:
             if name in md.inlinePatterns:
                 processor = md.inlinePatterns[name]
@@ -88,26 +96,52 @@ def _link_text(self: object, data: str, index: int) -> tuple[str, int, bool]:
 
 
 class _FlavorTreeprocessor(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, flavor: str) -> None:
+    def __init__(self, md: markdown.Markdown, flavor: str, footnote_prefix: str) -> None:
         super().__init__(md)
         self.demote = flavor == "summary"
         self.images = flavor != "comment"
+        self.footnote_prefix = footnote_prefix
 
     def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if el.tag in _HEADINGS]
+        # The text's own top level becomes the page's next free level (h3), and the
+        # levels below follow it, so the page outline has no gaps whatever level the
+        # author started at.
+        shift = _TOP_LEVEL - min((int(el.tag[1]) for el in headings), default=_TOP_LEVEL)
+        for el in headings:
+            if self.demote:
+                el.tag = f"h{min(int(el.tag[1]) + shift, 6)}"
+            else:
+                _to_bold_paragraph(el)
         for el in list(root.iter()):
-            if el.tag in _HEADINGS:
-                if self.demote:
-                    el.tag = _DEMOTE[el.tag]
-                else:
-                    _to_bold_paragraph(el)
-            elif el.tag == "img":
-                if self.images:
+            if el.tag == "img":
+                if not is_http_url(el.get("src", "")):
+                    _image_to_text(el)
+                elif self.images:
                     el.set("loading", "lazy")
                 else:
                     _image_to_link(el)
+            elif el.tag in ("a", "li", "sup") and self.footnote_prefix:
+                _prefix_footnote_ids(el, self.footnote_prefix)
         if self.images:
             for paragraph in list(root.iter("p")):
                 _show_bare_images(paragraph)
+
+
+def _prefix_footnote_ids(el: etree.Element, prefix: str) -> None:
+    for name in ("id", "href"):
+        value = el.get(name)
+        if value and value.lstrip("#").startswith(("fn:", "fnref:")):
+            head, _, number = value.partition(":")
+            el.set(name, f"{head}:{prefix}-{number}")
+
+
+def _image_to_text(el: etree.Element) -> None:
+    # Only web images are shown; an image with another address would be left with no
+    # source at all by the sanitizer. Its alt text stands in for it.
+    alt, tail = el.get("alt", ""), el.tail
+    el.clear()
+    el.tag, el.text, el.tail = "span", alt, tail
 
 
 def _to_bold_paragraph(el: etree.Element) -> None:
@@ -176,8 +210,11 @@ def _show_bare_images(paragraph: etree.Element) -> None:
 
 
 def _image_link(url: str) -> etree.Element:
+    # The link's only content is the image, so its alt text is the link's name.
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "image"
     link = etree.Element("a", {"href": url})
-    etree.SubElement(link, "img", {"src": url, "alt": "", "loading": "lazy", "class": IMAGE_CLASS})
+    attributes = {"src": url, "alt": f"Image: {name}", "loading": "lazy", "class": IMAGE_CLASS}
+    etree.SubElement(link, "img", attributes)
     return link
 
 

@@ -1,6 +1,7 @@
 """Images: Markdown images, and bare image URLs on their own line, in summaries and abstracts."""
 
 import re
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -13,9 +14,12 @@ REL = 'rel="nofollow ugc noopener"'
 
 
 def shown(url):
-    # bleach writes attributes in alphabetical order
+    # bleach writes attributes in alphabetical order; the image is the link's only
+    # content, so its alt text (the file's name) names the link.
+    name = unquote(urlsplit(url.replace("&amp;", "&")).path.rsplit("/", 1)[-1])
     return (
-        f'<a href="{url}" {REL}><img alt="" class="summary-image" loading="lazy" src="{url}"></a>'
+        f'<a href="{url}" {REL}><img alt="Image: {name}" class="summary-image" '
+        f'loading="lazy" src="{url}"></a>'
     )
 
 
@@ -165,3 +169,9 @@ def test_no_images_in_comments():
     )
     assert "<img" not in html
     assert f'<a href="https://example.com/fig.png" {REL}>a figure</a>' in html
+
+
+def test_image_with_a_non_web_address_leaves_its_alt_text():
+    html = render("![a diagram](figures/local.png) and ![](data:image/png;base64,AAAA)")
+    assert "<img" not in html
+    assert "a diagram" in html

@@ -86,11 +86,26 @@ def test_fenced_code_without_language_is_not_guessed():
 
 def test_footnotes():
     html = render("Claim.[^1]\n\n[^1]: Source with $x$.")
-    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in html
+    prefix = re.search(r'<li id="fn:(\w{6})-1">', html).group(1)
+    assert f'<sup id="fnref:{prefix}-1"><a class="footnote-ref" href="#fn:{prefix}-1">1</a>' in html
     assert '<div class="footnote">' in html
-    assert '<li id="fn:1">' in html
-    assert 'class="footnote-backref" href="#fnref:1"' in html
+    assert f'class="footnote-backref" href="#fnref:{prefix}-1"' in html
     assert katex_count(html) == 1
+
+
+def test_footnote_ids_differ_between_texts():
+    # A paper page shows several summaries; their footnotes must not share ids.
+    first = render("One.[^1]\n\n[^1]: First.")
+    second = render("Two.[^1]\n\n[^1]: Second.")
+    ids = re.compile(r'id="(fn:[^"]+)"')
+    assert set(ids.findall(first)).isdisjoint(ids.findall(second))
+
+
+def test_headings_demoted_from_the_texts_own_top_level():
+    assert "<h3>Top</h3>" in render("## Top\n\n### Below")
+    assert "<h4>Below</h4>" in render("## Top\n\n### Below")
+    assert "<h3>Top</h3>" in render("# Top\n\n## Below")
+    assert "<h6>Deep</h6>" in render("# A\n\n###### Deep")
 
 
 def test_nested_lists():
