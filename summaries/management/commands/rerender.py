@@ -1,11 +1,11 @@
 import sys
-import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from markup.render import RENDERER_VERSION
 from papers.models import Paper
+from shortscience.progress import Progress
 from summaries.models import Comment, Summary
 
 BATCH_SIZE = 200
@@ -58,33 +58,3 @@ class Command(BaseCommand):
             progress.advance(len(batch))
         progress.finish()
         return len(pks)
-
-
-class Progress:
-    """A one-line progress bar on stderr: count, percentage and rate."""
-
-    WIDTH = 30
-
-    def __init__(self, label, total, stream):
-        self.label, self.total, self.stream = label, total, stream
-        self.done = 0
-        self.started = time.monotonic()
-        self.draw()
-
-    def advance(self, n):
-        self.done += n
-        self.draw()
-
-    def draw(self):
-        share = self.done / self.total if self.total else 1
-        filled = int(share * self.WIDTH)
-        rate = self.done / max(time.monotonic() - self.started, 1e-6)
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(
-            f"\r{self.label:<10} [{bar}] {self.done}/{self.total} {share:4.0%} {rate:,.0f}/s",
-            ending="",
-        )
-        self.stream.flush()
-
-    def finish(self):
-        self.stream.write("")
