@@ -72,7 +72,7 @@ geometric manifold kernel gaussian process bayesian posterior variational elbo
 likelihood density estimation sampling monte carlo markov chain diffusion score
 denoising generative adversarial discriminator generator autoencoder vae flow flows
 normalizing energy boltzmann hopfield associative capsule residual skip connection
-highway inception resnet vgg alexnet lenet unet bert gpt llama clip dalle imagen
+highway inception resnet vgg alexnet lenet unet bert xlnet llama clip dalle imagen
 stable whisper wav2vec conformer mamba state space rnn lstm gru cnn mlp perceptron
 relu gelu swish softmax sigmoid tanh logits entropy cross divergence kullback leibler
 wasserstein optimal transport sinkhorn metric distance similarity cosine euclidean
@@ -84,7 +84,7 @@ options skill skills imitation inverse demonstration behavior cloning model free
 value actor critic advantage proximal trust region q learning temporal difference
 bellman horizon discount episodic continual lifelong catastrophic forgetting replay
 buffer meta few shot zero prompt prompting chain thought instruction instructions
-tuning lora adapter adapters prefix soft hard retrieval augmented rag tool tools agentic
+tuning lora adapter adapters prefix soft hard retrieval augmented rag lexicon lexicons modular
 code program synthesis theorem proving mathematical math arithmetic symbolic logic
 causal causality counterfactual intervention confounding fairness bias debiasing
 interpretability explainability saliency attribution probing mechanistic circuits
@@ -152,19 +152,23 @@ VENUES = [
 
 # Real text has a long tail of rare terms (model names, jargon). After the words above
 # come made-up compounds, "attentionformer" and the like: word w with suffix x is term
-# number len(VOCABULARY) + w * len(SUFFIXES) + x, some 45,000 terms in all.
+# number len(VOCABULARY) + w * len(SUFFIXES) + x, some 30,000 terms in all.
 SUFFIXES = _words("""
-net former gan bert flow fold vae zero mix match seg det rl nerf clip gpt llm diff graph
+net former gan bert flow fold vae zero mix match seg det rl nerf clip pt lm diff graph
 pool norm attn conv lstm rnn tune prompt dist quant prune boost tree hash embed code vit
 mae moe lora xl
 """)
+
+# Titles name what a paper is about, not that it "proposes a method" with "results":
+# they skip the most common, generic words.
+TITLE_SKIP = 50
 
 # Generated text: term number r with a probability falling as 1/r, as in real text
 # (Zipf's law). Then the commonest words are in nearly every document, word 100 in about
 # one in ten, word 1,000 in one in a hundred, and the rarest compounds in a few hundred
 # documents of a million.
 CREATE_FUNCTIONS = """
-CREATE FUNCTION bench_text(words text[], suffixes text[], n int) RETURNS text
+CREATE FUNCTION bench_text(words text[], suffixes text[], n int, skip int) RETURNS text
 LANGUAGE sql AS $$
     SELECT string_agg(
         CASE WHEN t.r <= sizes.w THEN words[t.r]
@@ -172,8 +176,10 @@ LANGUAGE sql AS $$
                   || suffixes[1 + (t.r - sizes.w - 1) % sizes.s] END,
         ' ')
     FROM (SELECT array_length(words, 1) AS w, array_length(suffixes, 1) AS s) AS sizes,
-         LATERAL (SELECT floor(power(sizes.w * (sizes.s + 1) + 1, random()))::int AS r
-                  FROM generate_series(1, n)) AS t
+         LATERAL (
+             SELECT skip + floor(power(sizes.w * (sizes.s + 1) - skip + 1, random()))::int AS r
+             FROM generate_series(1, n)
+         ) AS t
 $$;
 CREATE FUNCTION bench_names(firsts text[], lasts text[], n int) RETURNS text LANGUAGE sql AS $$
     SELECT string_agg(
@@ -183,7 +189,7 @@ CREATE FUNCTION bench_names(firsts text[], lasts text[], n int) RETURNS text LAN
 $$;
 """
 DROP_FUNCTIONS = """
-DROP FUNCTION bench_text(text[], text[], int);
+DROP FUNCTION bench_text(text[], text[], int, int);
 DROP FUNCTION bench_names(text[], text[], int);
 """
 
@@ -191,11 +197,12 @@ DROP FUNCTION bench_names(text[], text[], int);
 INSERT_PAPERS = """
 INSERT INTO papers_paper (id, bibtex_key, title, authors, venue, year, abstract, abstract_html,
                           renderer_version, url, arxiv_id, doi, created_at)
-SELECT g, 'bench/Paper' || g, initcap(bench_text(%(words)s, %(suffixes)s, 5 + g %% 7)),
+SELECT g, 'bench/Paper' || g,
+       initcap(bench_text(%(words)s, %(suffixes)s, 5 + g %% 7, %(title_skip)s)),
        bench_names(%(firsts)s, %(lasts)s, 2 + g %% 4),
        (%(venues)s::text[])[1 + floor(power(random(), 2) * %(venue_count)s)::int],
        2024 - floor(power(random(), 2) * 30)::int,
-       bench_text(%(words)s, %(suffixes)s, 80 + g %% 80), '', 0, '', '', '', now()
+       bench_text(%(words)s, %(suffixes)s, 80 + g %% 80, 0), '', 0, '', '', '', now()
 FROM generate_series(%(start)s, %(stop)s) AS g
 """
 # One summary in ten is private, one in ten anonymous. Summary g is of paper
@@ -204,7 +211,7 @@ INSERT_SUMMARIES = """
 INSERT INTO summaries_summary (id, paper_id, author_id, body, body_html, renderer_version,
                                is_private, is_anonymous, score, created_at, updated_at)
 SELECT g, 1 + (g::bigint * 7919) %% %(papers)s, 1 + g %% %(users)s,
-       bench_text(%(words)s, %(suffixes)s, 150 + g %% 250), '', 0, g %% 10 = 3, g %% 10 = 5, 0,
+       bench_text(%(words)s, %(suffixes)s, 150 + g %% 250, 0), '', 0, g %% 10 = 3, g %% 10 = 5, 0,
        now(), now()
 FROM generate_series(%(start)s, %(stop)s) AS g
 """
@@ -212,7 +219,7 @@ INSERT_COMMENTS = """
 INSERT INTO summaries_comment (id, summary_id, author_id, body, body_html, renderer_version,
                                created_at)
 SELECT g, 1 + g %% %(summaries)s, 1 + (g * 13) %% %(users)s,
-       bench_text(%(words)s, %(suffixes)s, 15 + g %% 40), '', 0, now()
+       bench_text(%(words)s, %(suffixes)s, 15 + g %% 40, 0), '', 0, now()
 FROM generate_series(%(start)s, %(stop)s) AS g
 """
 # The documents as search.services makes them; the trigger computes their vectors.
@@ -285,6 +292,7 @@ def generate(papers, summaries, comments, users):
     params = {
         "words": VOCABULARY,
         "suffixes": SUFFIXES,
+        "title_skip": TITLE_SKIP,
         "firsts": FIRST_NAMES,
         "lasts": LAST_NAMES,
         "venues": VENUES,
@@ -379,8 +387,8 @@ def query_mix(rng, titles):
     """(category, query, venue, year) tuples: words drawn by how common they are, and
     words of real titles, as people search for a paper they have in mind.
 
-    In the generated text "common" words are in 20-65% of documents, "mid" ones in
-    2-20%, "rare" ones in 0.03-2%.
+    In the generated text "common" words are in about 21-67% of documents, "mid" ones
+    in 2-21%, "rare" ones in 0.04-2%.
     """
     vocabulary_size = len(VOCABULARY) * (len(SUFFIXES) + 1)
 

@@ -167,7 +167,7 @@ def test_search_vector_is_kept_by_the_database_on_postgresql_only():
         assert vector is None
 
 
-def test_gin_index_and_trigger_exist_on_postgresql_only():
+def test_postgresql_only_schema_exists_on_postgresql_only():
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, "search_document")
     gin = constraints.get("search_document_vector_gin")
@@ -178,6 +178,13 @@ def test_gin_index_and_trigger_exist_on_postgresql_only():
                 "SELECT count(*) FROM pg_trigger WHERE tgname = 'search_document_vector'"
             )
             assert cursor.fetchone()[0] == 1
+            # Vectors stay in their rows, and searches run without parallel workers.
+            cursor.execute(
+                "SELECT attstorage, reloptions FROM pg_attribute JOIN pg_class c "
+                "ON c.oid = attrelid WHERE relname = 'search_document' "
+                "AND attname = 'search_vector'"
+            )
+            assert cursor.fetchone() == ("m", ["parallel_workers=0"])
     else:
         assert gin is None
     # The filter index exists everywhere.
