@@ -8,28 +8,22 @@ whatever it runs against; on other databases they simply do nothing to the schem
 from django.db import migrations
 
 
-def _is_postgresql(schema_editor):
-    return schema_editor.connection.vendor == "postgresql"
+class _PostgreSQLOnly:
+    """Mixed into an operation: its schema changes run on PostgreSQL and nowhere else."""
 
-
-class PostgreSQLOnlyAddIndex(migrations.AddIndex):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if _is_postgresql(schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if _is_postgresql(schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
+
+class PostgreSQLOnlyAddIndex(_PostgreSQLOnly, migrations.AddIndex):
     def describe(self):
         return f"{super().describe()} (PostgreSQL only)"
 
 
-class PostgreSQLOnlyRunSQL(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if _is_postgresql(schema_editor):
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if _is_postgresql(schema_editor):
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+class PostgreSQLOnlyRunSQL(_PostgreSQLOnly, migrations.RunSQL):
+    pass
