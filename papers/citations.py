@@ -25,5 +25,8 @@ def citation_targets(keys):
     return {key_lower: (key, title) for key_lower, key, title in rows}
 
 
-def render_text(text, *, flavor):
-    return render(text, flavor=flavor, citations=citation_targets(cited_keys(text)))
+def render_text(text, *, flavor, keys=None):
+    """Render user text; `keys` are its cited keys, when the caller has them already."""
+    if keys is None:
+        keys = cited_keys(text)
+    return render(text, flavor=flavor, citations=citation_targets(keys))

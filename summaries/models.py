@@ -72,24 +72,25 @@ class Summary(models.Model):
         return f"Summary of {self.paper} by {self.author}"
 
     def save(self, *args, **kwargs):
-        for name, value in self.rendered_fields().items():
+        keys = cited_keys(self.body)
+        for name, value in self.rendered_fields(keys).items():
             setattr(self, name, value)
         with transaction.atomic():
             super().save(*args, **kwargs)
-            self.record_citations()
+            self.record_citations(keys)
 
     def get_absolute_url(self):
         return reverse("summaries:detail", args=[self.pk])
 
-    def rendered_fields(self):
+    def rendered_fields(self, keys=None):
         """The stored HTML of the body, as the current renderer makes it."""
-        html = render_text(self.body, flavor="summary")
+        html = render_text(self.body, flavor="summary", keys=keys)
         return {"body_html": html, "renderer_version": RENDERER_VERSION}
 
-    def record_citations(self):
+    def record_citations(self, keys):
         # The citations are derived from the body like body_html is, so they are kept
         # in step here rather than by each caller that saves a summary.
-        wanted = {key.lower() for key in cited_keys(self.body)}
+        wanted = {key.lower() for key in keys}
         existing = set(self.citations.values_list("key", flat=True))
         if stale := existing - wanted:
             self.citations.filter(key__in=stale).delete()

@@ -54,11 +54,11 @@ def test_resumes_after_an_interruption(monkeypatch):
     calls = {"n": 0}
     original = Summary.rendered_fields
 
-    def flaky(self):
+    def flaky(self, *args):
         calls["n"] += 1
         if calls["n"] == 4:
             raise KeyboardInterrupt
-        return original(self)
+        return original(self, *args)
 
     monkeypatch.setattr(Summary, "rendered_fields", flaky)
     with pytest.raises(SystemExit):

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from markup.render import RENDERER_VERSION
+from markup.render import RENDERER_VERSION, cited_keys
 from papers.models import Paper
 from shortscience.progress import Progress
 from summaries.models import Comment, Summary
@@ -52,9 +52,12 @@ class Command(BaseCommand):
                 # update() rather than save(): re-rendering is not an edit, and must
                 # not touch updated_at.
                 for row in model.objects.filter(pk__in=batch):
-                    model.objects.filter(pk=row.pk).update(**row.rendered_fields())
                     if model is Summary:
-                        row.record_citations()
+                        keys = cited_keys(row.body)
+                        model.objects.filter(pk=row.pk).update(**row.rendered_fields(keys))
+                        row.record_citations(keys)
+                    else:
+                        model.objects.filter(pk=row.pk).update(**row.rendered_fields())
             progress.advance(len(batch))
         progress.finish()
         return len(pks)
