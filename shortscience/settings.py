@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "papers",
     "summaries",
     "search",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How many posts of each kind one user (or one address, for sign-ups) may make in a
+# window of seconds: (posts, seconds). Generous for people, tight for scripts.
+RATE_LIMITS = {
+    "signup": (5, 3600),
+    "summary": (30, 3600),
+    "comment": (20, 600),
+    "vote": (120, 600),
+    "report": (20, 3600),
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("papers.urls")),
     path("", include("accounts.urls")),
     path("", include("search.urls")),
+    path("", include("moderation.urls")),
     *auth_urlpatterns,
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Site-wide pages that belong to no app: error pages and the CSRF failure page."""
+"""Site-wide pages that belong to no app: error pages, and the pages for refused posts."""
 
 from django.shortcuts import render
 
@@ -8,13 +8,24 @@ from django.shortcuts import render
 _USER_TEXT_FIELDS = ("body",)
 
 
-def csrf_failure(request, reason=""):
-    texts = [
+def _posted_texts(request):
+    return [
         request.POST[name]
         for name in _USER_TEXT_FIELDS
         if request.method == "POST" and request.POST.get(name, "").strip()
     ]
-    return render(request, "errors/csrf.html", {"texts": texts}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/csrf.html", {"texts": _posted_texts(request)}, status=403)
+
+
+def too_many_requests(request, retry_after):
+    """A rate limit was reached (see shortscience.ratelimit): say so, keep the text."""
+    context = {"texts": _posted_texts(request), "retry_minutes": max(1, retry_after // 60)}
+    response = render(request, "errors/429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def page_not_found(request, exception):

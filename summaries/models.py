@@ -1,7 +1,10 @@
+import math
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from markup.render import RENDERER_VERSION, cited_keys
 from papers.citations import render_text
@@ -9,22 +12,31 @@ from papers.citations import render_text
 
 class SummaryQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_private=False)
+        """What anyone may read: not private, not hidden by a moderator."""
+        return self.filter(is_private=False, is_hidden=False)
 
     def visible_to(self, user):
-        """Public summaries, plus the user's own private ones."""
+        """Public summaries, plus the user's own, private or hidden."""
         if user.is_authenticated:
-            return self.filter(Q(is_private=False) | Q(author=user))
+            return self.filter(Q(is_private=False, is_hidden=False) | Q(author=user))
         return self.public()
 
     def for_listing(self):
         """Everything a summary card prints, in a fixed number of queries."""
         return self.select_related("paper", "author").annotate(
-            comment_count=Count("comments", distinct=True)
+            comment_count=Count(
+                "comments",
+                filter=Q(comments__is_hidden=False, comments__deleted_at__isnull=True),
+                distinct=True,
+            )
         )
 
     def with_comments(self):
-        comments = Comment.objects.select_related("author").order_by("created_at", "pk")
+        comments = (
+            Comment.objects.filter(is_hidden=False)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
         return self.prefetch_related(Prefetch("comments", queryset=comments))
 
     def best_first(self):
@@ -32,6 +44,9 @@ class SummaryQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-created_at", "-pk")
+
+    def popular_first(self):
+        return self.order_by("-hotness", "-pk")
 
     def citing(self, paper):
         return self.filter(citations__key=paper.bibtex_key.lower())
@@ -52,8 +67,16 @@ class Summary(models.Model):
         "anonymous", default=False, help_text="Publish without showing your name."
     )
     score = models.IntegerField(default=0, editable=False)
+    # The score with a time decay, for the Popular tab; stored (and indexed) so that the
+    # tab is an ordinary indexed query. Kept in step by `refresh_hotness`.
+    hotness = models.FloatField(default=0, editable=False)
+    is_hidden = models.BooleanField(
+        "hidden", default=False, help_text="Hidden by a moderator: only its author sees it."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the text last changed after it was first published; None if it never has.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SummaryQuerySet.as_manager()
 
@@ -66,6 +89,8 @@ class Summary(models.Model):
         ]
         indexes = [
             models.Index(fields=["is_private", "-created_at"], name="summary_feed_idx"),
+            models.Index(fields=["-hotness", "-id"], name="summary_popular_idx"),
+            models.Index(fields=["-score", "-created_at"], name="summary_top_idx"),
         ]
 
     def __str__(self):
@@ -75,6 +100,10 @@ class Summary(models.Model):
         keys = cited_keys(self.body)
         for name, value in self.rendered_fields(keys).items():
             setattr(self, name, value)
+        if self.created_at is None:
+            # auto_now_add has not run yet; hotness needs the creation time now.
+            self.created_at = timezone.now()
+        self.hotness = hotness(self.score, self.created_at)
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.record_citations(keys)
@@ -114,15 +143,109 @@ class Summary(models.Model):
         return "Anonymous" if self.is_anonymous else self.author.username
 
 
+# How fast Popular forgets: a summary needs ten times the score to rank level with one
+# written this many seconds later (12.5 hours, as on the sites that made this known).
+HOTNESS_HALF_ORDER = 45000
+
+
+def hotness(score, created_at):
+    """Score with a time decay: the log of the score, plus a term growing with time.
+
+    Newer summaries rank higher for the same score, and a summary's place never changes
+    unless its score does, so the value can be stored and indexed.
+    """
+    order = math.log10(max(abs(score), 1))
+    sign = (score > 0) - (score < 0)
+    return round(sign * order + created_at.timestamp() / HOTNESS_HALF_ORDER, 7)
+
+
+class Vote(models.Model):
+    UP, DOWN = 1, -1
+    VALUE_CHOICES = [(UP, "Up"), (DOWN, "Down")]
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    value = models.SmallIntegerField(choices=VALUE_CHOICES)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summary", "user"], name="one_vote_per_user_per_summary"
+            ),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="vote_value_is_up_or_down"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.get_value_display().lower()} on {self.summary_id}"
+
+
+class SummaryRevision(models.Model):
+    """An earlier version of a summary's text, kept when the summary is edited.
+
+    The current text lives on the summary; version `number` n is the n-th text the
+    summary had, so the current one is number `revisions.count() + 1`.
+    """
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    # When this version was published (the summary's creation or an earlier edit).
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "number"], name="one_revision_per_number"),
+        ]
+
+    def __str__(self):
+        return f"Version {self.number} of summary {self.summary_id}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        """Comments anyone may read: on public summaries, and not hidden by a moderator.
+
+        Deleted and removed comments stay (as placeholders, so their replies still read
+        in context); their text is gone, see `Comment.is_gone`.
+        """
+        return self.filter(is_hidden=False, summary__is_private=False, summary__is_hidden=False)
+
+
 class Comment(models.Model):
     summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
     )
+    # One level of nesting: a reply's parent is a top-level comment of the same summary.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
     body = models.TextField()
     body_html = models.TextField(editable=False)
     renderer_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Deleted by its author, or removed by the summary's author or staff (`removed_by`).
+    # The row stays, with its text cleared, so that replies keep their place.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    is_hidden = models.BooleanField(
+        "hidden", default=False, help_text="Hidden by a moderator: shown to nobody."
+    )
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -137,6 +260,10 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.summary.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_gone(self):
+        return self.deleted_at is not None
 
     def rendered_fields(self):
         html = render_text(self.body, flavor="comment")

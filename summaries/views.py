@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 from papers.citations import render_text
 from papers.views import answers_unknown_papers, get_paper_or_404
 from shortscience.pagination import paginate
+from shortscience.ratelimit import ratelimit
 
 from . import drafts, services
 from .forms import CommentForm, SummaryForm
-from .models import Comment, Summary
+from .models import Summary
 
 FEED_PAGE_SIZE = 10
 
@@ -44,7 +45,7 @@ def _login_keeping_text(request, draft_name, next_url):
     return redirect_to_login(next_url)
 
 
-def feed(request):
+def feed(request, tab="recent"):
     summaries = Summary.objects.public().for_listing().newest_first()
     page = paginate(request, summaries, FEED_PAGE_SIZE)
     return render(request, "summaries/feed.html", {"page": page})
@@ -61,6 +62,7 @@ def detail(request, pk):
     )
 
 
+@ratelimit("summary")
 @answers_unknown_papers
 def write(request, key):
     """Write a summary of a paper, or edit the one the user already has."""
@@ -128,36 +130,3 @@ def preview(request):
     if len(body) > settings.SUMMARY_MAX_LENGTH:
         return HttpResponse("<p class='text-danger'>This text is too long to preview.</p>")
     return HttpResponse(render_text(body, flavor="summary"))
-
-
-@require_POST
-def comment(request, pk):
-    detail_url = reverse("summaries:detail", args=[pk])
-    if not request.user.is_authenticated:
-        return _login_keeping_text(request, f"comment:{pk}", detail_url)
-    summary = _get_visible_summary(request, pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "summaries/detail.html",
-            {"summary": summary, "paper": summary.paper, "comment_form": form},
-            status=400,
-        )
-    new_comment, _ = services.add_comment(
-        summary=summary, author=request.user, body=form.cleaned_data["body"]
-    )
-    return redirect(new_comment.get_absolute_url())
-
-
-@require_POST
-def delete_comment(request, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("summaries:feed"))
-    target = get_object_or_404(Comment.objects.select_related("summary"), pk=pk)
-    if target.author_id != request.user.id:
-        raise PermissionDenied
-    summary = target.summary
-    target.delete()
-    messages.success(request, "Your comment was deleted.")
-    return redirect(f"{summary.get_absolute_url()}#comments-{summary.pk}")

@@ -1,4 +1,4 @@
-"""Fixtures shared by the browser tests: one Chromium per run, a fresh context per test."""
+"""Shared fixtures: a clean cache per test; one Chromium per run, a fresh context per test."""
 
 import os
 from pathlib import Path
@@ -24,6 +24,16 @@ CHROMIUM_ARGS = [
 ]
 # Fail a stuck step in seconds rather than after Playwright's default 30 s per action.
 ACTION_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # The cache holds rate-limit counts keyed by user id, and ids come back after each
+    # test's rollback: without this, one test's posts would count against the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture(scope="session")
