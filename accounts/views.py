@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -49,3 +50,15 @@ def profile(request, username):
         "accounts/profile.html",
         {"person": person, "page": page, "own_hidden_summaries": hidden},
     )
+
+
+def settings_page(request):
+    return HttpResponse(status=501)
+
+
+def export(request):
+    return HttpResponse(status=501)
+
+
+def unsubscribe(request, token):
+    return HttpResponse(status=501)
