@@ -83,7 +83,7 @@ class PaperQuerySet(models.QuerySet):
         return self.annotate(
             public_summary_count=Count(
                 "summaries",
-                filter=Q(summaries__is_private=False),
+                filter=Q(summaries__is_private=False, summaries__is_hidden=False),
                 distinct=True,
             )
         )
@@ -105,7 +105,9 @@ class PaperQuerySet(models.QuerySet):
             self.exclude(venue="")
             .values("venue", "year")
             .annotate(
-                public_summary_count=Count("summaries", filter=Q(summaries__is_private=False))
+                public_summary_count=Count(
+                    "summaries", filter=Q(summaries__is_private=False, summaries__is_hidden=False)
+                )
             )
             .filter(public_summary_count__gt=0)
             .order_by()

@@ -88,7 +88,7 @@ def detail(request, key):
             "paper": paper,
             "summaries": summaries,
             "own_summary": own,
-            "public_count": sum(1 for s in summaries if not s.is_private),
+            "public_count": sum(1 for s in summaries if not (s.is_private or s.is_hidden)),
             "comment_form": CommentForm(),
             "citing_summaries": citing,
         },
