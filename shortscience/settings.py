@@ -85,6 +85,9 @@ SECRET_KEY = read_secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = os.getenv("SITE_NAME", "ShortScience")
+# The site's address as readers reach it, for links in mail sent outside a request
+# (notifications go out after the commit, when no request is at hand).
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
