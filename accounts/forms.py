@@ -1,9 +1,12 @@
 import re
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.forms.boundfield import BoundField
 
+from . import orcid
 from .models import User
 
 RESERVED_USERNAME_RE = re.compile(
@@ -12,9 +15,29 @@ RESERVED_USERNAME_RE = re.compile(
 )
 
 
+class _HoneypotBoundField(BoundField):
+    def css_classes(self, extra_classes=None):
+        # The class goes on the field's wrapper (label included), which crispy prints
+        # with these classes: the whole field is kept out of sight, not just the input.
+        return super().css_classes(["honeypot", *(extra_classes or [])])
+
+
+class _HoneypotInput(forms.TextInput):
+    def format_value(self, value):
+        # Shown again empty: a person who filled it by mistake can simply resend.
+        return None
+
+
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
         required=True, help_text="For password resets. Never shown to other users."
+    )
+    # A field people never see, which form-filling scripts fill like any other.
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=_HoneypotInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        bound_field_class=_HoneypotBoundField,
     )
 
     class Meta:
@@ -39,3 +62,64 @@ class SignupForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this e-mail address exists already.")
         return email
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.cleaned_data.get("website"):
+            # Said plainly but without naming the field, which would teach scripts
+            # what to leave out.
+            raise forms.ValidationError(
+                "Your account could not be created. Please try again.", code="refused"
+            )
+        return cleaned_data
+
+
+BIO_MAX_LENGTH = User._meta.get_field("bio").max_length
+
+
+class SettingsForm(forms.ModelForm):
+    bio = forms.CharField(
+        required=False,
+        max_length=BIO_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"A few lines about you, up to {BIO_MAX_LENGTH} characters. "
+        "Markdown and $math$ work.",
+        error_messages={
+            "max_length": "Your bio can be at most %(limit_value)d characters long "
+            "(it has %(show_value)d). Please shorten it."
+        },
+    )
+    orcid = forms.CharField(
+        label="ORCID iD",
+        required=False,
+        max_length=100,
+        help_text="Like 0000-0002-1825-0097, or its link on orcid.org.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "orcid", "notify_on_comment", "notify_on_reply"]
+        labels = {
+            "notify_on_comment": "E-mail me about comments on my summaries",
+            "notify_on_reply": "E-mail me about replies in discussions I took part in",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Browsers cut pasted text at `maxlength` without a word; the server checks the
+        # length instead and hands the whole text back with the error.
+        self.fields["bio"].widget.attrs.pop("maxlength", None)
+        self.fields["orcid"].widget.attrs.pop("maxlength", None)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Profile", "display_name", "bio", "orcid"),
+            Fieldset("E-mail notifications", "notify_on_comment", "notify_on_reply"),
+        )
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())
+
+    def clean_orcid(self):
+        value = self.cleaned_data["orcid"]
+        return orcid.normalize(value) if value.strip() else ""

@@ -1,18 +1,29 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from shortscience.pagination import paginate
-from summaries.models import Summary
+from shortscience.ratelimit import ratelimit
+from summaries import notifications
+from summaries.models import Comment, Summary
 
-from .forms import SignupForm
+from . import export as data_export
+from .forms import SettingsForm, SignupForm
 from .models import User
 
 PROFILE_PAGE_SIZE = 10
+PROFILE_RECENT_COMMENTS = 10
 
 
+@ratelimit("signup")
 def signup(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
@@ -28,6 +39,19 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
+def _profile_comments(person):
+    """The person's comments anyone may read, as their profile counts and lists them.
+
+    Their comments under their own anonymous summaries stay off: an author answering
+    the comments on "their" summary would sign it.
+    """
+    return (
+        Comment.objects.public()
+        .filter(author=person, deleted_at__isnull=True)
+        .exclude(summary__author=person, summary__is_anonymous=True)
+    )
+
+
 def profile(request, username):
     person = get_object_or_404(User, username=username, is_active=True)
     # Anonymous summaries stay off the profile: listing them here would sign them.
@@ -35,30 +59,77 @@ def profile(request, username):
         Summary.objects.public()
         .filter(author=person, is_anonymous=False)
         .for_listing()
+        .with_user_vote(request.user)
         .newest_first()
     )
     page = paginate(request, summaries, PROFILE_PAGE_SIZE)
+    comments = _profile_comments(person)
+    recent_comments = comments.select_related("summary__paper").order_by("-created_at", "-pk")
     hidden = None
     if request.user == person:
         hidden = (
-            person.summaries.exclude(is_private=False, is_anonymous=False)
+            person.summaries.filter(Q(is_private=True) | Q(is_anonymous=True) | Q(is_hidden=True))
             .select_related("paper")
             .newest_first()
         )
     return render(
         request,
         "accounts/profile.html",
-        {"person": person, "page": page, "own_hidden_summaries": hidden},
+        {
+            "person": person,
+            "page": page,
+            "comment_count": comments.count(),
+            "recent_comments": recent_comments[:PROFILE_RECENT_COMMENTS],
+            "own_hidden_summaries": hidden,
+        },
     )
 
 
+@login_required
 def settings_page(request):
-    return HttpResponse(status=501)
+    if request.method == "POST":
+        form = SettingsForm(request.POST, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your settings were saved.")
+            return redirect("accounts:settings")
+        return render(request, "accounts/settings.html", {"form": form}, status=400)
+    return render(request, "accounts/settings.html", {"form": SettingsForm(instance=request.user)})
 
 
+@require_GET
+@never_cache
+@login_required
 def export(request):
-    return HttpResponse(status=501)
+    """The user's own data as a zip download. A GET: it changes nothing."""
+    name = data_export.archive_name(request.user)
+    response = HttpResponse(data_export.build_archive(request.user), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
+UNSUBSCRIBE_DESCRIPTIONS = {
+    "notify_on_comment": "mail about comments on your summaries",
+    "notify_on_reply": "mail about replies in discussions you took part in",
+}
+
+
+# The signed token in the address is the proof, and mail programs that unsubscribe in
+# one click (RFC 8058) post to it without any cookie or CSRF token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    return HttpResponse(status=501)
+    try:
+        user_id, preference = notifications.read_unsubscribe_token(token)
+        person = User.objects.get(pk=user_id)
+    except (signing.BadSignature, User.DoesNotExist):
+        return render(request, "accounts/unsubscribe_invalid.html", status=400)
+    context = {
+        "token": token,
+        "description": UNSUBSCRIBE_DESCRIPTIONS[preference],
+        "done": False,
+    }
+    if request.method == "POST":
+        User.objects.filter(pk=person.pk).update(**{preference: False})
+        context["done"] = True
+    return render(request, "accounts/unsubscribe.html", context)

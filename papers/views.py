@@ -71,6 +71,7 @@ def detail(request, key):
         .visible_to(request.user)
         .for_listing()
         .with_comments()
+        .with_user_vote(request.user)
         .best_first()
     )
     own = next((s for s in summaries if s.author_id == request.user.id), None)

@@ -32,11 +32,13 @@ class DocumentQuerySet(models.QuerySet):
     def visible(self):
         """Documents anyone may see.
 
-        Private summaries (and comments on them) have no documents at all; this keeps a
-        row that somehow escaped that rule (a bulk update that skipped the signals) out
-        of results and counts as well.
+        Private and hidden summaries (and comments on them) have no documents at all;
+        this keeps a row that somehow escaped that rule (a bulk update that skipped the
+        signals) out of results and counts as well.
         """
-        return self.filter(Q(summary__isnull=True) | Q(summary__is_private=False))
+        return self.filter(
+            Q(summary__isnull=True) | Q(summary__is_private=False, summary__is_hidden=False)
+        )
 
     def filtered(self, *, venue="", year=None):
         queryset = self

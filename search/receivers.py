@@ -1,7 +1,9 @@
 """Keep search documents in step with what they index.
 
 Deleting a paper or a summary needs nothing here: their documents (and those of a
-summary's comments) go with them through the foreign keys.
+summary's comments) go with them through the foreign keys. A comment deleted by its
+author keeps its row (`deleted_at`) and is saved, so `index_comment` drops its document;
+moderation hides and restores with `update()` and calls the index itself.
 """
 
 from django.db.models.signals import post_delete, post_save

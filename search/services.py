@@ -2,7 +2,12 @@
 
 Called from the signal receivers for single changes, and by `manage.py reindex` to
 rebuild everything. Private summaries, and comments on them, never get a document, so
-their text cannot turn up in results or in counts.
+their text cannot turn up in results or in counts. Nor does what a moderator hid (a
+summary, with its comments, or a comment) or a comment deleted or removed: restoring it
+brings its document back.
+
+Writes that skip `save()` (a queryset's `update()`) skip the receivers too: they must
+call `index_summary` / `index_comment` for the rows they changed.
 """
 
 from django.db import transaction
@@ -79,32 +84,46 @@ def index_paper(paper):
         )
 
 
+def _summary_is_indexed(summary):
+    return not (summary.is_private or summary.is_hidden)
+
+
+def _comment_is_indexed(comment):
+    return not (comment.is_hidden or comment.deleted_at)
+
+
+def _indexed_comments():
+    return Comment.objects.filter(is_hidden=False, deleted_at__isnull=True)
+
+
 def index_summary(summary):
-    """Index a summary and its comments, or drop them all if it is private."""
+    """Index a summary and its comments, or drop them all if it is private or hidden."""
     with transaction.atomic():
-        if summary.is_private:
+        if not _summary_is_indexed(summary):
             Document.objects.filter(summary_id=summary.pk).delete()
             return
         paper = summary.paper
         # The comments too: a summary made public again brings its discussion back.
-        comments = Comment.objects.filter(summary_id=summary.pk).only("pk", "summary_id", "body")
+        comments = _indexed_comments().filter(summary_id=summary.pk)
         save_documents(
             [summary_document(summary, paper)]
-            + [comment_document(comment, paper) for comment in comments]
+            + [comment_document(comment, paper) for comment in comments.only("summary_id", "body")]
         )
 
 
 def index_comment(comment):
+    """Index a comment, or drop its document if nobody may read it."""
     summary = (
         Summary.objects.select_related("paper")
-        .only("is_private", "paper__venue", "paper__year")
+        .only("is_private", "is_hidden", "paper__venue", "paper__year")
         .get(pk=comment.summary_id)
     )
-    if summary.is_private:
-        # Normally absent already; deleting is cheap and certain.
-        forget_comment(comment.pk)
-    else:
+    if _summary_is_indexed(summary) and _comment_is_indexed(comment):
         save_documents([comment_document(comment, summary.paper)])
+    else:
+        # Normally absent already when the summary is not public; deleting is cheap and
+        # certain.
+        forget_comment(comment.pk)
 
 
 def forget_comment(pk):
@@ -127,7 +146,9 @@ def rebuild(batch_size=1000, progress=None):
             ["body", "paper__venue", "paper__year"],
         ),
         (
-            Comment.objects.filter(summary__is_private=False).select_related("summary__paper"),
+            _indexed_comments()
+            .filter(summary__is_private=False, summary__is_hidden=False)
+            .select_related("summary__paper"),
             lambda comment: comment_document(comment, comment.summary.paper),
             ["summary_id", "body", "summary__paper__venue", "summary__paper__year"],
         ),

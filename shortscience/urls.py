@@ -1,7 +1,48 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import RedirectView, TemplateView
 
 from accounts.urls import auth_urlpatterns
+from summaries import feeds
+
+from .sitemaps import SITEMAPS
+
+# Each feed in both formats. The format comes before the key, username or venue, which
+# may hold slashes: no key can then be taken for a format, and no route for a key.
+feed_urlpatterns = [
+    path("rss/", feeds.RecentSummaries(), name="rss"),
+    path("atom/", feeds.RecentSummariesAtom(), name="atom"),
+    path("rss/paper/<path:key>/", feeds.PaperSummaries(), name="paper_rss"),
+    path("atom/paper/<path:key>/", feeds.PaperSummariesAtom(), name="paper_atom"),
+    path("rss/user/<str:username>/", feeds.UserSummaries(), name="user_rss"),
+    path("atom/user/<str:username>/", feeds.UserSummariesAtom(), name="user_atom"),
+    path("rss/venue/<path:venue>/", feeds.VenueSummaries(), name="venue_rss"),
+    path("atom/venue/<path:venue>/", feeds.VenueSummariesAtom(), name="venue_atom"),
+]
+
+# What search engines and feed readers look for at fixed addresses.
+discovery_urlpatterns = [
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "discovery:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    # The old site's feed address.
+    path("rss.xml", RedirectView.as_view(pattern_name="feeds:rss", permanent=True)),
+]
 
 urlpatterns = [
     path("", include("summaries.urls")),
@@ -9,6 +50,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("search.urls")),
     path("", include("moderation.urls")),
+    path("feeds/", include((feed_urlpatterns, "feeds"))),
+    path("", include((discovery_urlpatterns, "discovery"))),
     *auth_urlpatterns,
     path("admin/", admin.site.urls),
 ]

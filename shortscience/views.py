@@ -5,7 +5,7 @@ from django.shortcuts import render
 # Fields whose text a user may have spent a long time writing. When a form post is
 # refused (stale CSRF token after logging in elsewhere, expired page), the failure
 # page hands this text back instead of dropping it.
-_USER_TEXT_FIELDS = ("body",)
+_USER_TEXT_FIELDS = ("body", "bio")
 
 
 def _posted_texts(request):

@@ -11,11 +11,30 @@ Times are relative to the moment of loading, so the feed always looks recent.
 PASSWORD = "demo-password-1"
 
 USERS = [
-    {"username": "ada", "email": "ada@example.org"},
-    {"username": "kurt", "email": "kurt@example.org"},
-    {"username": "emmy", "email": "emmy@example.org"},
+    {
+        "username": "ada",
+        "email": "ada@example.org",
+        "display_name": "Ada L.",
+        "bio": "Computer vision and generative models. I summarize what I teach, "
+        r"and what I wish I had read before tuning $\beta_2$ at 3 a.m.",
+        # The iD orcid.org keeps for examples and tests (Josiah Carberry's).
+        "orcid": "0000-0002-1825-0097",
+    },
+    {"username": "kurt", "email": "kurt@example.org", "display_name": "Kurt G."},
+    {
+        "username": "emmy",
+        "email": "emmy@example.org",
+        "display_name": "Emmy N.",
+        "bio": "Reinforcement learning, symmetries, and *conserved quantities* of training.",
+    },
     {"username": "alan", "email": "alan@example.org"},
-    {"username": "grace", "email": "grace@example.org"},
+    {"username": "grace", "email": "grace@example.org", "display_name": "Grace H."},
+    # Readers who vote but have not written anything yet.
+    {"username": "marie", "email": "marie@example.org"},
+    {"username": "niels", "email": "niels@example.org"},
+    {"username": "lise", "email": "lise@example.org"},
+    {"username": "paul", "email": "paul@example.org"},
+    {"username": "rosalind", "email": "rosalind@example.org"},
 ]
 
 RESNET = "conf/cvpr/HeZRS16"
@@ -268,6 +287,7 @@ PAPERS = [
 ]
 
 # Summaries are keyed by (paper, author), the same pair the database keeps unique.
+# "score" is how many of the other users vote the summary up.
 SUMMARIES = [
     {
         "paper": RESNET,
@@ -738,6 +758,13 @@ decoder knows.
         "author": "grace",
         "days_ago": 17,
         "score": 3,
+        # The summary as first published; the body below is the text after an edit.
+        "earlier": (
+            "Defaults: $\\alpha = 0.001$, $\\beta_1 = 0.9$, $\\beta_2 = 0.999$, "
+            "$\\epsilon = 10^{-8}$.",
+            "Defaults: $\\alpha = 0.001$, $\\beta_1 = 0.9$, $\\beta_2 = 0.99$.",
+        ),
+        "edited_days_ago": 15,
         "body": r"""
 Adam keeps exponential moving averages of the gradient and of its elementwise square, and uses
 them to give every parameter its own step size.
@@ -1215,8 +1242,10 @@ COMMENTS = [
         "summary": (RESNET, "ada"),
         "author": "ada",
         "hours_after": 34,
+        # An answer to emmy's question just above (its place in this list).
+        "reply_to": 1,
         "body": (
-            "@emmy Only a little: B beats A by a few tenths of a point, which the paper puts "
+            "Only a little: B beats A by a few tenths of a point, which the paper puts "
             "down to the zero-padded channels learning no residual at all. The CIFAR models use "
             "option A so their parameter counts match the plain baselines exactly."
         ),

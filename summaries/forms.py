@@ -31,6 +31,12 @@ class SummaryForm(forms.ModelForm):
 
 
 class CommentForm(forms.ModelForm):
+    """A comment's text: a new comment, a reply or an edit.
+
+    The parent of a reply is not a field: the form that posts it carries it in a hidden
+    input, and the view checks it against the comments shown (`thread_for`).
+    """
+
     body = forms.CharField(
         label="Your comment",
         max_length=settings.COMMENT_MAX_LENGTH,
@@ -42,8 +48,37 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["body"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, label=None, id_prefix=None, **kwargs):
+        # A page can hold the comment form, a reply form and an edit form at once: each
+        # gets its own element ids through `id_prefix`.
+        if id_prefix:
+            kwargs.setdefault("auto_id", f"{id_prefix}_%s")
         super().__init__(*args, **kwargs)
         _without_maxlength(self.fields["body"])
+        if label:
+            self.fields["body"].label = label
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+def reply_form(thread, *args, **kwargs):
+    """The form for a reply under the top-level comment `thread`; comments.js builds the
+    same one in place, with the same ids."""
+    return CommentForm(*args, label="Your reply", id_prefix=f"reply-{thread.pk}", **kwargs)
+
+
+def thread_for(summary, comment_id):
+    """The top-level comment that a reply to comment `comment_id` joins, or None when
+    that comment is not shown under `summary` or is a placeholder.
+
+    Looks in the comments that `SummaryQuerySet.with_comments` prefetched: no query.
+    """
+    try:
+        wanted = int(comment_id)
+    except (TypeError, ValueError):
+        return None
+    shown = {comment.pk: comment for comment in summary.discussion}
+    target = shown.get(wanted)
+    if target is not None and target.parent_id is not None:
+        target = shown.get(target.parent_id)
+    return target if target is not None and target.shows_text else None

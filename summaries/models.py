@@ -1,8 +1,7 @@
-import math
-
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,12 +31,40 @@ class SummaryQuerySet(models.QuerySet):
         )
 
     def with_comments(self):
+        """Prefetch `discussion`: the comments shown under each summary in reading order,
+        each top-level comment followed by its replies, oldest first. One query, however
+        many comments and replies, authors joined.
+
+        Replies that are deleted, removed or hidden are left out. So is a top-level
+        comment in that state, unless replies still hang from it: then it stays, as a
+        placeholder without its text (see `Comment.shows_text`), so they read in context.
+        """
+        shown = Q(is_hidden=False, deleted_at__isnull=True)
+        has_replies = Exists(Comment.objects.filter(shown, parent=OuterRef("pk")))
         comments = (
-            Comment.objects.filter(is_hidden=False)
+            Comment.objects.filter(shown | Q(parent__isnull=True) & has_replies)
             .select_related("author")
-            .order_by("created_at", "pk")
+            .order_by(
+                # A reply sorts with its parent: by the parent's date, then after it.
+                Coalesce("parent__created_at", "created_at"),
+                Coalesce("parent_id", "id"),
+                F("parent_id").asc(nulls_first=True),
+                "created_at",
+                "pk",
+            )
         )
-        return self.prefetch_related(Prefetch("comments", queryset=comments))
+        return self.prefetch_related(Prefetch("comments", queryset=comments, to_attr="discussion"))
+
+    def with_user_vote(self, user):
+        """Annotate `user_vote`: the user's vote on each summary (Vote.UP, Vote.DOWN or None).
+
+        A subquery in the same SELECT, so a page of summaries learns all of the viewer's
+        votes without a query per summary.
+        """
+        if not user.is_authenticated:
+            return self.annotate(user_vote=models.Value(None, output_field=models.IntegerField()))
+        votes = Vote.objects.filter(summary=models.OuterRef("pk"), user=user).values("value")
+        return self.annotate(user_vote=models.Subquery(votes[:1]))
 
     def best_first(self):
         return self.order_by("-score", "-created_at", "-pk")
@@ -68,7 +95,7 @@ class Summary(models.Model):
     )
     score = models.IntegerField(default=0, editable=False)
     # The score with a time decay, for the Popular tab; stored (and indexed) so that the
-    # tab is an ordinary indexed query. Kept in step by `refresh_hotness`.
+    # tab is an ordinary indexed query. Kept in step by `save()` and `services.vote`.
     hotness = models.FloatField(default=0, editable=False)
     is_hidden = models.BooleanField(
         "hidden", default=False, help_text="Hidden by a moderator: only its author sees it."
@@ -143,20 +170,19 @@ class Summary(models.Model):
         return "Anonymous" if self.is_anonymous else self.author.username
 
 
-# How fast Popular forgets: a summary needs ten times the score to rank level with one
-# written this many seconds later (12.5 hours, as on the sites that made this known).
-HOTNESS_HALF_ORDER = 45000
+# How fast Popular forgets: one vote is worth this many seconds of being newer. Votes
+# are few on a site like this one, so a vote counts for a lot: a summary with five more
+# votes ranks level with one written ten days later.
+SECONDS_PER_VOTE = 2 * 24 * 3600
 
 
 def hotness(score, created_at):
-    """Score with a time decay: the log of the score, plus a term growing with time.
+    """Score with a time decay: the score, plus a term that grows with the creation time.
 
     Newer summaries rank higher for the same score, and a summary's place never changes
     unless its score does, so the value can be stored and indexed.
     """
-    order = math.log10(max(abs(score), 1))
-    sign = (score > 0) - (score < 0)
-    return round(sign * order + created_at.timestamp() / HOTNESS_HALF_ORDER, 7)
+    return round(score + created_at.timestamp() / SECONDS_PER_VOTE, 7)
 
 
 class Vote(models.Model):
@@ -264,6 +290,26 @@ class Comment(models.Model):
     @property
     def is_gone(self):
         return self.deleted_at is not None
+
+    @property
+    def shows_text(self):
+        """False for a comment kept only as a placeholder: deleted, removed or hidden."""
+        return not (self.is_gone or self.is_hidden)
+
+    @property
+    def placeholder(self):
+        """What is shown in place of the text once it is gone.
+
+        Removal by the summary's author is told apart from removal by staff, but never
+        by name: the summary may be anonymous. Reads `summary.author_id`, which the
+        prefetch of `SummaryQuerySet.with_comments` fills in without a query.
+        """
+        removed_by = self.removed_by_id
+        if self.is_hidden or (removed_by and removed_by != self.summary.author_id):
+            return "[removed by a moderator]"
+        if removed_by:
+            return "[removed by the summary's author]"
+        return "[deleted]"
 
     def rendered_fields(self):
         html = render_text(self.body, flavor="comment")

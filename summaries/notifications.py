@@ -1,7 +1,177 @@
-"""E-mail about new comments and replies, sent after the comment is committed."""
+"""E-mail about new comments and replies, sent after the comment is committed.
+
+Who hears of a comment:
+
+- the summary's author, about any comment on their summary (`notify_on_comment`);
+- on a reply, the thread's earlier participants: the author of the comment replied to
+  and earlier repliers (`notify_on_reply`), unless already mailed about it.
+
+Nobody hears of their own comment, nobody but its author hears of comments on a
+private summary, and hidden or deleted content sends nothing. A mail names no one in
+its headers, and the author of an anonymous summary is "the anonymous author" in mail
+to anyone else. Each mail carries a one-click unsubscribe link (RFC 8058), a signed
+token naming the user and the preference, read back by `accounts.views.unsubscribe`.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+PREFERENCES = ("notify_on_comment", "notify_on_reply")
+_TOKEN_SALT = "summaries.notifications.unsubscribe"
+ANONYMOUS_AUTHOR = "the anonymous author"
+
+
+def unsubscribe_token(user, preference):
+    """A token that turns `preference` off for `user`; it never expires, since mail
+    lives on in inboxes, and it can do nothing else."""
+    return signing.dumps({"user": user.pk, "pref": preference}, salt=_TOKEN_SALT)
+
+
+def read_unsubscribe_token(token):
+    """(user id, preference) from a token; signing.BadSignature if it was not ours."""
+    data = signing.loads(token, salt=_TOKEN_SALT)
+    if (
+        not isinstance(data, dict)
+        or data.get("pref") not in PREFERENCES
+        or not isinstance(data.get("user"), int)
+    ):
+        raise signing.BadSignature("not an unsubscribe token")
+    return data["user"], data["pref"]
+
+
+def unsubscribe_url(user, preference):
+    path = reverse("accounts:unsubscribe", args=[unsubscribe_token(user, preference)])
+    return settings.SITE_URL + path
 
 
 def comment_posted(comment_id):
     """Tell the summary's author about a new comment, and earlier participants about a
     reply, as their preferences allow. Never raises: a failed mail must not turn a
     stored comment into an error page."""
+    try:
+        messages = _messages_for(comment_id)
+        if not messages:
+            return
+        with get_connection() as connection:
+            for message in messages:
+                # One by one: one refused address must not keep the others' mail back.
+                try:
+                    connection.send_messages([message])
+                except Exception:
+                    logger.exception("Could not send mail about comment %s", comment_id)
+    except Exception:
+        logger.exception("Could not send mail about comment %s", comment_id)
+
+
+def _messages_for(comment_id):
+    comment = (
+        Comment.objects.select_related("author", "summary__author", "summary__paper", "parent")
+        .filter(pk=comment_id)
+        .first()
+    )
+    # Gone already (deleted, or removed by a moderator) by the time the mail would go.
+    if comment is None or _withdrawn(comment) or (comment.parent and _withdrawn(comment.parent)):
+        return []
+    summary = comment.summary
+    if summary.is_hidden:
+        return []
+
+    messages = []
+    mailed = {comment.author_id}
+    owner = summary.author
+    if owner.pk not in mailed and owner.notify_on_comment and _reachable(owner):
+        messages.append(_message(comment, owner, "comment", "notify_on_comment"))
+        mailed.add(owner.pk)
+    if comment.parent_id and not summary.is_private:
+        for person in _earlier_participants(comment):
+            if person.pk not in mailed and person.notify_on_reply and _reachable(person):
+                messages.append(_message(comment, person, "reply", "notify_on_reply"))
+                mailed.add(person.pk)
+    return messages
+
+
+def _withdrawn(comment):
+    return comment.is_gone or comment.is_hidden
+
+
+def _reachable(user):
+    return user.is_active and bool(user.email)
+
+
+def _earlier_participants(reply):
+    """The authors of the thread's comments before `reply`, first comers first; those
+    whose comments were deleted or hidden have left the thread."""
+    # Ids grow as comments are made: an earlier reply has a smaller id.
+    in_thread = Q(pk=reply.parent_id) | Q(parent_id=reply.parent_id, pk__lt=reply.pk)
+    thread = (
+        Comment.objects.filter(in_thread)
+        .filter(deleted_at__isnull=True, is_hidden=False)
+        .select_related("author")
+        .order_by("pk")
+    )
+    people = {}
+    for comment in thread:
+        people.setdefault(comment.author_id, comment.author)
+    return list(people.values())
+
+
+def _message(comment, recipient, kind, preference):
+    summary = comment.summary
+    paper = summary.paper
+    anonymous = summary.is_anonymous
+    writes_for_owner = recipient.pk == summary.author_id
+    if anonymous and comment.author_id == summary.author_id:
+        # Naming the commenter would name the anonymous summary's author.
+        commenter = ANONYMOUS_AUTHOR.capitalize()
+    else:
+        commenter = comment.author.shown_name
+    unsubscribe = unsubscribe_url(recipient, preference)
+    context = {
+        "recipient": recipient,
+        "kind": kind,
+        "commenter": commenter,
+        "paper_title": " ".join(paper.title.split()),
+        "summary_byline": (
+            "you"
+            if writes_for_owner
+            else (ANONYMOUS_AUTHOR if anonymous else summary.author.shown_name)
+        ),
+        "is_anonymous": anonymous,
+        "by_summary_author": comment.author_id == summary.author_id,
+        "text": Truncator(comment.body).chars(1500),
+        "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+        "unsubscribe_url": unsubscribe,
+        "settings_url": settings.SITE_URL + reverse("accounts:settings"),
+        "site_name": settings.SITE_NAME,
+    }
+    title = Truncator(context["paper_title"]).chars(100)
+    if kind == "comment":
+        subject = f"New comment on your summary of “{title}”"
+    else:
+        subject = f"New reply in a discussion on “{title}”"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("email/comment_posted.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        # The address alone, and no Reply-To or Cc: a header never carries anyone else's
+        # name or address, which for an anonymous author would undo the anonymity.
+        to=[recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(render_to_string("email/comment_posted.html", context), "text/html")
+    return message

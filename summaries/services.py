@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from . import notifications
-from .models import Comment, Summary, SummaryRevision
+from .models import Comment, Summary, SummaryRevision, Vote, hotness
 
 
 def save_summary(*, paper, author, body, is_private, is_anonymous):
@@ -59,7 +61,15 @@ def add_comment(*, summary, author, body, parent=None):
 
     The e-mail notifications go out once the comment is committed, so a mail that
     fails cannot take the comment with it, and a rolled-back comment sends nothing.
+
+    Replies nest one level: a reply to a reply joins its top-level comment. A parent
+    under another summary is a caller's bug, refused with ValueError.
     """
+    if parent is not None:
+        if parent.parent_id is not None:
+            parent = parent.parent
+        if parent.summary_id != summary.pk:
+            raise ValueError("A reply must be under the same summary as its parent.")
     recent = Comment.objects.filter(
         summary=summary,
         author=author,
@@ -73,3 +83,85 @@ def add_comment(*, summary, author, body, parent=None):
     comment.save()
     transaction.on_commit(lambda: notifications.comment_posted(comment.pk))
     return comment, True
+
+
+def vote(*, summary, user, value):
+    """Vote the summary up or down (`Vote.UP`, `Vote.DOWN`) for the user.
+
+    The same vote again takes it back; the other one replaces it. Returns the user's vote
+    now (`value`, or None once taken back) and sets `score` and `hotness` on `summary`.
+
+    The summary's row is locked first, so votes on one summary are counted one at a time
+    and the stored score is the exact sum of its votes, however many arrive at once.
+    """
+    if summary.author_id == user.pk:
+        raise PermissionDenied("Nobody votes on their own summary.")
+    with transaction.atomic():
+        locked = Summary.objects.select_for_update().only("pk", "created_at").get(pk=summary.pk)
+        existing = Vote.objects.filter(summary=locked, user=user).first()
+        if existing is None:
+            Vote.objects.create(summary=locked, user=user, value=value)
+            current = value
+        elif existing.value == value:
+            existing.delete()
+            current = None
+        else:
+            existing.value = value
+            existing.save(update_fields=["value", "updated_at"])
+            current = value
+        score = Vote.objects.filter(summary=locked).aggregate(total=Sum("value"))["total"] or 0
+        hot = hotness(score, locked.created_at)
+        # An update, not save(): saving would render the body again and touch updated_at.
+        Summary.objects.filter(pk=locked.pk).update(score=score, hotness=hot)
+    summary.score, summary.hotness = score, hot
+    return current
+
+
+class CommentGone(Exception):
+    """The comment was deleted or removed while someone was editing it."""
+
+
+# What a change of text writes; the rest of the row (deleted_at above all) is left as
+# the database has it, not as a copy loaded before a concurrent removal.
+_TEXT_FIELDS = ["body", "body_html", "renderer_version", "edited_at"]
+
+
+def edit_comment(comment, *, body):
+    """Replace a comment's text and mark it edited; False when the text is unchanged.
+
+    Raises CommentGone if it was deleted or removed meanwhile: an edit must not bring
+    back a comment that someone took down.
+    """
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_gone:
+            raise CommentGone
+        if body == locked.body:
+            return False
+        comment.body = body
+        comment.edited_at = timezone.now()
+        # save(), not update(): the text is rendered on save and the search index follows.
+        comment.save(update_fields=_TEXT_FIELDS)
+    return True
+
+
+def delete_comment(comment):
+    """Its author takes a comment back. The row stays, without its text, so the
+    replies under it keep their place; see `Comment.placeholder`."""
+    _clear_comment(comment, removed_by=None)
+
+
+def remove_comment(comment, *, by):
+    """The summary's author or staff take a comment down; recorded with who did it."""
+    _clear_comment(comment, removed_by=by)
+
+
+def _clear_comment(comment, *, removed_by):
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_gone:
+            return
+        comment.body = ""
+        comment.deleted_at = timezone.now()
+        comment.removed_by = removed_by
+        comment.save(update_fields=[*_TEXT_FIELDS[:3], "deleted_at", "removed_by"])

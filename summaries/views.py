@@ -13,7 +13,7 @@ from shortscience.pagination import paginate
 from shortscience.ratelimit import ratelimit
 
 from . import drafts, services
-from .forms import CommentForm, SummaryForm
+from .forms import CommentForm, SummaryForm, reply_form, thread_for
 from .models import Summary
 
 FEED_PAGE_SIZE = 10
@@ -24,7 +24,12 @@ def _get_visible_summary(request, pk):
 
     Someone else's private summary answers 404, not 403: its existence is private too.
     """
-    queryset = Summary.objects.visible_to(request.user).for_listing().with_comments()
+    queryset = (
+        Summary.objects.visible_to(request.user)
+        .for_listing()
+        .with_comments()
+        .with_user_vote(request.user)
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -46,19 +51,43 @@ def _login_keeping_text(request, draft_name, next_url):
 
 
 def feed(request, tab="recent"):
-    summaries = Summary.objects.public().for_listing().newest_first()
-    page = paginate(request, summaries, FEED_PAGE_SIZE)
-    return render(request, "summaries/feed.html", {"page": page})
+    """The homepage's tabs: Recent (newest first), Popular (score decayed by age, see
+    `summaries.models.hotness`) and Top (highest score of all time)."""
+    title, ordering = {
+        "recent": ("Recent summaries", "newest_first"),
+        "popular": ("Popular summaries", "popular_first"),
+        "top": ("Top summaries", "best_first"),
+    }[tab]
+    summaries = Summary.objects.public().for_listing().with_user_vote(request.user)
+    page = paginate(request, getattr(summaries, ordering)(), FEED_PAGE_SIZE)
+    return render(request, "summaries/feed.html", {"page": page, "tab": tab, "title": title})
 
 
 def detail(request, pk):
     summary = _get_visible_summary(request, pk)
-    initial = drafts.pop(request, f"comment:{pk}") if request.user.is_authenticated else None
-    form = CommentForm(initial=initial)
+    draft, thread = {}, None
+    if request.user.is_authenticated:
+        # A text kept across a login goes back where it was written: under the comment
+        # it replied to, or in the comment form. `?reply=` opens a reply form without
+        # JavaScript.
+        draft = drafts.pop(request, f"comment:{pk}") or {}
+        thread = thread_for(summary, draft.get("parent") or request.GET.get("reply"))
+    comment_form, reply = CommentForm(initial=draft or None), None
+    if thread is not None:
+        if draft.get("parent"):
+            comment_form, reply = CommentForm(), reply_form(thread, initial=draft)
+        else:
+            reply = reply_form(thread)
     return render(
         request,
         "summaries/detail.html",
-        {"summary": summary, "paper": summary.paper, "comment_form": form},
+        {
+            "summary": summary,
+            "paper": summary.paper,
+            "comment_form": comment_form,
+            "reply_form": reply,
+            "reply_to": thread.pk if thread else None,
+        },
     )
 
 

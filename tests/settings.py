@@ -20,3 +20,8 @@ WHITENOISE_USE_FINDERS = True
 ARXIV_API_URL = "http://127.0.0.1:9/arxiv/api/query"
 CROSSREF_API_URL = "http://127.0.0.1:9/crossref/works"
 DBLP_URL = "http://127.0.0.1:9/dblp"
+# The test client and the live server speak plain http, like `make run`; production's
+# HTTPS redirect and secure-only cookies would turn every page into a redirect.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -12,19 +12,17 @@ toggle must say what it does and whether it is on, and the pages must reflow to 
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.checks import BLOCKING_IMPACTS, axe_violations, describe
 from tests.browser.helpers import log_in, nav
 from tests.browser.pages import AUTHOR, build_site
 from tests.conftest import ACTION_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING_IMPACTS = {"serious", "critical"}
 PAGE_NAMES = [
     "homepage",
     "paper page",
@@ -35,13 +33,6 @@ PAGE_NAMES = [
     "login",
     "signup",
 ]
-
-
-@pytest.fixture(scope="session")
-def axe_source():
-    if not AXE.exists():
-        pytest.fail(f"{AXE} not found: `make test` installs it (npm ci)")
-    return AXE.read_text()
 
 
 @pytest.fixture
@@ -72,31 +63,6 @@ def open_site_page(page, live_server, site_page):
     page.goto(f"{live_server.url}{site_page.path}")
     # Formulas change width when KaTeX's fonts arrive; check the page as it settles.
     page.evaluate("document.fonts.ready.then(() => true)")
-
-
-def axe_violations(page, axe_source):
-    page.evaluate(axe_source)
-    return page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {resultTypes: ["violations"]});
-            return results.violations.map((v) => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map((n) => ({
-                    target: n.target.join(" "), summary: n.failureSummary,
-                })),
-            }));
-        }"""
-    )
-
-
-def describe(violations):
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
-            summary = " ".join(node["summary"].split())
-            lines.append(f"    {node['target']}: {summary}")
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -173,9 +139,7 @@ def assert_focus_always_visible(stops):
     assert not hidden, "focus not visible on:\n" + "\n".join(hidden)
 
 
-def test_keyboard_reaches_every_action_on_the_homepage_with_visible_focus(
-    live_server, new_page
-):
+def test_keyboard_reaches_every_action_on_the_homepage_with_visible_focus(live_server, new_page):
     build_site(live_server.url)
     page = new_page(**KEYBOARD_USER)
     page.goto(live_server.url)
@@ -185,8 +149,16 @@ def test_keyboard_reaches_every_action_on_the_homepage_with_visible_focus(
     assert_focus_always_visible(stops)
     names = [stop["name"] for stop in stops]
     assert names[0] == "Skip to content"
-    for action in ["Dark mode", "Search", "Log in", "Sign up", "Attention Is All You Need",
-                   "Read more", "Permalink", "2 comments"]:
+    for action in [
+        "Dark mode",
+        "Search",
+        "Log in",
+        "Sign up",
+        "Attention Is All You Need",
+        "Read more",
+        "Permalink",
+        "2 comments",
+    ]:
         assert any(name.startswith(action) for name in names), (
             f"Tab never reaches {action!r}; it stops on {names}"
         )
@@ -202,8 +174,16 @@ def test_keyboard_reaches_every_control_of_the_summary_form_with_visible_focus(
 
     assert_focus_always_visible(stops)
     names = [stop["name"] for stop in stops]
-    for control in ["Summary", "Private", "Anonymous", "Preview", "Publish", "Cancel",
-                    AUTHOR, "Log out"]:
+    for control in [
+        "Summary",
+        "Private",
+        "Anonymous",
+        "Preview",
+        "Publish",
+        "Cancel",
+        AUTHOR,
+        "Log out",
+    ]:
         assert control in names, f"Tab never reaches {control!r}; it stops on {names}"
     assert names.index("Summary") < names.index("Preview") < names.index("Publish")
 
@@ -226,9 +206,7 @@ def theme(page):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_colour_mode_follows_the_system_before_the_page_is_drawn(
-    live_server, new_page, scheme
-):
+def test_the_colour_mode_follows_the_system_before_the_page_is_drawn(live_server, new_page, scheme):
     page = new_page(color_scheme=scheme)
     page.goto(live_server.url)
 

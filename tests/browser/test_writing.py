@@ -288,7 +288,7 @@ def test_comment_on_a_summary_then_delete_it(live_server, page):
     expect(page.locator(f"#comment-{comment.pk}")).to_have_count(0)
     expect(page.get_by_text("Does this hold for")).to_have_count(0)
     assert len(posts) == 1
-    assert not Comment.objects.exists()
+    assert Comment.objects.get().is_gone
 
 
 def test_comments_show_oldest_first(live_server, page):

@@ -3,18 +3,19 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from papers.models import Paper
-from summaries import demo_content
-from summaries.models import Comment, Summary
+from summaries import demo_content, services
+from summaries.models import Comment, Summary, Vote, hotness
 
 USERNAMES = ", ".join(user["username"] for user in demo_content.USERS)
 
 
 class Command(BaseCommand):
     help = (
-        "Load demo papers, summaries and comments into the database. Creates the users "
+        "Load demo papers, summaries, votes and comments into the database. Creates the users "
         f"{USERNAMES}, each with the password '{demo_content.PASSWORD}' (existing accounts "
         "keep their password). No superuser is created; use createsuperuser for that. "
         "Running it again updates the demo rows instead of duplicating them."
@@ -54,8 +55,9 @@ class Command(BaseCommand):
         User = get_user_model()
         users = {}
         for data in demo_content.USERS:
+            profile = {name: value for name, value in data.items() if name != "username"}
             user, created = User.objects.get_or_create(
-                username=data["username"], defaults={"email": data["email"]}
+                username=data["username"], defaults=profile
             )
             # Only new accounts: a rerun must not reset a password someone has changed.
             if created:
@@ -81,32 +83,55 @@ class Command(BaseCommand):
     def load_summaries(self, users, papers, now):
         summaries = {}
         for data in demo_content.SUMMARIES:
-            summary, _ = Summary.objects.update_or_create(
-                paper=papers[data["paper"]],
-                author=users[data["author"]],
-                defaults={
-                    "body": data["body"].strip() + "\n",
-                    "is_private": data.get("is_private", False),
-                    "is_anonymous": data.get("is_anonymous", False),
-                },
-            )
+            paper, author = papers[data["paper"]], users[data["author"]]
+            body = data["body"].strip() + "\n"
+            flags = {
+                "is_private": data.get("is_private", False),
+                "is_anonymous": data.get("is_anonymous", False),
+            }
             posted = now - timedelta(days=data["days_ago"])
-            # score is not editable through forms, and the timestamps are automatic, so all
-            # three are set with update(); updated_at too, or every demo summary looks edited.
+            new = not Summary.objects.filter(paper=paper, author=author).exists()
+            if new and "earlier" in data:
+                # First the text as published, then the edit: the history page has a
+                # version to compare.
+                current, earlier = data["earlier"]
+                services.save_summary(
+                    paper=paper, author=author, body=body.replace(current, earlier), **flags
+                )
+                Summary.objects.filter(paper=paper, author=author).update(created_at=posted)
+            summary, _ = services.save_summary(paper=paper, author=author, body=body, **flags)
+            # The timestamps are automatic, so they are set with update(); updated_at too, or
+            # every demo summary looks freshly saved.
+            edited = summary.edited_at and now - timedelta(days=data["edited_days_ago"])
             Summary.objects.filter(pk=summary.pk).update(
-                created_at=posted, updated_at=posted, score=data.get("score", 0)
+                created_at=posted, updated_at=edited or posted, edited_at=edited
             )
+            summary.revisions.filter(number=1).update(written_at=posted)
             summary.created_at = posted
+            self.load_votes(summary, data.get("score", 0), users)
             summaries[(data["paper"], data["author"])] = summary
         return summaries
 
+    def load_votes(self, summary, score, users):
+        """`score` up votes, from the other users in a fixed order; a rerun adds none."""
+        voters = [user for user in users.values() if user.pk != summary.author_id][:score]
+        for voter in voters:
+            Vote.objects.get_or_create(summary=summary, user=voter, defaults={"value": Vote.UP})
+        total = summary.votes.aggregate(total=Sum("value"))["total"] or 0
+        Summary.objects.filter(pk=summary.pk).update(
+            score=total, hotness=hotness(total, summary.created_at)
+        )
+
     def load_comments(self, users, summaries):
+        loaded = []
         for data in demo_content.COMMENTS:
             summary = summaries[data["summary"]]
+            parent = loaded[data["reply_to"]] if "reply_to" in data else None
             # Comments have no natural key; the full text stands in for one.
             comment, _ = Comment.objects.get_or_create(
-                summary=summary, author=users[data["author"]], body=data["body"]
+                summary=summary, author=users[data["author"]], body=data["body"], parent=parent
             )
+            loaded.append(comment)
             Comment.objects.filter(pk=comment.pk).update(
                 created_at=summary.created_at + timedelta(hours=data["hours_after"])
             )

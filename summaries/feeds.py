@@ -1,0 +1,249 @@
+"""RSS and Atom feeds of recent public summaries: site-wide, per paper, per user, per venue.
+
+Each feed is a small class with an Atom twin (`atom()`). The feed framework builds the
+absolute addresses from the request: the Sites framework is not installed, so
+`get_current_site` answers with a RequestSite for the host that was asked.
+"""
+
+from dataclasses import dataclass
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from accounts.models import User
+from papers.models import Paper
+
+from .models import Summary
+
+FEED_SIZE = 20
+
+
+@dataclass
+class Source:
+    """What one feed request is about; built per request, so the shared Feed instance
+    keeps no state between requests."""
+
+    title: str
+    link: str
+    description: str
+    summaries: list
+
+
+class SummaryFeed(Feed):
+    def get_object(self, request, *args, **kwargs):
+        source = self.get_source(request, *args, **kwargs)
+        # Entry text and author links must be absolute, and the item methods see only
+        # the item: each summary carries the addresses it needs.
+        for summary in source.summaries:
+            summary.feed_url = request.build_absolute_uri(summary.get_absolute_url())
+            summary.feed_author_url = (
+                None
+                if summary.is_anonymous
+                else request.build_absolute_uri(summary.author.get_absolute_url())
+            )
+        return source
+
+    def get_source(self, request, *args, **kwargs):
+        raise NotImplementedError
+
+    def title(self, source):
+        return source.title
+
+    def link(self, source):
+        return source.link
+
+    def description(self, source):
+        return source.description
+
+    def items(self, source):
+        return source.summaries
+
+    def item_title(self, summary):
+        # Plain text: the feed writer escapes it once for XML, as readers expect.
+        return f"Summary of {summary.paper.title} by {summary.byline}"
+
+    def item_description(self, summary):
+        return feed_html(summary.body_html, summary.feed_url)
+
+    def item_author_name(self, summary):
+        return "Anonymous" if summary.is_anonymous else summary.author.shown_name
+
+    def item_author_link(self, summary):
+        return summary.feed_author_url
+
+    def item_pubdate(self, summary):
+        return summary.created_at
+
+    def item_updateddate(self, summary):
+        # Atom requires an <updated> on every entry: a summary never edited was last
+        # updated when it was written.
+        return summary.edited_at or summary.created_at
+
+
+def atom(feed_class):
+    """The Atom twin of an RSS feed class; Atom calls the description a subtitle."""
+    return type(
+        f"{feed_class.__name__}Atom",
+        (feed_class,),
+        {"feed_type": Atom1Feed, "subtitle": feed_class.description},
+    )
+
+
+def recent(summaries):
+    """The newest public summaries of a queryset, with what an entry prints, in one query."""
+    return list(summaries.public().select_related("paper", "author").newest_first()[:FEED_SIZE])
+
+
+class RecentSummaries(SummaryFeed):
+    def get_source(self, request):
+        return Source(
+            title=f"{settings.SITE_NAME}: recent summaries",
+            link=reverse("summaries:feed"),
+            description="The newest summaries of research papers.",
+            summaries=recent(Summary.objects.all()),
+        )
+
+
+class PaperSummaries(SummaryFeed):
+    def get_source(self, request, key):
+        # Any name of the paper works here as on its page: key, alias, arXiv id or DOI.
+        paper = Paper.objects.resolve(key)
+        if paper is None:
+            raise Http404("No such paper.")
+        return Source(
+            title=f"Summaries of “{paper.title}”",
+            link=paper.get_absolute_url(),
+            description=f"New summaries of “{paper.title}” on {settings.SITE_NAME}.",
+            summaries=recent(Summary.objects.filter(paper=paper)),
+        )
+
+
+class UserSummaries(SummaryFeed):
+    def get_source(self, request, username):
+        person = User.objects.filter(username=username, is_active=True).first()
+        if person is None:
+            raise Http404("No such user.")
+        # Anonymous summaries stay out, as on the profile: listing them here would sign them.
+        summaries = Summary.objects.filter(author=person, is_anonymous=False)
+        return Source(
+            title=f"Summaries by {person.shown_name}",
+            link=person.get_absolute_url(),
+            description=f"New summaries by {person.shown_name} on {settings.SITE_NAME}.",
+            summaries=recent(summaries),
+        )
+
+
+class VenueSummaries(SummaryFeed):
+    def get_source(self, request, venue):
+        # Venues match whatever their case, as on the venue pages; all years together.
+        summaries = recent(Summary.objects.filter(paper__venue__iexact=venue))
+        if not summaries:
+            raise Http404("No summaries of papers from this venue.")
+        newest = summaries[0].paper
+        name = newest.venue
+        link = (
+            reverse("papers:venue_year", args=[name, newest.year])
+            if newest.year
+            else reverse("papers:venues")
+        )
+        return Source(
+            title=f"Summaries of {name} papers",
+            link=link,
+            description=f"New summaries of papers from {name} on {settings.SITE_NAME}.",
+            summaries=summaries,
+        )
+
+
+RecentSummariesAtom = atom(RecentSummaries)
+PaperSummariesAtom = atom(PaperSummaries)
+UserSummariesAtom = atom(UserSummaries)
+VenueSummariesAtom = atom(VenueSummaries)
+
+
+def feed_html(html, base_url):
+    """A summary's stored HTML made fit for feed readers.
+
+    Each formula is stored twice, as KaTeX's HTML (drawn by KaTeX's stylesheet) and as
+    MathML. Readers do not load that stylesheet, so the HTML version would show as a
+    jumble next to the MathML one: it is dropped and the MathML kept. Relative links
+    (citations of papers, footnotes) are made absolute against `base_url`, since a
+    reader has no page to resolve them against.
+
+    The input is the stored, already sanitized HTML; this only removes elements and
+    rewrites link addresses (re-escaped), so it cannot add markup.
+    """
+    parser = _FeedHTMLParser(base_url)
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out)
+
+
+class _FeedHTMLParser(HTMLParser):
+    URL_ATTRIBUTES = frozenset({"href", "src"})
+
+    def __init__(self, base_url):
+        # Character references are passed through as written, not decoded and re-encoded.
+        super().__init__(convert_charrefs=False)
+        self.base_url = base_url
+        self.out = []
+        # Depth of <span> elements inside a KaTeX HTML subtree being dropped; 0 outside.
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self.skipping:
+            if tag == "span":
+                self.skipping += 1
+            return
+        if tag == "span" and "katex-html" in (dict(attrs).get("class") or "").split():
+            self.skipping = 1
+            return
+        self.out.append(self._start_tag(tag, attrs))
+
+    def handle_startendtag(self, tag, attrs):
+        if not self.skipping:
+            self.out.append(self._start_tag(tag, attrs))
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if tag == "span":
+                self.skipping -= 1
+            return
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.out.append(data)
+
+    def handle_entityref(self, name):
+        if not self.skipping:
+            self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        if not self.skipping:
+            self.out.append(f"&#{name};")
+
+    def _start_tag(self, tag, attrs):
+        original = self.get_starttag_text()
+        relative = [
+            name
+            for name, value in attrs
+            if name in self.URL_ATTRIBUTES and value and not urlsplit(value).scheme
+        ]
+        if not relative:
+            return original
+        parts = []
+        for name, value in attrs:
+            if value is None:
+                parts.append(f" {name}")
+                continue
+            if name in relative:
+                value = urljoin(self.base_url, value)
+            parts.append(f' {name}="{escape(value, quote=True)}"')
+        closing = "/>" if original.endswith("/>") else ">"
+        return f"<{tag}{''.join(parts)}{closing}"

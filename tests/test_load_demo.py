@@ -1,0 +1,36 @@
+"""The demo content `make run` loads: every feature has something to show."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from summaries.models import Comment, Summary, SummaryRevision, Vote
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_votes_replies_a_revision_and_profiles(client):
+    call_command("load_demo", verbosity=0)
+
+    for summary in Summary.objects.all():
+        total = summary.votes.aggregate(total=Sum("value"))["total"] or 0
+        assert summary.score == total
+    assert Summary.objects.filter(score__gt=0).count() >= 5
+    reply = Comment.objects.get(parent__isnull=False)
+    assert reply.parent.summary_id == reply.summary_id
+    edited = Summary.objects.get(edited_at__isnull=False)
+    assert edited.revisions.get().body != edited.body
+    assert edited.revisions.get().written_at == edited.created_at
+
+    popular = client.get("/popular/").content.decode()
+    history = client.get(f"/summaries/{edited.pk}/history/").content.decode()
+    profile = client.get("/user/ada/").content.decode()
+    assert "Popular" in popular and "Version 1" in history
+    assert "https://orcid.org/0000-0002-1825-0097" in profile
+
+
+def test_loading_twice_adds_nothing(client):
+    call_command("load_demo", verbosity=0)
+    counts = [model.objects.count() for model in (Summary, Comment, Vote, SummaryRevision)]
+    call_command("load_demo", verbosity=0)
+    assert [model.objects.count() for model in (Summary, Comment, Vote, SummaryRevision)] == counts
