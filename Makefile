@@ -13,12 +13,24 @@ NODE_STAMP := node_modules/.package-lock-installed
 CHROMIUM := /usr/bin/chromium
 ARGS ?=
 
-.PHONY: run test lint migrate clean venv chromium node-tools
+.PHONY: run serve test lint migrate clean venv chromium node-tools
 
 run: venv .secret_key
 	DEBUG=1 $(BIN)/python manage.py migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The site as deployed: gunicorn, DEBUG off, hashed and compressed static files. It
+# reads SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL) from the environment;
+# see "Production" in README.md. BIND and WEB_CONCURRENCY may be overridden likewise.
+BIND ?= 127.0.0.1:8000
+WEB_CONCURRENCY ?= 3
+
+serve: venv
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py migrate --noinput
+	exec $(BIN)/gunicorn shortscience.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) \
+		--access-logfile -
 
 # pytest and ruff both run even when the first fails, so one pass reports everything.
 test: venv chromium node-tools

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +67,8 @@ def database_from_url(url):
         "PORT": str(parts.port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
         "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
+        # A kept connection is tested before each request reuses it: one that died with
+        # a database restart is replaced then, so the site recovers by itself.
         "CONN_HEALTH_CHECKS": True,
     }
 
@@ -112,12 +115,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees a view's database errors first (exception middleware runs
+    # from the bottom up) and answers them with the 503 page.
+    "shortscience.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "shortscience.urls"
@@ -207,6 +214,84 @@ else:
 
 CSRF_FAILURE_VIEW = "shortscience.views.csrf_failure"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+
+# HTTPS. With DEBUG off the site assumes it is reached over HTTPS: plain http is
+# redirected, cookies travel only over HTTPS and browsers are told (HSTS) to use it
+# for a year. `make run` (DEBUG=1) speaks plain http on 127.0.0.1, so none of it
+# applies there. Each setting can be turned off from the environment by its own name,
+# e.g. SECURE_SSL_REDIRECT=0 where a front server already redirects.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health check over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Behind a proxy that terminates TLS the app itself only sees http; it must then trust
+# the proxy's X-Forwarded-Proto to know the reader's request was HTTPS (or every request
+# would be redirected again). Only set this when the proxy always sets that header
+# itself, overwriting whatever the client sent.
+if envbool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: votes.js, comments.js and site.js take the token
+# from the form they post.
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): everything comes from the site itself, except
+# images in summaries (any https address; the renderer only lets web images through)
+# and data: URLs (the icons Bootstrap's CSS draws). No inline script or
+# <style> element is allowed. Style *attributes* are, and only they
+# (style-src-attr, CSP level 3): KaTeX lays formulas out with style="height: ...;
+# margin-right: ..." on its spans. Those come from the renderer, never from a template,
+# and pass a strict allowlist of CSS properties and values (markup/katex.py) before
+# they are stored; without them formulas collapse into overlapping glyphs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# Logs go to standard output, where the process manager (systemd, a container
+# runtime) collects them. Django's own default prints only with DEBUG on and mails
+# server errors to ADMINS, of which there are none: here its messages, failed requests
+# included (the django.request logger), go to the same output as everything else.
+LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR: {LOG_LEVEL!r}")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "{asctime} {levelname} {name} {process}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView, TemplateView
 from accounts.urls import auth_urlpatterns
 from summaries import feeds
 
+from . import health
 from .sitemaps import SITEMAPS
 
 # Each feed in both formats. The format comes before the key, username or venue, which
@@ -45,6 +46,7 @@ discovery_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="health"),
     path("", include("summaries.urls")),
     path("", include("papers.urls")),
     path("", include("accounts.urls")),
