@@ -114,6 +114,13 @@ class PaperQuerySet(models.QuerySet):
         )
 
 
+def venue_display_name(counts):
+    """The spelling a venue is shown under, of spellings that differ only in case:
+    `counts` maps each to its number of public summaries; the most used wins, ties go
+    to the first in code-point order, the same on every database."""
+    return min(counts, key=lambda spelling: (-counts[spelling], spelling))
+
+
 class Paper(models.Model):
     """A paper, under one canonical BibTeX key.
 

@@ -13,7 +13,7 @@ from summaries.models import Summary
 
 from . import identifiers
 from .keys import is_valid_key
-from .models import Paper
+from .models import Paper, venue_display_name
 
 # Enough to show the paper's place in the conversation without making the page a list.
 CITING_LIMIT = 20
@@ -142,7 +142,7 @@ def _venue_entry(rows):
         count = row["public_summary_count"]
         by_spelling[row["venue"]] = by_spelling.get(row["venue"], 0) + count
         by_year[row["year"]] = by_year.get(row["year"], 0) + count
-    name = min(by_spelling, key=lambda spelling: (-by_spelling[spelling], spelling))
+    name = venue_display_name(by_spelling)
     years = [
         {"year": year, "public_summary_count": by_year[year]}
         for year in sorted((year for year in by_year if year is not None), reverse=True)

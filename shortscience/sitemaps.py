@@ -15,6 +15,7 @@ from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from papers.models import venue_display_name
 from summaries.models import Summary
 
 # When a page last changed, as far as its summaries tell: the newest one written or edited.
@@ -69,10 +70,7 @@ class VenueYearSitemap(sitemaps.Sitemap):
             per_spelling[venue] = per_spelling.get(venue, 0) + row["count"]
             key = (venue.lower(), year)
             years[key] = max(years.get(key, row["lastmod"]), row["lastmod"])
-        names = {
-            lower: min(counted, key=lambda spelling: (-counted[spelling], spelling))
-            for lower, counted in spellings.items()
-        }
+        names = {lower: venue_display_name(counted) for lower, counted in spellings.items()}
         return [
             {"venue": names[lower], "year": year, "lastmod": lastmod}
             for (lower, year), lastmod in sorted(years.items())

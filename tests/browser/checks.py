@@ -16,18 +16,21 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
-def axe_violations(page, axe_source):
+def axe_violations(page, axe_source, within=None):
+    """axe's findings on the page, or only inside the elements matching `within`."""
     page.evaluate(axe_source)
     return page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {resultTypes: ["violations"]});
+        """async (within) => {
+            const context = within ? {include: [[within]]} : document;
+            const results = await axe.run(context, {resultTypes: ["violations"]});
             return results.violations.map((v) => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map((n) => ({
                     target: n.target.join(" "), summary: n.failureSummary,
                 })),
             }));
-        }"""
+        }""",
+        within,
     )
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from summaries import services
 from summaries.models import Comment
-from tests.browser.checks import BLOCKING_IMPACTS, describe, run_vnu
+from tests.browser.checks import BLOCKING_IMPACTS, axe_violations, describe, run_vnu
 from tests.browser.helpers import field, log_in
 from tests.factories import make_comment, make_summary, make_user
 
@@ -214,23 +214,6 @@ def build_discussion():
     return summary, first
 
 
-def discussion_violations(page, axe_source):
-    """axe's findings in the comment sections; test_accessibility checks whole pages."""
-    page.evaluate(axe_source)
-    return page.evaluate(
-        """async () => {
-            const context = {include: [[".comments"]]};
-            const results = await axe.run(context, {resultTypes: ["violations"]});
-            return results.violations.map((v) => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map((n) => ({
-                    target: n.target.join(" "), summary: n.failureSummary,
-                })),
-            }));
-        }"""
-    )
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_on_a_discussion_with_forms_open(live_server, browser, axe_source, scheme):
     summary, first = build_discussion()
@@ -244,9 +227,9 @@ def test_axe_on_a_discussion_with_forms_open(live_server, browser, axe_source, s
         expect(field(comment_box(page, first), "Your comment")).to_be_visible()
         page.evaluate("document.fonts.ready.then(() => true)")
 
-        blocking = [
-            v for v in discussion_violations(page, axe_source) if v["impact"] in BLOCKING_IMPACTS
-        ]
+        # Only the comment sections: test_accessibility checks whole pages.
+        found = axe_violations(page, axe_source, within=".comments")
+        blocking = [v for v in found if v["impact"] in BLOCKING_IMPACTS]
 
         assert not blocking, f"axe ({scheme}):\n{describe(blocking)}"
     finally:
