@@ -31,11 +31,16 @@ class User(AbstractUser):
         # of other fields only (the last login, on every log-in) leave it be.
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "bio" in update_fields:
-            self.bio_html = render(self.bio, flavor="comment") if self.bio else ""
-            self.bio_renderer_version = RENDERER_VERSION
+            for name, value in self.rendered_fields().items():
+                setattr(self, name, value)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "bio_html", "bio_renderer_version"}
         super().save(*args, **kwargs)
+
+    def rendered_fields(self):
+        """The stored HTML of the bio, as the current renderer makes it."""
+        html = render(self.bio, flavor="comment") if self.bio else ""
+        return {"bio_html": html, "bio_renderer_version": RENDERER_VERSION}
 
     def get_absolute_url(self):
         return reverse("accounts:profile", args=[self.username])

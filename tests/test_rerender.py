@@ -1,11 +1,12 @@
 import pytest
 from django.core.management import call_command
 
+from accounts.models import User
 from markup.render import RENDERER_VERSION
 from papers.models import Paper
 from summaries.models import Comment, Summary
 
-from .factories import make_comment, make_paper, make_summary
+from .factories import make_comment, make_paper, make_summary, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,19 @@ def test_rerenders_stale_rows_of_every_kind(capsys):
     assert "katex" in Summary.objects.get().body_html
     assert Summary.objects.get().updated_at == updated_at  # re-rendering is not an edit
     assert "Re-rendered 3 texts" in capsys.readouterr().out
+
+
+def test_rerenders_stale_bios(capsys):
+    user = make_user(bio="Working on $\\beta_2$.")
+    make_user(bio="")
+    User.objects.filter(pk=user.pk).update(bio_renderer_version=0, bio_html="<p>stale</p>")
+
+    call_command("rerender")
+
+    fresh = User.objects.get(pk=user.pk)
+    assert fresh.bio_renderer_version == RENDERER_VERSION
+    assert "katex" in fresh.bio_html
+    assert "Re-rendered 1 texts" in capsys.readouterr().out
 
 
 def test_current_rows_are_left_alone_unless_all(capsys):

@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.models import User
 from markup.render import RENDERER_VERSION, cited_keys
 from papers.models import Paper
 from shortscience.progress import Progress
@@ -13,7 +14,7 @@ BATCH_SIZE = 200
 
 class Command(BaseCommand):
     help = (
-        "Re-render stored HTML (abstracts, summaries, comments) made by an older renderer. "
+        "Re-render stored HTML (abstracts, summaries, comments, bios) made by an older renderer. "
         "Safe to interrupt: each batch is committed with the new version, so a second run "
         "resumes where the first stopped."
     )
@@ -33,6 +34,9 @@ class Command(BaseCommand):
             total += self.rerender("abstracts", Paper.objects.all(), all)
             total += self.rerender("summaries", Summary.objects.all(), all)
             total += self.rerender("comments", Comment.objects.all(), all)
+            total += self.rerender(
+                "bios", User.objects.exclude(bio=""), all, version_field="bio_renderer_version"
+            )
         except KeyboardInterrupt:
             self.stderr.write("\nInterrupted. Finished batches are saved; run again to resume.")
             sys.exit(130)
@@ -40,9 +44,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Re-rendered {total} texts with renderer v{RENDERER_VERSION}.")
         )
 
-    def rerender(self, label, queryset, everything):
+    def rerender(self, label, queryset, everything, version_field="renderer_version"):
         if not everything:
-            queryset = queryset.filter(renderer_version__lt=RENDERER_VERSION)
+            queryset = queryset.filter(**{f"{version_field}__lt": RENDERER_VERSION})
         pks = list(queryset.order_by("pk").values_list("pk", flat=True))
         progress = Progress(label, len(pks), self.stderr)
         model = queryset.model
