@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.package-lock-installed
 CHROMIUM := /usr/bin/chromium
 ARGS ?=
 
-.PHONY: run serve test lint migrate clean venv chromium node-tools
+.PHONY: run serve test bench fault lint migrate clean venv chromium node-tools
 
 run: venv .secret_key
 	DEBUG=1 $(BIN)/python manage.py migrate
@@ -38,6 +38,16 @@ test: venv chromium node-tools
 	$(BIN)/pytest $(ARGS) || status=$$?; \
 	$(BIN)/ruff check . || status=$$((status ? status : 1)); \
 	exit $$status
+
+# Page throughput on a large generated PostgreSQL database, served by gunicorn and
+# measured with wrk, without and with the Redis cache; see "Performance" in README.md.
+bench: venv
+	scripts/with-postgres scripts/with-redis $(BIN)/python bench/pages.py $(ARGS)
+
+# Concurrent posts and votes, and a PostgreSQL restart in the middle of a stream of
+# posts, against gunicorn; see "Load and faults" in README.md.
+fault: venv
+	scripts/with-postgres scripts/with-redis $(BIN)/python bench/fault.py $(ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from search import services as search_index
+from shortscience import fragments
 from summaries.models import Comment, Summary
 
 from .models import Report
@@ -112,6 +113,8 @@ def target_kind(target):
 def _set_hidden(target, hidden):
     type(target).objects.filter(pk=target.pk).update(is_hidden=hidden)
     target.is_hidden = hidden
+    summary = target if isinstance(target, Summary) else target.summary
+    fragments.touch(fragments.paper_scope(summary.paper_id), fragments.FEED)
     if isinstance(target, Summary):
         search_index.index_summary(target)
     else:

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from markup.render import RENDERER_VERSION
+from shortscience import fragments
 
 from . import identifiers
 from .keys import is_valid_key
@@ -544,6 +545,8 @@ class Importer:
         updated = [paper for _, paper, _ in changed]
         if updated:
             Paper.objects.bulk_update(updated, sorted(fields))
+            # bulk_update sends no post_save: pages showing these papers go stale here.
+            fragments.touch(fragments.FEED, *(fragments.paper_scope(paper.pk) for paper in updated))
         if self.index:
             _reindex(created, [(paper, changes) for _, paper, changes in changed])
 
@@ -561,6 +564,7 @@ class Importer:
 
             def update(paper=paper, fields=fields):
                 Paper.objects.bulk_update([paper], fields)
+                fragments.touch(fragments.FEED, fragments.paper_scope(paper.pk))
 
             if self._write_single(record, update):
                 self.tally.updated += 1

@@ -4,9 +4,11 @@ from urllib.parse import quote
 
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from shortscience import fragments
 from shortscience.pagination import paginate
 from summaries.forms import CommentForm
 from summaries.models import Summary
@@ -66,15 +68,16 @@ def detail(request, key):
         # Keys match whatever their case, and aliases, arXiv ids and DOIs name the
         # paper too; the page lives at one address.
         return HttpResponsePermanentRedirect(paper.get_absolute_url())
-    summaries = list(
-        Summary.objects.filter(paper=paper)
-        .visible_to(request.user)
-        .for_listing()
-        .with_comments()
-        .with_user_vote(request.user)
-        .best_first()
-    )
-    own = next((s for s in summaries if s.author_id == request.user.id), None)
+    if request.user.is_authenticated:
+        # Not cached: a reader's own summary, votes and forms (with their CSRF token)
+        # are theirs alone.
+        listing = _summaries_listing(request, paper)
+    else:
+        scopes = [fragments.paper_scope(paper.pk)]
+        parts = (paper.pk, request.get_full_path())
+        listing = fragments.cached(
+            "paper", parts, scopes, lambda: _summaries_listing(request, paper)
+        )
     citing = (
         Summary.objects.public()
         .citing(paper)
@@ -83,17 +86,34 @@ def detail(request, key):
         .newest_first()[:CITING_LIMIT]
     )
     return render(
-        request,
-        "papers/detail.html",
-        {
-            "paper": paper,
-            "summaries": summaries,
-            "own_summary": own,
-            "public_count": sum(1 for s in summaries if not (s.is_private or s.is_hidden)),
-            "comment_form": CommentForm(),
-            "citing_summaries": citing,
-        },
+        request, "papers/detail.html", {"paper": paper, "citing_summaries": citing, **listing}
     )
+
+
+def _summaries_listing(request, paper):
+    """The paper's summaries as its page lists them: the rendered list, the public
+    count and the reader's own summary."""
+    summaries = list(
+        Summary.objects.filter(paper=paper)
+        .visible_to(request.user)
+        .for_listing()
+        .with_comments()
+        .with_user_vote(request.user)
+        .best_first()
+    )
+    context = {
+        "paper": paper,
+        "summaries": summaries,
+        "own_summary": next((s for s in summaries if s.author_id == request.user.id), None),
+        "public_count": sum(1 for s in summaries if not (s.is_private or s.is_hidden)),
+        "comment_form": CommentForm(),
+    }
+    html = render_to_string("papers/_summaries.html", context, request)
+    return {
+        "summaries_html": html,
+        "public_count": context["public_count"],
+        "own_summary": context["own_summary"],
+    }
 
 
 def legacy_redirect(request):

@@ -171,7 +171,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Local memory (one per process) unless REDIS_URL names a shared Redis server. Several
+# app servers need Redis: rate limits, cached fragments and their invalidation are
+# only site-wide when every process sees the same cache.
+if REDIS_URL := os.getenv("REDIS_URL", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "shortscience"),
+        }
+    }
+    # Sessions read from Redis and are written through to the database, so that an
+    # evicted or restarted cache logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How long a cached page fragment (homepage, paper page) lives at most. Writes make
+# fragments stale at once (shortscience/fragments.py); this bounds how long a relative
+# time such as "5 minutes ago" can lag. 0 turns fragment caching off.
+FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 300)
 
 # How many posts of each kind one user (or one address, for sign-ups) may make in a
 # window of seconds: (posts, seconds). Generous for people, tight for scripts.

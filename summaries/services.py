@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from shortscience import fragments
+
 from . import notifications
 from .models import Comment, Summary, SummaryRevision, Vote, hotness
 
@@ -114,6 +116,7 @@ def vote(*, summary, user, value):
         # An update, not save(): saving would render the body again and touch updated_at.
         Summary.objects.filter(pk=locked.pk).update(score=score, hotness=hot)
     summary.score, summary.hotness = score, hot
+    fragments.touch(fragments.paper_scope(summary.paper_id), fragments.FEED)
     return current
 
 

@@ -4,11 +4,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from papers.citations import render_text
 from papers.views import answers_unknown_papers, get_paper_or_404
+from shortscience import fragments
 from shortscience.pagination import paginate
 from shortscience.ratelimit import ratelimit
 
@@ -58,8 +60,17 @@ def feed(request, tab="recent"):
         "popular": ("Popular summaries", "popular_first"),
         "top": ("Top summaries", "best_first"),
     }[tab]
-    summaries = Summary.objects.public().for_listing().with_user_vote(request.user)
-    page = paginate(request, getattr(summaries, ordering)(), FEED_PAGE_SIZE)
+
+    def build():
+        summaries = Summary.objects.public().for_listing().with_user_vote(request.user)
+        page = paginate(request, getattr(summaries, ordering)(), FEED_PAGE_SIZE)
+        html = render_to_string("summaries/_feed_page.html", {"page": page, "tab": tab}, request)
+        return {"number": page.number, "html": html}
+
+    # Per viewer, since the items say how they voted; they hold no form, so no CSRF
+    # token. The whole query string, since the page links carry it on.
+    parts = (request.get_full_path(), request.user.pk)
+    page = fragments.cached("feed", parts, [fragments.FEED], build)
     return render(request, "summaries/feed.html", {"page": page, "tab": tab, "title": title})
 
 

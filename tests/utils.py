@@ -1,9 +1,16 @@
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
-def queries_for(client, url):
-    """How many SQL queries one GET of the page takes (the page must answer 200)."""
+def queries_for(client, url, cached=False):
+    """How many SQL queries one GET of the page takes (the page must answer 200).
+
+    From an empty cache unless `cached`: the count to hold constant is the one of a
+    page built from the database, not of a cached fragment.
+    """
+    if not cached:
+        cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
