@@ -86,37 +86,46 @@ class DocumentQuerySet(models.QuerySet):
 class SearchResults:
     """A query's matches, best first, as Paginator takes them: count() and slices.
 
-    Each costs one query. The candidates (at most MAX_RESULTS ids) are ranked, one page
-    of ids is taken, and only those rows are then joined to what a result card prints
-    and given their snippets: joining every candidate would cost more than the ranking.
+    Two queries in all. The first finds the candidates (at most MAX_RESULTS), ranks them
+    and returns their ids best first: the count is their number, so the match runs once
+    for both. The second joins only the page's rows to what a result card prints and
+    gives them their snippets: joining every candidate would cost more than the ranking.
     """
 
     def __init__(self, candidates, rank, snippets):
         self.candidates = candidates
         self.rank = rank
         self.snippets = snippets
+        self._ranked_ids = None
+
+    def ranked_ids(self):
+        if self._ranked_ids is None:
+            self._ranked_ids = list(
+                Document.objects.using(self.candidates.db)
+                .filter(pk__in=self.candidates)
+                .annotate(rank=self.rank)
+                .order_by("-rank", "-pk")
+                .values_list("pk", flat=True)
+            )
+        return self._ranked_ids
 
     def count(self):
-        return self.candidates.count()
+        return len(self.ranked_ids())
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             raise TypeError("SearchResults only takes slices")
-        if index.start == index.stop:
+        page_ids = self.ranked_ids()[index]
+        if not page_ids:
             return []
-        documents = Document.objects.using(self.candidates.db)
-        page_ids = (
-            documents.filter(pk__in=self.candidates)
-            .annotate(rank=self.rank)
-            .order_by("-rank", "-pk")
-            .values("pk")[index]
-        )
-        return list(
-            documents.filter(pk__in=page_ids)
+        rows = (
+            Document.objects.using(self.candidates.db)
+            .filter(pk__in=page_ids)
             .for_results()
-            .annotate(rank=self.rank, **self.snippets)
-            .order_by("-rank", "-pk")
+            .annotate(**self.snippets)
         )
+        position = {pk: n for n, pk in enumerate(page_ids)}
+        return sorted(rows, key=lambda row: position[row.pk])
 
 
 def _headline(field, tsquery, **options):
