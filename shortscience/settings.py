@@ -177,9 +177,12 @@ AUTH_PASSWORD_VALIDATORS = [
 if REDIS_URL := os.getenv("REDIS_URL", ""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis outage slows pages instead of failing them.
+            "BACKEND": "shortscience.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "shortscience"),
+            # A server that stops answering costs each request at most this, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     # Sessions read from Redis and are written through to the database, so that an
