@@ -31,7 +31,7 @@ from .sanitize import user_cleaner
 __all__ = ["RENDERER_VERSION", "FLAVORS", "cited_keys", "render"]
 
 # Stored next to each rendered text: bump on any change to the output.
-RENDERER_VERSION = 3
+RENDERER_VERSION = 4
 
 FLAVORS = ("summary", "comment", "abstract")
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from . import services, sources
+from . import identifiers, services, sources
 from .forms import LOOKUP_MAX_LENGTH, LookupForm, PaperForm
 from .models import Paper
 
@@ -34,11 +34,13 @@ def add(request):
                 return _go_to_existing(request, existing)
             key = services.suggest_key(metadata)
             details = PaperForm(initial=PaperForm.initial_from(metadata, key))
-            return render(
-                request,
-                "papers/add_details.html",
-                {"form": details, "source": metadata.source, "identifier": identifier},
-            )
+            context = {
+                "form": details,
+                "source": metadata.source,
+                "identifier": identifier,
+                "metadata": metadata,
+            }
+            return render(request, "papers/add_details.html", context)
     return render(
         request,
         "papers/add.html",
@@ -68,7 +70,8 @@ def add_details(request):
 def _known(identifier):
     """The paper an identifier already names, without asking any service."""
     if identifier.kind == sources.ARXIV:
-        return Paper.objects.matching(arxiv_id=identifier.value).first()
+        corr_key = identifiers.corr_key(identifier.value)
+        return Paper.objects.matching(keys=[corr_key], arxiv_id=identifier.value).first()
     if identifier.kind == sources.DOI:
         return Paper.objects.matching(doi=identifier.value).first()
     if identifier.kind == sources.DBLP:
@@ -77,10 +80,8 @@ def _known(identifier):
 
 
 def _existing_for(metadata):
-    keys = [metadata.key] if metadata.key else []
-    return Paper.objects.matching(
-        keys=keys, arxiv_id=metadata.arxiv_id, doi=metadata.doi
-    ).first()
+    keys = [metadata.key, *metadata.aliases]
+    return Paper.objects.matching(keys=keys, arxiv_id=metadata.arxiv_id, doi=metadata.doi).first()
 
 
 def _go_to_existing(request, paper):

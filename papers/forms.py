@@ -7,6 +7,8 @@ from .models import Paper
 
 # A pasted BibTeX entry with a long abstract is a few kilobytes; far more is not one entry.
 LOOKUP_MAX_LENGTH = 20_000
+# The sources name a paper by two or three other keys at most.
+MAX_OTHER_KEYS = 5
 
 
 class LookupForm(forms.Form):
@@ -73,6 +75,11 @@ class PaperForm(forms.Form):
     )
     # The key the source filed the paper under, kept as an alias if the user changes it.
     source_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Other keys the sources know the paper by (an arXiv paper's `journals/corr/<id>`
+    # when DBLP gave a better key), space-separated, kept as aliases.
+    other_keys = forms.CharField(
+        required=False, max_length=(KEY_MAX_LENGTH + 1) * MAX_OTHER_KEYS, widget=forms.HiddenInput
+    )
 
     def clean_bibtex_key(self):
         key = self.cleaned_data["bibtex_key"].strip()
@@ -106,6 +113,10 @@ class PaperForm(forms.Form):
         key = self.cleaned_data["source_key"].strip()
         return key if is_valid_key(key) else ""
 
+    def clean_other_keys(self):
+        keys = self.cleaned_data["other_keys"].split()[:MAX_OTHER_KEYS]
+        return [key for key in dict.fromkeys(keys) if is_valid_key(key)]
+
     @classmethod
     def initial_from(cls, metadata, key):
         return {
@@ -119,13 +130,16 @@ class PaperForm(forms.Form):
             "doi": metadata.doi,
             "bibtex_key": key,
             "source_key": key,
+            "other_keys": " ".join(metadata.aliases),
         }
 
     def paper_fields(self):
         data = dict(self.cleaned_data)
         data.pop("source_key")
+        data.pop("other_keys")
         data["title"] = data["title"].strip()
         return data
 
     def aliases(self):
-        return [self.cleaned_data["source_key"]] if self.cleaned_data["source_key"] else []
+        source_key = [self.cleaned_data["source_key"]] if self.cleaned_data["source_key"] else []
+        return [*source_key, *self.cleaned_data["other_keys"]]

@@ -67,6 +67,18 @@ def arxiv_id_from_key(key):
     return ""
 
 
+def arxiv_id_and_doi(name):
+    """The arXiv id and DOI a name stands for, each "" when it stands for none.
+
+    An arXiv id is read in any of its spellings (`1608.06993v2`, `arXiv:1608.06993`,
+    the CoRR keys `journals/corr/1608.06993` and `journals/corr/abs-1608-06993`, arXiv's
+    DOI `10.48550/arXiv.1608.06993`); a DOI with or without its `doi:` or doi.org prefix.
+    """
+    doi = normalize_doi(name)
+    arxiv_id = normalize_arxiv_id(name) or arxiv_id_from_key(name) or arxiv_id_from_doi(doi)
+    return arxiv_id, doi
+
+
 def corr_key(arxiv_id):
     """The old site's key for an arXiv paper: `journals/corr/1608.06993`."""
     return f"journals/corr/{arxiv_id}"

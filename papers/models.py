@@ -19,37 +19,49 @@ class PaperQuerySet(models.QuerySet):
 
         One query, for "is this paper here already?" before a paper is added.
         """
-        keys = {key.lower() for key in keys if key and is_valid_key(key)}
         arxiv_id = identifiers.normalize_arxiv_id(arxiv_id) if arxiv_id else ""
         doi = identifiers.normalize_doi(doi) if doi else ""
-        condition = Q()
+        return self.named(keys=keys, arxiv_ids=[arxiv_id], dois=[doi])
+
+    def named(self, *, keys=(), arxiv_ids=(), dois=()):
+        """Papers known by any of these keys (canonical or alias), arXiv ids or DOIs,
+        the ids and DOIs in their stored form, in one query.
+
+        Each name is compared lowercased, which is what the case-insensitive unique
+        indexes on keys, aliases, arXiv ids and DOIs are built on. The ids of the papers
+        each kind of name finds are unioned, each part an index lookup: OR-ed into one
+        condition with the aliases' subquery, they would cost PostgreSQL a scan of every
+        paper.
+        """
+        keys = {key.lower() for key in keys if key and is_valid_key(key)}
+        arxiv_ids = {value.lower() for value in arxiv_ids if value}
+        dois = {value.lower() for value in dois if value}
+        papers = Paper.objects.order_by()
+        found = []
         if keys:
-            aliased = PaperAlias.objects.annotate(key_lower=Lower("key")).filter(
-                key_lower__in=keys
-            )
-            condition |= Q(key_lower__in=keys) | Q(pk__in=aliased.values("paper_id"))
-        if arxiv_id:
-            condition |= Q(arxiv_lower=arxiv_id.lower())
-        if doi:
-            condition |= Q(doi_lower=doi.lower())
-        if not condition:
+            by_key = papers.annotate(name=Lower("bibtex_key")).filter(name__in=keys)
+            by_alias = PaperAlias.objects.annotate(name=Lower("key")).filter(name__in=keys)
+            found += [by_key.values("pk"), by_alias.order_by().values("paper_id")]
+        # `exclude(… "")` repeats the condition of the partial unique indexes on arXiv id
+        # and DOI, without which PostgreSQL cannot use them.
+        if arxiv_ids:
+            by_arxiv_id = papers.exclude(arxiv_id="").annotate(name=Lower("arxiv_id"))
+            found.append(by_arxiv_id.filter(name__in=arxiv_ids).values("pk"))
+        if dois:
+            by_doi = papers.exclude(doi="").annotate(name=Lower("doi"))
+            found.append(by_doi.filter(name__in=dois).values("pk"))
+        if not found:
             return self.none()
-        return self.annotate(
+        return self.filter(pk__in=found[0].union(*found[1:])).annotate(
             key_lower=Lower("bibtex_key"), arxiv_lower=Lower("arxiv_id"), doi_lower=Lower("doi")
-        ).filter(condition)
+        )
 
     def by_other_name(self, name):
         """Papers that `name` points at without being their key: an alias, arXiv id or DOI.
 
-        An arXiv id is read in any of its spellings (`1608.06993v2`, `arXiv:1608.06993`,
-        the old site's `journals/corr/1608.06993`, arXiv's DOI `10.48550/arXiv.…`).
+        An arXiv id is read in any of its spellings (see identifiers.arxiv_id_and_doi).
         """
-        doi = identifiers.normalize_doi(name)
-        arxiv_id = (
-            identifiers.normalize_arxiv_id(name)
-            or identifiers.arxiv_id_from_key(name)
-            or identifiers.arxiv_id_from_doi(doi)
-        )
+        arxiv_id, doi = identifiers.arxiv_id_and_doi(name)
         keys = [name] if is_valid_key(name) else []
         return self.matching(keys=keys, arxiv_id=arxiv_id, doi=doi).order_by("pk")
 
@@ -177,9 +189,7 @@ class Paper(models.Model):
             models.UniqueConstraint(
                 Lower("arxiv_id"), condition=~Q(arxiv_id=""), name="paper_arxiv_id_ci_unique"
             ),
-            models.UniqueConstraint(
-                Lower("doi"), condition=~Q(doi=""), name="paper_doi_ci_unique"
-            ),
+            models.UniqueConstraint(Lower("doi"), condition=~Q(doi=""), name="paper_doi_ci_unique"),
             # The stored forms, as far as a portable check can say: the version suffix
             # is stripped by save(), which the uniqueness above relies on too.
             models.CheckConstraint(

@@ -5,15 +5,16 @@ from django.db import IntegrityError, transaction
 from . import identifiers
 from .keys import first_free_key, is_valid_key, make_key
 from .models import Paper, PaperAlias
+from .signals import names_added
 
 
 def suggest_key(metadata):
     """The key a paper from this source is offered under.
 
-    The source's own key where it has one (DBLP's, a BibTeX entry's); the old site's
-    `journals/corr/<id>` for arXiv papers; else one made from author, year and title,
-    with a letter added if another paper has it. (DBLP is not asked for a better key
-    for arXiv papers: that would be a second, slower lookup on every arXiv paste.)
+    The source's own key where it has one (DBLP's, a BibTeX entry's, or for an arXiv
+    paper the key of its published version where DBLP knows one, see
+    sources.fetch); the old site's `journals/corr/<id>` for other arXiv papers; else
+    one made from author, year and title, with a letter added if another paper has it.
     """
     if metadata.key and is_valid_key(metadata.key):
         return metadata.key
@@ -42,9 +43,12 @@ def add_paper(*, aliases=(), **fields):
     try:
         with transaction.atomic():
             paper.save()
-            PaperAlias.objects.bulk_create(
+            aliases = PaperAlias.objects.bulk_create(
                 [PaperAlias(paper=paper, key=key) for key in other_keys.values()]
             )
+            if aliases:
+                # Summaries may have cited the paper by one of these keys already.
+                names_added.send(sender=PaperAlias, papers=[], aliases=aliases)
     except IntegrityError:
         existing = _existing(keys, paper)
         if existing is None:

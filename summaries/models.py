@@ -76,7 +76,21 @@ class SummaryQuerySet(models.QuerySet):
         return self.order_by("-hotness", "-pk")
 
     def citing(self, paper):
-        return self.filter(citations__key=paper.bibtex_key.lower())
+        """Summaries that cite `paper` under any of its names: key, alias, arXiv id, DOI.
+
+        A subquery on the citations rather than a join, so a summary that cites the
+        paper under two names comes once. The alias keys are a subquery of their own,
+        unioned rather than OR-ed with the fixed names: an OR of two IN conditions, one
+        a subquery, would keep PostgreSQL from using the index on the cited key.
+        """
+        from papers.citations import paper_alias_names, paper_citation_names
+
+        cited = (
+            Citation.objects.filter(key__in=paper_citation_names(paper))
+            .values("summary_id")
+            .union(Citation.objects.filter(key__in=paper_alias_names(paper)).values("summary_id"))
+        )
+        return self.filter(pk__in=cited)
 
 
 class Summary(models.Model):
@@ -145,8 +159,11 @@ class Summary(models.Model):
 
     def record_citations(self, keys):
         # The citations are derived from the body like body_html is, so they are kept
-        # in step here rather than by each caller that saves a summary.
-        wanted = {key.lower() for key in keys}
+        # in step here rather than by each caller that saves a summary. Each key is
+        # recorded under all the names it can match (papers.citations.citation_names).
+        from papers.citations import citation_names
+
+        wanted = citation_names(keys)
         existing = set(self.citations.values_list("key", flat=True))
         if stale := existing - wanted:
             self.citations.filter(key__in=stale).delete()

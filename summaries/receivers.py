@@ -1,20 +1,42 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from papers.models import Paper
+from papers.citations import paper_citation_names
+from papers.models import Paper, PaperAlias
+from papers.signals import names_added
 from shortscience import fragments
 
-from .models import Comment, Summary
+from .models import Citation, Comment, Summary
 
 
 @receiver(post_save, sender=Paper, dispatch_uid="summaries.rerender_citing")
-def rerender_citing_summaries(sender, instance, created, **kwargs):
-    """A new paper turns `\\cite{its key}` in earlier summaries from unknown to a real link."""
+@receiver(post_save, sender=PaperAlias, dispatch_uid="summaries.rerender_citing_alias")
+@receiver(names_added, dispatch_uid="summaries.rerender_citing_names")
+def rerender_citing_summaries(sender, instance=None, created=True, papers=(), aliases=(), **kwargs):
+    """A new paper, or a paper's new alias, turns `\\cite{that name}` in earlier summaries
+    from unknown into a link to the paper.
+
+    Citations are recorded under every name they can match (papers.citations), so one
+    indexed lookup of the new names finds them, whichever spelling the summary used.
+    """
     if not created:
         return
-    for summary in Summary.objects.citing(instance).select_related(None):
-        Summary.objects.filter(pk=summary.pk).update(**summary.rendered_fields())
-        fragments.touch(fragments.paper_scope(summary.paper_id), fragments.FEED)
+    if isinstance(instance, Paper):
+        papers = [instance]
+    elif isinstance(instance, PaperAlias):
+        aliases = [instance]
+    names = {name for paper in papers for name in paper_citation_names(paper)}
+    names.update(alias.key.lower() for alias in aliases)
+    names = sorted(names)
+    # An import announces a batch of papers at once, thousands of names: the lookup is
+    # split to stay within every database's limit on query parameters.
+    per_query = 500
+    for start in range(0, len(names), per_query):
+        batch = names[start : start + per_query]
+        cited = Citation.objects.filter(key__in=batch).values("summary_id")
+        for summary in Summary.objects.filter(pk__in=cited).select_related(None):
+            Summary.objects.filter(pk=summary.pk).update(**summary.rendered_fields())
+            fragments.touch(f"paper:{summary.paper_id}", "feed")
 
 
 # Cached fragments of the homepage and of paper pages follow every write that shows

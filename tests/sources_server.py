@@ -7,8 +7,13 @@ paths that fail the way real services do:
 - `/status/500/...` answers HTTP 500,
 - `/slow/...` answers only after SLOW_SECONDS (tests lower the client's timeout),
 - `/malformed/...` answers 200 with a body that is neither XML nor JSON.
+
+DBLP's search (`/dblp/search/publ/api?q=…`) answers from `dblp/search/<words>.json`,
+and with no hits for a query nothing was recorded for.
 """
 
+import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +29,11 @@ SLOW_SECONDS = 1.5
 
 def _file_name(value):
     return value.replace("/", "_")
+
+
+def _query_file_name(query):
+    """A search's recorded answer: its words lowercased, joined by `_`."""
+    return "_".join(re.findall(r"[^\W_]+", query.lower()))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -43,6 +53,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/crossref/works/"):
             doi = path.removeprefix("/crossref/works/")
             return self._file(f"crossref/{_file_name(doi.lower())}.json", "application/json")
+        if path == "/dblp/search/publ/api":
+            return self._dblp_search(parse_qs(parts.query).get("q", [""])[0])
         if path.startswith("/dblp/rec/") and path.endswith(".xml"):
             key = path.removeprefix("/dblp/rec/").removesuffix(".xml")
             return self._file(f"dblp/{_file_name(key)}.xml", "application/xml")
@@ -58,6 +70,15 @@ class _Handler(BaseHTTPRequestHandler):
         name, status = ("_error.xml", 400) if malformed else ("_no_results.xml", 200)
         body = (DATA / "arxiv" / name).read_text().replace("{id_list}", escape(id_list))
         return self._answer(status, body.encode(), "application/atom+xml")
+
+    def _dblp_search(self, query):
+        recorded = DATA / "dblp" / "search" / f"{_query_file_name(query)}.json"
+        if recorded.is_file():
+            return self._answer(200, recorded.read_bytes(), "application/json")
+        # Like the API: no hits is a 200 answer whose `hits` has no `hit`.
+        body = (DATA / "dblp" / "search" / "_no_hits.json").read_text()
+        body = body.replace('"{query}"', json.dumps(query))
+        return self._answer(200, body.encode(), "application/json")
 
     def _file(self, relative, content_type):
         recorded = DATA / relative

@@ -56,9 +56,16 @@ def test_arxiv_lookup_prefills_the_details(user_client, recorded_sources):
     assert values["authors"] == (
         "Gao Huang, Zhuang Liu, Laurens van der Maaten, Kilian Q. Weinberger"
     )
-    assert (values["venue"], values["year"], values["arxiv_id"]) == ("arXiv", 2016, "1608.06993")
-    # The old site's key for arXiv papers.
-    assert values["bibtex_key"] == values["source_key"] == "journals/corr/1608.06993"
+    assert values["arxiv_id"] == "1608.06993"
+    # DBLP knows the published version (tests/test_dblp_lookup.py has the details):
+    # its key, venue, year and DOI, with the old site's key kept as another name.
+    assert values["bibtex_key"] == values["source_key"] == "conf/cvpr/HuangLMW17"
+    assert (values["venue"], values["year"], values["doi"]) == (
+        "CVPR",
+        2017,
+        "10.1109/CVPR.2017.243",
+    )
+    assert values["other_keys"] == "journals/corr/1608.06993 journals/corr/HuangLW16a"
     assert "arXiv" in response.content.decode()
     assert not Paper.objects.exists()  # nothing is added before the user confirms
 

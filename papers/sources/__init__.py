@@ -6,8 +6,9 @@ or a BibTeX entry. `identify` says which it is; `fetch` asks arXiv, Crossref or 
 has its own module; none of them touches the database.
 """
 
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from .. import identifiers
@@ -18,6 +19,8 @@ from .base import NotFound, PaperMetadata, SourceError
 __all__ = ["Identifier", "NotFound", "PaperMetadata", "SourceError", "fetch", "identify"]
 
 ARXIV, DOI, DBLP, BIBTEX = "arxiv", "doi", "dblp", "bibtex"
+
+logger = logging.getLogger(__name__)
 
 # The first part of every DBLP key names the kind of record.
 _dblp_key_re = re.compile(
@@ -70,8 +73,35 @@ def fetch(identifier):
     """The paper's details from the service that knows this kind of identifier.
 
     Raises SourceError (NotFound where the service does not know the paper)."""
-    readers = {ARXIV: arxiv.fetch, DOI: crossref.fetch, DBLP: dblp.fetch, BIBTEX: bibtex.parse}
+    readers = {ARXIV: _arxiv, DOI: crossref.fetch, DBLP: dblp.fetch, BIBTEX: bibtex.parse}
     return readers[identifier.kind](identifier.value)
+
+
+def _arxiv(arxiv_id):
+    """arXiv's details, with DBLP's key of the published version where DBLP knows it.
+
+    The paper keeps the old site's `journals/corr/<id>` (and DBLP's key of the preprint)
+    as other names. DBLP being down or slow costs the better key, never the paper.
+    """
+    metadata = arxiv.fetch(arxiv_id)
+    try:
+        versions = dblp.search_versions(metadata)
+    except SourceError as exc:
+        logger.warning("DBLP not asked about arXiv:%s: %s", metadata.arxiv_id, exc)
+        return metadata
+    preprint_keys = [key for key in [versions.preprint_key] if key]
+    published = versions.published
+    if published is None:
+        return replace(metadata, aliases=preprint_keys)
+    return replace(
+        metadata,
+        key=published.key,
+        key_source=dblp.SERVICE,
+        aliases=[identifiers.corr_key(metadata.arxiv_id), *preprint_keys],
+        venue=published.venue or metadata.venue,
+        year=published.year or metadata.year,
+        doi=metadata.doi or published.doi,
+    )
 
 
 def _identify_url(text):

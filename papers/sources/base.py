@@ -33,6 +33,10 @@ class PaperMetadata:
     doi: str = ""
     # The key the source files the paper under (DBLP's key, a BibTeX entry's key).
     key: str = ""
+    # Who gave `key` when another service did: DBLP, for an arXiv paper's published
+    # version. The paper's other keys, kept as aliases.
+    key_source: str = ""
+    aliases: list[str] = field(default_factory=list)
 
 
 _spaces = re.compile(r"\s+")

@@ -16,9 +16,13 @@ from .base import NotFound, SourceError
 MAX_BYTES = 2_000_000
 
 
-def get(url, *, service, what, accept):
-    """The body of `url`; NotFound for a 404, SourceError for any other failure."""
-    timeout = settings.PAPER_SOURCES_TIMEOUT
+def get(url, *, service, what, accept, timeout=None):
+    """The body of `url`; NotFound for a 404, SourceError for any other failure.
+
+    `timeout` (seconds) shortens PAPER_SOURCES_TIMEOUT for lookups that are only a
+    bonus, never lengthens it.
+    """
+    timeout = min(settings.PAPER_SOURCES_TIMEOUT, timeout or settings.PAPER_SOURCES_TIMEOUT)
     request = Request(url, headers={"Accept": accept, "User-Agent": _user_agent()})
     try:
         with urlopen(request, timeout=timeout) as response:

@@ -44,16 +44,21 @@ def add_it(page):
 
 
 def test_add_by_arxiv_id(live_server, adder, recorded_sources):
+    # DBLP knows the paper's published version: it is added under DBLP's key for it.
     page = adder
     look_up(page, "https://arxiv.org/abs/1608.06993v5")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the details")
     expect(page.locator(".paper-source")).to_have_text("arXiv")
     expect(field(page, "Title")).to_have_value("Densely Connected Convolutional Networks")
-    expect(field(page, "BibTeX key")).to_have_value("journals/corr/1608.06993")
+    expect(field(page, "BibTeX key")).to_have_value("conf/cvpr/HuangLMW17")
+    expect(field(page, "Venue")).to_have_value("CVPR")
+    expect(page.locator(".published-version")).to_contain_text(
+        "DBLP lists this paper as published in CVPR 2017"
+    )
     add_it(page)
 
-    expect(page).to_have_url(f"{live_server.url}/paper/journals/corr/1608.06993/")
+    expect(page).to_have_url(f"{live_server.url}/paper/conf/cvpr/HuangLMW17/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Densely Connected Convolutional Networks"
     )
@@ -61,7 +66,27 @@ def test_add_by_arxiv_id(live_server, adder, recorded_sources):
         "href", "https://arxiv.org/pdf/1608.06993"
     )
     expect(page.locator("details.abstract")).to_contain_text("feed-forward fashion")
-    assert recorded_sources.requests == ["/arxiv/api/query?id_list=1608.06993&max_results=1"]
+    assert recorded_sources.requests == [
+        "/arxiv/api/query?id_list=1608.06993&max_results=1",
+        "/dblp/search/publ/api?q=Densely+Connected+Convolutional+Networks&format=json&h=30",
+    ]
+
+    # The old site's key for the arXiv paper still leads there.
+    page.goto(f"{live_server.url}/paper/journals/corr/1608.06993/")
+    expect(page).to_have_url(f"{live_server.url}/paper/conf/cvpr/HuangLMW17/")
+
+
+def test_add_by_arxiv_id_with_dblp_down(live_server, adder, settings, recorded_sources):
+    # DBLP not answering costs the better key, not the paper, and says nothing.
+    settings.DBLP_URL = "http://127.0.0.1:9/dblp"
+    page = adder
+    look_up(page, "1608.06993")
+
+    expect(field(page, "BibTeX key")).to_have_value("journals/corr/1608.06993")
+    expect(page.locator(".published-version")).to_have_count(0)
+    add_it(page)
+
+    expect(page).to_have_url(f"{live_server.url}/paper/journals/corr/1608.06993/")
 
 
 def test_add_by_doi_after_correcting_a_detail(live_server, adder, recorded_sources):
