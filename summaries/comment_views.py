@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from shortscience.ratelimit import ratelimit
 
-from . import drafts, services
+from . import drafts, idempotency, services
 from .forms import CommentForm, reply_form, thread_for
 from .models import Comment, Summary
 from .views import _get_visible_summary, _login_keeping_text
@@ -73,6 +73,11 @@ def comment(request, pk):
         if parent_id.isdigit():
             next_url += f"?reply={parent_id}#reply-form-{parent_id}"
         return _login_keeping_text(request, f"comment:{pk}", next_url)
+    post_key, earlier = idempotency.look_up(request)
+    if earlier is not None:
+        # Before the checks below: the comment replied to may be gone by now, and the
+        # answer must still be the first one.
+        return redirect(earlier.result_url)
     summary = _get_visible_summary(request, pk)
     thread = thread_for(summary, parent_id) if parent_id else None
 
@@ -89,9 +94,16 @@ def comment(request, pk):
             return _render_detail(request, summary, CommentForm(), form, thread)
         return _render_detail(request, summary, form)
 
-    new_comment, _ = services.add_comment(
-        summary=summary, author=request.user, body=form.cleaned_data["body"], parent=thread
-    )
+    try:
+        new_comment, _ = services.add_comment(
+            summary=summary,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            parent=thread,
+            key=post_key,
+        )
+    except idempotency.Replayed as replayed:
+        return redirect(replayed.post.result_url)
     return redirect(new_comment.get_absolute_url())
 
 

@@ -9,17 +9,35 @@ from django.utils import timezone
 
 from shortscience import fragments
 
-from . import notifications
+from . import idempotency, notifications
 from .models import Comment, Summary, SummaryRevision, Vote, hotness
 
 
-def save_summary(*, paper, author, body, is_private, is_anonymous):
+def summary_landing_url(summary):
+    """Where the author goes once the summary is saved: to it, on the paper's page."""
+    return f"{summary.paper.get_absolute_url()}#{summary.anchor}"
+
+
+def save_summary(*, paper, author, body, is_private, is_anonymous, key=None):
     """Create the author's summary of the paper, or update the one they have.
 
     Two posts can race (a double click on Publish, two tabs): the database allows one
     summary per author and paper, so the loser of the race updates the winner's row
     instead of failing. Returns (summary, created).
+
+    `key` (see `summaries.idempotency`) makes a repeat of the post raise
+    `idempotency.Replayed` instead of saving again.
     """
+    with transaction.atomic():
+        post = idempotency.claim(author, key)
+        summary, created = _upsert_summary(paper, author, body, is_private, is_anonymous)
+        # The caller's rows, so that the URL takes no query to load them again.
+        summary.paper, summary.author = paper, author
+        idempotency.record(post, summary_landing_url(summary))
+    return summary, created
+
+
+def _upsert_summary(paper, author, body, is_private, is_anonymous):
     fields = {"body": body, "is_private": is_private, "is_anonymous": is_anonymous}
     summary = Summary.objects.filter(paper=paper, author=author).first()
     if summary is None:
@@ -58,8 +76,12 @@ def _keep_revision(summary):
 DUPLICATE_COMMENT_WINDOW = timedelta(minutes=2)
 
 
-def add_comment(*, summary, author, body, parent=None):
+def add_comment(*, summary, author, body, parent=None, key=None):
     """Add a comment, or a reply to `parent`; returns (comment, created).
+
+    `key` (see `summaries.idempotency`) makes a repeat of the post raise
+    `idempotency.Replayed` instead of adding the comment again. Without one, an
+    identical comment just made by the same author is taken for a repeat.
 
     The e-mail notifications go out once the comment is committed, so a mail that
     fails cannot take the comment with it, and a rolled-back comment sends nothing.
@@ -72,22 +94,28 @@ def add_comment(*, summary, author, body, parent=None):
             parent = parent.parent
         if parent.summary_id != summary.pk:
             raise ValueError("A reply must be under the same summary as its parent.")
-    recent = Comment.objects.filter(
-        summary=summary,
-        author=author,
-        parent=parent,
-        body=body,
-        created_at__gte=timezone.now() - DUPLICATE_COMMENT_WINDOW,
-    ).first()
-    if recent is not None:
-        return recent, False
-    comment = Comment(summary=summary, author=author, body=body, parent=parent)
-    comment.save()
-    transaction.on_commit(lambda: notifications.comment_posted(comment.pk))
+    with transaction.atomic():
+        post = idempotency.claim(author, key)
+        # Kept with keys too: a page restored from the browser's history may post again
+        # under a fresh key.
+        recent = Comment.objects.filter(
+            summary=summary,
+            author=author,
+            parent=parent,
+            body=body,
+            created_at__gte=timezone.now() - DUPLICATE_COMMENT_WINDOW,
+        ).first()
+        if recent is not None:
+            idempotency.record(post, recent.get_absolute_url())
+            return recent, False
+        comment = Comment(summary=summary, author=author, body=body, parent=parent)
+        comment.save()
+        idempotency.record(post, comment.get_absolute_url())
+        transaction.on_commit(lambda: notifications.comment_posted(comment.pk))
     return comment, True
 
 
-def vote(*, summary, user, value):
+def vote(*, summary, user, value, key=None, result_url=""):
     """Vote the summary up or down (`Vote.UP`, `Vote.DOWN`) for the user.
 
     The same vote again takes it back; the other one replaces it. Returns the user's vote
@@ -95,10 +123,15 @@ def vote(*, summary, user, value):
 
     The summary's row is locked first, so votes on one summary are counted one at a time
     and the stored score is the exact sum of its votes, however many arrive at once.
+
+    A repeat of one post must not take back the vote it cast: with `key` (see
+    `summaries.idempotency`) it raises `idempotency.Replayed` instead, and a repeat of
+    a form post is sent to `result_url` as the first one was.
     """
     if summary.author_id == user.pk:
         raise PermissionDenied("Nobody votes on their own summary.")
     with transaction.atomic():
+        post = idempotency.claim(user, key)
         locked = Summary.objects.select_for_update().only("pk", "created_at").get(pk=summary.pk)
         existing = Vote.objects.filter(summary=locked, user=user).first()
         if existing is None:
@@ -115,6 +148,7 @@ def vote(*, summary, user, value):
         hot = hotness(score, locked.created_at)
         # An update, not save(): saving would render the body again and touch updated_at.
         Summary.objects.filter(pk=locked.pk).update(score=score, hotness=hot)
+        idempotency.record(post, result_url)
     summary.score, summary.hotness = score, hot
     fragments.touch(fragments.paper_scope(summary.paper_id), fragments.FEED)
     return current

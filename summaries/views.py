@@ -14,7 +14,7 @@ from shortscience import fragments
 from shortscience.pagination import paginate
 from shortscience.ratelimit import ratelimit
 
-from . import drafts, services
+from . import drafts, idempotency, services
 from .forms import CommentForm, SummaryForm, reply_form, thread_for
 from .models import Summary
 
@@ -115,21 +115,32 @@ def write(request, key):
     preview_html = None
 
     if request.method == "POST":
+        post_key, earlier = idempotency.look_up(request)
+        if earlier is not None:
+            # A double submit or a retry: the first post saved the text. Its answer (and
+            # the message in it) may never have arrived, so say it again.
+            messages.success(request, "Summary saved.")
+            return redirect(earlier.result_url)
         form = SummaryForm(request.POST, instance=existing)
         if form.is_valid():
             data = form.cleaned_data
             if "preview" in request.POST:
                 preview_html = render_text(data["body"], flavor="summary")
             else:
-                summary, created = services.save_summary(
-                    paper=paper,
-                    author=request.user,
-                    body=data["body"],
-                    is_private=data["is_private"],
-                    is_anonymous=data["is_anonymous"],
-                )
+                try:
+                    summary, created = services.save_summary(
+                        paper=paper,
+                        author=request.user,
+                        body=data["body"],
+                        is_private=data["is_private"],
+                        is_anonymous=data["is_anonymous"],
+                        key=post_key,
+                    )
+                except idempotency.Replayed as replayed:
+                    messages.success(request, "Summary saved.")
+                    return redirect(replayed.post.result_url)
                 messages.success(request, "Summary published." if created else "Summary saved.")
-                return redirect(f"{paper.get_absolute_url()}#{summary.anchor}")
+                return redirect(services.summary_landing_url(summary))
     else:
         draft = drafts.pop(request, f"summary:{paper.pk}")
         form = SummaryForm(draft, instance=existing) if draft else SummaryForm(instance=existing)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from shortscience.ratelimit import ratelimit
 
-from . import services
+from . import idempotency, services
 from .models import Summary, Vote
 
 VALUES = {"up": Vote.UP, "down": Vote.DOWN}
@@ -63,7 +63,28 @@ def vote(request, pk):
         messages.error(request, message)
         return redirect(back)
 
-    current = services.vote(summary=summary, user=request.user, value=value)
+    post_key, earlier = idempotency.look_up(request)
+    if earlier is not None:
+        return _answer_again(request, summary, earlier)
+    try:
+        current = services.vote(
+            summary=summary, user=request.user, value=value, key=post_key, result_url=back
+        )
+    except idempotency.Replayed as replayed:
+        return _answer_again(request, summary, replayed.post)
     if _wants_json(request):
         return JsonResponse({"score": summary.score, "vote": NAMES.get(current)})
     return redirect(back)
+
+
+def _answer_again(request, summary, earlier):
+    """Answer a repeated vote as the first one was answered, without voting again."""
+    if _wants_json(request):
+        # As things stand now, which is what the first answer said unless votes came since.
+        score, current = (
+            Summary.objects.with_user_vote(request.user)
+            .values_list("score", "user_vote")
+            .get(pk=summary.pk)
+        )
+        return JsonResponse({"score": score, "vote": NAMES.get(current)})
+    return redirect(earlier.result_url)

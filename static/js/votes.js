@@ -9,6 +9,34 @@ const VOTE_ERRORS = {
 };
 const VOTE_FAILED = "The vote could not be saved. Try again.";
 const VOTE_OFFLINE = "The site could not be reached. Check your connection and try again.";
+// Answers after which the vote may or may not have been stored: the same post is sent
+// again, with the same key, which the server counts once (summaries/idempotency.py).
+const RETRY_STATUSES = [502, 503, 504];
+const RETRY_DELAYS_MS = [1000, 2000, 4000];
+
+// The key of a click whose vote may or may not have been stored, per form: pressing the
+// same button again retries that click rather than casting (or taking back) another vote.
+const unsettled = new WeakMap();
+// Clicks are sent one after the other, so that their answers come back in order.
+const queues = new WeakMap();
+
+function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // randomUUID needs a secure context; a version 4 UUID by hand otherwise.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+}
+
+function keyFor(form, button) {
+  const earlier = unsettled.get(form);
+  unsettled.delete(form);
+  return earlier && earlier.value === button.value ? earlier.key : newKey();
+}
+
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 function voteParts(form) {
   return {
@@ -39,24 +67,24 @@ async function errorMessage(response) {
   return VOTE_ERRORS[response.status] || VOTE_FAILED;
 }
 
-function postWithoutScript(form, button) {
+function postWithoutScript(form, button, key) {
   // form.submit() leaves out the pressed button, which carries the vote.
   const value = document.createElement("input");
   value.type = "hidden";
   value.name = button.name;
   value.value = button.value;
   form.appendChild(value);
+  const keyInput = form.querySelector("[name=idempotency_key]");
+  if (keyInput) keyInput.value = key;
   form.submit();
 }
 
-async function sendVote(form, button) {
-  const data = new FormData(form);
-  data.set(button.name, button.value);
+// The answer to one post, retried with the same body while the outcome is unknown.
+// Resolves to a Response, or to null when the site could not be reached at all.
+async function postVote(form, data) {
   const token = form.querySelector("[name=csrfmiddlewaretoken]");
-  const parts = voteParts(form);
-  form.setAttribute("aria-busy", "true");
-  try {
-    let response;
+  for (let attempt = 0; ; attempt += 1) {
+    let response = null;
     try {
       response = await fetch(form.action, {
         method: "POST",
@@ -65,12 +93,35 @@ async function sendVote(form, button) {
         credentials: "same-origin",
       });
     } catch {
+      response = null;
+    }
+    const unknown = response === null || RETRY_STATUSES.includes(response.status);
+    if (!unknown || attempt >= RETRY_DELAYS_MS.length) return response;
+    await sleep(RETRY_DELAYS_MS[attempt]);
+  }
+}
+
+async function sendVote(form, button, key) {
+  const data = new FormData(form);
+  data.set(button.name, button.value);
+  data.set("idempotency_key", key);
+  const parts = voteParts(form);
+  form.setAttribute("aria-busy", "true");
+  // A click sent after an unsettled one is a new intention: pressing a button again
+  // retries only the latest click.
+  unsettled.delete(form);
+  try {
+    const response = await postVote(form, data);
+    if (response === null || response.status >= 500) {
+      unsettled.set(form, { value: button.value, key });
+    }
+    if (response === null) {
       parts.error.textContent = VOTE_OFFLINE;
       return;
     }
     if (response.status === 401) {
       // Logged out meanwhile: the plain post takes the reader to the login page and back.
-      postWithoutScript(form, button);
+      postWithoutScript(form, button, key);
       return;
     }
     if (!response.ok) {
@@ -91,7 +142,10 @@ document.addEventListener("submit", (event) => {
   const button = event.submitter;
   if (!button || button.name !== "value") return;
   event.preventDefault();
-  // A second click while the first vote is on its way would take that vote back.
-  if (form.hasAttribute("aria-busy")) return;
-  sendVote(form, button);
+  // Each click is a vote of its own, a second one taking the first back, as it does
+  // without this script: its key is taken now, before the clicks before it are answered.
+  const key = keyFor(form, button);
+  const send = () => sendVote(form, button, key);
+  const previous = queues.get(form) || Promise.resolve();
+  queues.set(form, previous.then(send, send));
 });
