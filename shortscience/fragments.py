@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from .replica import primary_reads
+
 SITE = "site"
 FEED = "feed"
 
@@ -77,6 +79,9 @@ def cached(name, parts, scopes, build):
     key = f"fragment:{name}:{digest}:{_versions(scopes)}"
     value = cache.get(key)
     if value is None:
-        value = build()
+        # From the primary: a lagging replica could hand back rows older than the
+        # version this value is stored under (see shortscience/replica.py).
+        with primary_reads():
+            value = build()
         cache.set(key, value, seconds)
     return value

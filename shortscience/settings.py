@@ -43,11 +43,11 @@ def envlist(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_from_url(url):
+def database_from_url(url, variable="DATABASE_URL"):
     """Turn postgres://user:password@host:port/name?options into a DATABASES entry."""
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql"):
-        raise ImproperlyConfigured(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme}://")
+        raise ImproperlyConfigured(f"{variable} must be a postgres:// URL, not {parts.scheme}://")
     name = unquote(parts.path.lstrip("/"))
     # An empty host means the local Unix socket; a socket directory may also be given
     # percent-encoded, e.g. postgres://user@%2Ftmp%2Fpg/db. It is read from the raw
@@ -57,7 +57,7 @@ def database_from_url(url):
         host = host.rsplit(":", 1)[0]
     host = unquote(host.strip("[]"))
     if not name:
-        raise ImproperlyConfigured("DATABASE_URL names no database")
+        raise ImproperlyConfigured(f"{variable} names no database")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": name,
@@ -122,9 +122,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so that it sees a view's database errors first (exception middleware runs
-    # from the bottom up) and answers them with the 503 page.
+    # Near the end, so that it sees a view's database errors early (exception middleware
+    # runs from the bottom up) and answers them with the 503 page.
     "shortscience.middleware.DatabaseUnavailableMiddleware",
+    # Last: it wraps the view alone and sees its database errors first, so that a read
+    # that failed on the replica is served again from the primary instead of a 503.
+    # Not loaded without a replica.
+    "shortscience.replica.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "shortscience.urls"
@@ -157,6 +161,22 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
+
+# A streaming replica of the primary (DATABASE_URL). shortscience/replica.py sends
+# reads there when that is safe, and a client that has just written reads from the
+# primary for REPLICA_PIN_SECONDS, which must exceed the replica's usual lag. Without
+# DATABASE_REPLICA_URL the router has no opinion and nothing changes.
+if replica_url := os.getenv("DATABASE_REPLICA_URL"):
+    if not database_url:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary)")
+    DATABASES["replica"] = {
+        **database_from_url(replica_url, "DATABASE_REPLICA_URL"),
+        # The test runner cannot create a database on a read-only server: in tests the
+        # alias is a second connection to the primary's test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["shortscience.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
