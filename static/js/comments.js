@@ -10,18 +10,6 @@
     return input ? input.value : null;
   }
 
-  // A form's idempotency key (summaries/idempotency.py), as the server gives each form it
-  // renders: one per form, so that a resubmit of it is stored once. As in votes.js.
-  function newKey() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    // randomUUID needs a secure context; a version 4 UUID by hand otherwise.
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
-  }
-
   // Forms added after load are not seen by site.js's double-submit guard: the same here.
   function postOnce(form) {
     form.addEventListener("submit", (event) => {
@@ -52,7 +40,7 @@
     form.dataset.once = "";
     form.append(
       element("input", { type: "hidden", name: "csrfmiddlewaretoken", value: token }),
-      element("input", { type: "hidden", name: "idempotency_key", value: newKey() }),
+      element("input", { type: "hidden", name: "idempotency_key", value: newIdempotencyKey() }),
       element("input", { type: "hidden", name: "parent", value: parentId }),
     );
     const group = element("div", { id: `div_${fieldId}`, class: "mb-3" });

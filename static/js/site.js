@@ -1,6 +1,18 @@
 // Progressive enhancements: every page works without this file.
 "use strict";
 
+// A new idempotency key (summaries/idempotency.py) for a form that votes.js or
+// comments.js sends or builds: one per intended post, so that resending it is stored once.
+function newIdempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // randomUUID needs a secure context; a version 4 UUID by hand otherwise.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+}
+
 // Wide formulas, code and tables scroll sideways inside their own box on narrow screens.
 // A box that scrolls must be reachable by keyboard to be scrolled, so the ones that
 // overflow right now join the tab order, and leave it again when they fit.

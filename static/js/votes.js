@@ -20,20 +20,10 @@ const unsettled = new WeakMap();
 // Clicks are sent one after the other, so that their answers come back in order.
 const queues = new WeakMap();
 
-function newKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  // randomUUID needs a secure context; a version 4 UUID by hand otherwise.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
-}
-
 function keyFor(form, button) {
   const earlier = unsettled.get(form);
   unsettled.delete(form);
-  return earlier && earlier.value === button.value ? earlier.key : newKey();
+  return earlier && earlier.value === button.value ? earlier.key : newIdempotencyKey();
 }
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
