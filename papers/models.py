@@ -12,7 +12,9 @@ from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
 class PaperQuerySet(models.QuerySet):
     def by_key(self, key):
         """Keys are matched case-insensitively: DBLP and the old site disagree on case."""
-        return self.filter(bibtex_key__iexact=key)
+        # Lower(), not __iexact: PostgreSQL runs __iexact as UPPER(), which the unique
+        # index on LOWER(bibtex_key) cannot serve, and every page would scan the table.
+        return self.alias(key_lower=Lower("bibtex_key")).filter(key_lower=key.lower())
 
     def matching(self, *, keys=(), arxiv_id="", doi=""):
         """Papers known by any of these keys (canonical or alias), this arXiv id or DOI.

@@ -19,6 +19,7 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 
 from .replica import primary_reads
 
@@ -69,8 +70,8 @@ def cached(name, parts, scopes, build):
 
     `parts` must hold everything the value varies with besides the scopes' data: the
     page number, the viewer, the path. The value must not hold anything secret to one
-    session, such as a CSRF token. With FRAGMENT_CACHE_SECONDS at 0 it is built
-    every time.
+    session, such as a CSRF token. None is never kept. With FRAGMENT_CACHE_SECONDS at
+    0 it is built every time.
     """
     seconds = settings.FRAGMENT_CACHE_SECONDS
     if seconds <= 0:
@@ -83,5 +84,43 @@ def cached(name, parts, scopes, build):
         # version this value is stored under (see shortscience/replica.py).
         with primary_reads():
             value = build()
-        cache.set(key, value, seconds)
+        if value is not None:
+            cache.set(key, value, seconds)
     return value
+
+
+def is_plain_visit(request):
+    """A GET by a visitor with no session and no message waiting: a page that is the
+    same for every such visitor. (Pages for visitors carry no CSRF token: the site
+    gives them links to log in, not forms that post.)"""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cached_page(request, scopes, build):
+    """The whole page `build()` answers, cached for plain visits (see is_plain_visit)
+    until a scope is touched; other requests are built every time.
+
+    For the busiest pages: rendering even an empty page through the site's base template
+    costs about as much as serving the cached content, so a visitor's page is kept whole.
+    Only a 200 answer is kept, and only its content and type: the middleware adds the
+    headers (security, CSP) to each answer as usual.
+    """
+    if not is_plain_visit(request):
+        return build()
+    built = []
+
+    def build_content():
+        response = build()
+        built.append(response)
+        if response.status_code != 200 or response.cookies:
+            return None  # not kept
+        return {"content": response.content, "content_type": response["Content-Type"]}
+
+    kept = cached("page", (request.get_full_path(),), scopes, build_content)
+    if built:
+        return built[0]
+    return HttpResponse(kept["content"], content_type=kept["content_type"])

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -22,12 +22,17 @@ class SummaryQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a summary card prints, in a fixed number of queries."""
+        # A subquery per listed row, not a join with every comment grouped: the join
+        # made the database count the comments of every summary before taking a page.
+        shown_comments = (
+            Comment.objects.filter(summary=OuterRef("pk"), is_hidden=False, deleted_at__isnull=True)
+            .order_by()
+            .values("summary")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return self.select_related("paper", "author").annotate(
-            comment_count=Count(
-                "comments",
-                filter=Q(comments__is_hidden=False, comments__deleted_at__isnull=True),
-                distinct=True,
-            )
+            comment_count=Coalesce(Subquery(shown_comments), 0)
         )
 
     def with_comments(self):

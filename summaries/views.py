@@ -54,7 +54,13 @@ def _login_keeping_text(request, draft_name, next_url):
 
 def feed(request, tab="recent"):
     """The homepage's tabs: Recent (newest first), Popular (score decayed by age, see
-    `summaries.models.hotness`) and Top (highest score of all time)."""
+    `summaries.models.hotness`) and Top (highest score of all time).
+
+    A visitor's page is cached whole; a reader's, as its list (`_feed_page`)."""
+    return fragments.cached_page(request, [fragments.FEED], lambda: _feed_page(request, tab))
+
+
+def _feed_page(request, tab):
     title, ordering = {
         "recent": ("Recent summaries", "newest_first"),
         "popular": ("Popular summaries", "popular_first"),

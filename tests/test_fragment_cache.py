@@ -221,3 +221,34 @@ def test_a_version_lost_from_the_cache_never_brings_an_old_fragment_back(client)
     cache.delete("fragment-version:feed")  # as an eviction would
     Summary.objects.update(body_html="<p>New words.</p>")  # no signal: only a new version shows it
     assert "New words." in page_text(client, HOME)
+
+
+def test_a_visitors_homepage_is_kept_whole(client):
+    make_summary(body="Kept whole.")
+    first = client.get(HOME)
+    assert first.templates  # built
+    second = client.get(HOME)
+    # Served from the cache: no template rendered, the same page, the usual headers.
+    assert not second.templates
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_a_visitor_with_a_session_or_a_message_gets_a_built_page(client, settings):
+    make_summary()
+    client.get(HOME)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+    assert client.get(HOME).templates
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+    client.cookies["messages"] = "anything"
+    assert client.get(HOME).templates
+
+
+def test_a_logged_in_reader_never_gets_the_visitors_page(client):
+    make_summary()
+    client.get(HOME)
+    reader = make_user("reader_here")
+    client.force_login(reader)
+    response = client.get(HOME)
+    assert response.templates and "reader_here" in response.content.decode()
