@@ -295,8 +295,10 @@ class Gunicorn:
 
 
 def fetch_size(url):
-    """The page's size as wrk receives it (uncompressed); it must answer 200."""
-    with urllib.request.urlopen(url, timeout=30) as response:
+    """The page's size as wrk receives it (compressed if the site sends it so); it
+    must answer 200."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=30) as response:
         if response.status != 200:
             raise RuntimeError(f"{url} answered {response.status}")
         return len(response.read())
@@ -324,7 +326,8 @@ def run_wrk(wrk, url, threads, connections, seconds):
     """Requests per second and latency percentiles (ms) from one run of wrk."""
     # wrk leaves answers slower than its timeout (2 s by default) out of the latencies.
     command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
-    command += ["--latency", url]
+    # As browsers do: pages that are kept compressed are then sent compressed.
+    command += ["--header", "Accept-Encoding: gzip", "--latency", url]
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout

@@ -1,6 +1,7 @@
 """Cached fragments of the homepage and paper pages: used, kept apart per reader, and
 thrown away by every write that shows on them (shortscience/fragments.py)."""
 
+import gzip
 import io
 
 import pytest
@@ -252,3 +253,23 @@ def test_a_logged_in_reader_never_gets_the_visitors_page(client):
     client.force_login(reader)
     response = client.get(HOME)
     assert response.templates and "reader_here" in response.content.decode()
+
+
+def test_a_visitors_kept_page_is_sent_gzipped_to_those_who_accept_it(client):
+    make_summary(body="Compressed once.")
+    plain = client.get(HOME)
+    assert "Accept-Encoding" in plain["Vary"]
+    zipped = client.get(HOME, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 2
+    assert "Content-Encoding" not in client.get(HOME)
+
+
+def test_pages_with_a_session_are_never_compressed(client):
+    # A logged-in page holds a CSRF token: compressing it would expose it to guessing by
+    # its compressed size (BREACH).
+    make_summary()
+    client.force_login(make_user())
+    response = client.get(HOME, headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in response
