@@ -6,7 +6,10 @@ Run from the project root, against a migrated database:
         .venv/bin/python bench/import_papers.py --records 200000'
 
 Prints papers per second for a first run (all created) and a second (all unchanged),
-and peak memory. Target: 10,000 papers/s on PostgreSQL.
+the CPU time each took in this process and in the database server (PostgreSQL on this
+machine), the load average around each run (the machine may be shared), peak memory
+and, on PostgreSQL, the size of the tables written. Target: 10,000 papers/s on
+PostgreSQL.
 """
 
 import argparse
@@ -27,6 +30,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from papers.models import Paper  # noqa: E402
 
@@ -50,11 +54,47 @@ def write_records(path, count):
         stream.write("</dblp>\n")
 
 
+def process_cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu():
+    """CPU seconds of this connection's server process so far, when it runs here and
+    /proc shows it; None otherwise."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed_import(path):
     out = StringIO()
+    load = os.getloadavg()[0]
+    python, server = process_cpu(), server_cpu()
     started = time.perf_counter()
     call_command("import_papers", str(path), stdout=out, stderr=sys.stderr)
-    return time.perf_counter() - started, out.getvalue().strip().splitlines()[-1]
+    seconds = time.perf_counter() - started
+    python = process_cpu() - python
+    server = server_cpu() - server if server is not None else None
+    cpu = f"CPU {python:.1f} s here" + (f", {server:.1f} s in the server" if server else "")
+    load = f"load average {load:.1f} → {os.getloadavg()[0]:.1f}"
+    return seconds, out.getvalue().strip().splitlines()[-1], f"{cpu}; {load}"
+
+
+def table_sizes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class "
+            "WHERE relname IN ('papers_paper', 'search_document') ORDER BY relname"
+        )
+        return ", ".join(f"{name} {size / 1e6:,.0f} MB" for name, size in cursor.fetchall())
 
 
 def main():
@@ -71,10 +111,13 @@ def main():
         seconds = time.perf_counter() - started
         print(f"wrote {args.records:,} records ({size:,.0f} MB) in {seconds:.1f} s")
         for label in ("first run", "second run"):
-            seconds, tally = timed_import(path)
+            seconds, tally, cost = timed_import(path)
             print(f"{label}: {seconds:.1f} s, {args.records / seconds:,.0f} papers/s — {tally}")
+            print(f"    {cost}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (ru_maxrss): {peak:,.0f} MB")
+    if connection.vendor == "postgresql":
+        print(f"tables with their indexes: {table_sizes()}")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 
 Each reader yields `Record`s (a paper's fields and the file line it starts on) or
 `Rejected`s (a line that could not be read, and why), streaming: a DBLP dump is
-several gigabytes, so no reader holds more than one record. `Importer` upserts them in
-batches: one query finds the batch's papers already here, new ones are inserted with
-`bulk_create`, and only rows whose fields differ are written with `bulk_update`, so a
+several gigabytes, so no reader holds more than a piece of it. `Importer` reads,
+cleans and batches records on one thread while it writes the previous batch on the
+calling one (see `_Reader`). Each batch is one transaction: one query finds the
+batch's papers already here, one per identifier checks that new arXiv ids and DOIs
+name no other paper; new papers are inserted, with COPY on PostgreSQL and bulk_create
+elsewhere, and only rows whose fields differ are written, with `bulk_update`, so a
 second run of the same file writes nothing.
 
 A record only sets the fields it has: DBLP has no abstracts, and importing it must not
@@ -12,22 +15,32 @@ erase the abstracts other sources gave. Duplicate keys within one batch are reje
 (the first wins); a key repeated in a later batch updates the paper again.
 """
 
+import contextlib
+import gc
 import html.entities
 import json
+import queue
 import re
-import xml.etree.ElementTree as ET
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, connections, router, transaction
+from django.db.models import Lookup
 from django.db.models.functions import Lower
+from django.db.models.lookups import In
+from django.utils import timezone
 
 from markup.render import RENDERER_VERSION
+from search import services as search
 from shortscience import fragments
+from shortscience.pgcopy import copy_rows
 
 from . import identifiers
 from .keys import is_valid_key
 from .models import Paper, PaperAlias
+from .signals import names_added
 from .sources import bibtex, dblp
 from .sources.base import author_name, paragraphs, parse_year, squash
 
@@ -50,7 +63,7 @@ DBLP_PAPER_TAGS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     file: str
     line: int
@@ -58,7 +71,7 @@ class Record:
     fields: dict
 
 
-@dataclass
+@dataclass(slots=True)
 class Rejected:
     file: str
     line: int
@@ -139,115 +152,126 @@ def read_bibtex(path):
 
 # DBLP XML -------------------------------------------------------------------------
 
-
-class _DblpTarget:
-    """Collects each record under <dblp> as (tag, key, line, [(field, text), …]).
-
-    Called by expat while it parses, so the line counted by the reader is the line the
-    record starts on. Markup inside a field (<i>, <sub> in titles) adds its text to it.
-    """
-
-    def __init__(self):
-        self.depth = 0
-        self.line = 0
-        self.records = []
-        self.current = None
-        self.field = None
-        self.text = []
-
-    def start(self, tag, attrs):
-        self.depth += 1
-        if self.depth == 2:
-            self.current = (tag, attrs.get("key", ""), self.line, [])
-        elif self.depth == 3:
-            self.field, self.text = tag, []
-
-    def data(self, text):
-        if self.depth >= 3:
-            self.text.append(text)
-
-    def end(self, tag):
-        if self.depth == 3 and self.current is not None:
-            self.current[3].append((self.field, "".join(self.text)))
-        elif self.depth == 2:
-            self.records.append(self.current)
-            self.current = None
-        self.depth -= 1
-
-    def close(self):
-        return None
+# Bytes handed to expat at a time. Line numbers come from expat itself, so the file
+# need not be split at line ends.
+_CHUNK = 1 << 16
+_DOCTYPE = b'<!DOCTYPE dblp SYSTEM "dblp.dtd">'
+_has_doctype = re.compile(rb"(\xef\xbb\xbf)?\s*(<\?xml[^>]*\?>)?\s*<!DOCTYPE", re.IGNORECASE)
+_before_root = re.compile(rb"(\xef\xbb\xbf)?(\s*<\?xml[^>]*\?>)?")
 
 
-_doctype = re.compile(r"\s*(<\?xml[^>]*\?>)?\s*<!DOCTYPE", re.IGNORECASE)
+# The fields of a DBLP record the import reads; the others (pages, url, crossref, …)
+# are skipped by the parser.
+_DBLP_FIELDS = {"author", "editor", "title", "year", "ee", "volume"}
+_DBLP_FIELDS |= {"booktitle", "journal", "publisher", "school"}  # where the venue is
+
+
+class _UndefinedEntity(Exception):
+    pass
 
 
 def read_dblp(path):
-    """DBLP's XML, streamed: expat is fed a line at a time and only the record being
-    read is kept.
+    """DBLP's XML, streamed: expat reads it a piece at a time, in the encoding the file
+    declares (DBLP's own dump is ISO-8859-1), and only the records of the current piece
+    are kept.
 
-    DBLP writes accented letters as HTML entities (`&uuml;`) declared in dblp.dtd.
-    The parser is given them from Python's table instead of reading the DTD; expat
-    consults that table only for documents with a DOCTYPE, so one is added to files
-    that have none (extracts, test files).
+    DBLP writes accented letters as HTML entities (`&uuml;`) declared in dblp.dtd, which
+    is not read: expat skips entities it has no declaration for in a document whose DTD
+    is external, and the skipped ones are looked up in Python's table of HTML entities.
+    A file without a DOCTYPE (an extract, a test file) is given one for that, on the
+    line it already starts with, so line numbers stay those of the file.
     """
     name = str(path)
-    target = _DblpTarget()
-    parser = ET.XMLParser(target=target)
-    parser.entity.update(
-        (entity, chr(code)) for entity, code in html.entities.name2codepoint.items()
-    )
-    with open(path, encoding="utf-8") as stream:
-        head = []
-        for line in stream:
-            head.append(line)
-            # The DOCTYPE, if any, comes before the root element's start tag.
-            if "<" in line.replace("<?xml", "", 1):
-                break
-        if not _doctype.match("".join(head)):
-            parser.feed('<!DOCTYPE dblp SYSTEM "dblp.dtd">\n')
-        number = 0
+    finished = []  # records completed in the current piece: (tag, key, line, fields)
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    depth = 0
+    record = None
+    text = None
+
+    # Called by expat for each element; `text` collects the character data of a field
+    # the import uses, its markup (<i>, <sub> in titles) included, and nothing else is
+    # collected at all.
+    def start(tag, attrs):
+        nonlocal depth, record, text
+        depth += 1
+        if depth == 3:
+            if tag in _DBLP_FIELDS:
+                text = []
+                parser.CharacterDataHandler = text.append
+        elif depth == 2:
+            record = (tag, attrs.get("key", ""), parser.CurrentLineNumber, [])
+
+    def end(tag):
+        nonlocal depth, text
+        if depth == 3:
+            if text is not None:
+                parser.CharacterDataHandler = None
+                record[3].append((tag, "".join(text)))
+                text = None
+        elif depth == 2:
+            finished.append(record)
+        depth -= 1
+
+    def skipped(entity, is_parameter_entity):
+        code = html.entities.name2codepoint.get(entity)
+        if code is None:
+            raise _UndefinedEntity(
+                f"undefined entity &{entity};: line {parser.CurrentLineNumber}, "
+                f"column {parser.CurrentColumnNumber}"
+            )
+        if text is not None:
+            text.append(chr(code))
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.SkippedEntityHandler = skipped
+    with open(path, "rb") as stream:
+        piece = stream.read(_CHUNK)
+        if not _has_doctype.match(piece):
+            at = _before_root.match(piece).end()
+            piece = piece[:at] + _DOCTYPE + piece[at:]
         try:
-            for line in head:
-                number += 1
-                target.line = number
-                parser.feed(line)
-            for line in stream:
-                number += 1
-                target.line = number
-                parser.feed(line)
-                if target.records:
-                    yield from _dblp_records(name, target.records)
-                    target.records = []
-            parser.close()
-        except ET.ParseError as error:
-            yield from _dblp_records(name, target.records)
+            while piece:
+                parser.Parse(piece, False)
+                yield from _dblp_records(name, finished)
+                finished.clear()
+                piece = stream.read(_CHUNK)
+            parser.Parse(b"", True)
+        except (expat.ExpatError, _UndefinedEntity) as error:
+            yield from _dblp_records(name, finished)
+            line = getattr(error, "lineno", None) or parser.CurrentLineNumber
             # Past a syntax error expat cannot go on: the rest of the file is lost.
-            yield Rejected(name, number, f"XML syntax error, rest of file skipped: {error}")
+            yield Rejected(name, line, f"XML syntax error, rest of file skipped: {error}")
             return
-        yield from _dblp_records(name, target.records)
+        yield from _dblp_records(name, finished)
 
 
 def _dblp_records(name, records):
+    # This runs for each of millions of records: the common cases take the short way
+    # (squash() without its regular expression, a year of four digits read as is).
     for tag, key, line, fields in records:
         if tag not in DBLP_PAPER_TAGS:
             yield None  # not a paper: counted as skipped
             continue
         values = {}
-        authors, links = [], []
+        authors, editors, links = [], [], []
         for field_name, text in fields:
-            # squash() without the regular expression: this loop runs per field of
-            # millions of records.
             text = " ".join(text.split())
-            if field_name in ("author", "editor"):
-                authors.append((field_name, text))
+            if field_name == "author":
+                authors.append(text)
+            elif field_name == "editor":
+                editors.append(text)
             elif field_name == "ee":
-                links.append(text)
+                if text:
+                    links.append(text)
             elif field_name not in values:
                 values[field_name] = text
-        people = [text for kind, text in authors if kind == "author"] or [
-            text for _, text in authors
-        ]
-        links = [link for link in links if link]
+        names = []
+        for person in authors or editors:
+            if person[-1:].isdigit():
+                person = dblp._homonym_number.sub("", person)
+            names.append(author_name(person) if "," in person else person)
         doi = next((d for link in links if (d := identifiers.normalize_doi(link))), "")
         arxiv_id = ""
         for link in links:
@@ -261,17 +285,21 @@ def _dblp_records(name, records):
             (values[f] for f in ("booktitle", "journal", "publisher", "school") if values.get(f)),
             "",
         )
+        year = values.get("year", "")
+        # What parse_year finds in a year of four digits, as a string comparison.
+        if len(year) == 4 and year.isascii() and year.isdigit() and "1600" <= year <= "2999":
+            year = int(year)
+        else:
+            year = parse_year(year)
         yield Record(
             name,
             line,
             key,
             {
                 "title": values.get("title", "").removesuffix("."),
-                "authors": ", ".join(
-                    author_name(dblp._homonym_number.sub("", person)) for person in people
-                ),
+                "authors": ", ".join(names),
                 "venue": venue,
-                "year": parse_year(values.get("year")),
+                "year": year,
                 "url": identifiers.doi_url(doi) if doi else (links[0] if links else ""),
                 "arxiv_id": arxiv_id,
                 "doi": doi,
@@ -352,9 +380,17 @@ def _arxiv_year(item, arxiv_id):
 
 # Upsert ---------------------------------------------------------------------------
 
+_IDENTIFIERS = (
+    ("arxiv_id", identifiers.normalize_arxiv_id, "arXiv id"),
+    ("doi", identifiers.normalize_doi, "DOI"),
+)
+
 
 def clean(record):
-    """The record's fields as they would be stored, or a Rejected saying why not."""
+    """The record's fields as they would be stored, or a Rejected saying why not.
+
+    Empty values are left out: an import sets what the source knows, nothing more.
+    """
 
     def reject(reason):
         return Rejected(record.file, record.line, reason)
@@ -364,102 +400,90 @@ def clean(record):
         return reject("no key")
     if not is_valid_key(key):
         return reject(f"invalid key {key[:80]!r}")
-    values = dict(record.fields)
+    values = {name: value for name, value in record.fields.items() if value not in ("", None)}
     if not values.get("title"):
         return reject(f"{key}: missing title")
-    for name in ("arxiv_id", "doi"):
-        raw = values.get(name) or ""
-        normalize = getattr(identifiers, f"normalize_{name}")
-        values[name] = normalize(raw) if raw else ""
-    if values.get("url") and len(values["url"]) > _MAX_LENGTHS["url"]:
-        values["url"] = ""  # a broken link is not worth losing the paper for
-    for name, limit in _MAX_LENGTHS.items():
-        if len(values.get(name) or "") > limit:
-            return reject(f"{key}: {name} longer than {limit} characters")
+    for name, normalize, _ in _IDENTIFIERS:
+        if raw := values.get(name):
+            if value := normalize(raw):
+                values[name] = value
+            else:
+                del values[name]
+    if len(values.get("url", "")) > _MAX_LENGTHS["url"]:
+        del values["url"]  # a broken link is not worth losing the paper for
+    for name, value in values.items():
+        if isinstance(value, str):
+            # PostgreSQL cannot store the character; the record is refused, not cut.
+            if "\x00" in value:
+                return reject(f"{key}: {name} holds a NUL character")
+            if len(value) > _MAX_LENGTHS.get(name, len(value)):
+                return reject(f"{key}: {name} longer than {_MAX_LENGTHS[name]} characters")
     year = values.get("year")
     if year is not None and not 0 < year < 32768:
-        values["year"] = None
-    # Empty values are absent: an import sets what the source knows, nothing more.
-    values = {name: value for name, value in values.items() if value not in ("", None)}
+        del values["year"]
     return Record(record.file, record.line, key, values)
 
 
-class Importer:
-    """Upserts records a batch at a time; `tally` says what happened to each."""
+# Batches read ahead of the one being written: enough for the reader never to wait for
+# a batch to be written, few enough for memory to stay flat.
+_READ_AHEAD = 3
 
-    def __init__(self, batch_size=BATCH_SIZE, index=True, on_batch=None):
+
+@dataclass(slots=True)
+class _Batch:
+    records: list = field(default_factory=list)  # cleaned, keys unique within the batch
+    rejected: list = field(default_factory=list)
+    skipped: int = 0
+    read: int = 0
+
+
+class _Stop(Exception):
+    pass
+
+
+class _Reader(threading.Thread):
+    """Reads, cleans and batches the records on a thread of its own.
+
+    Reading is Python's work and writing mostly the database's, and the database driver
+    lets other threads run while it waits for the server: with the two on separate
+    threads the next batch is parsed while the server stores the last one. The
+    database is only used from the importing thread (a Django connection belongs to
+    one thread, and a caller's transaction must see the import).
+    """
+
+    def __init__(self, records, batch_size):
+        super().__init__(name="import-reader", daemon=True)
+        self.records = records
         self.batch_size = batch_size
-        self.index = index
-        self.on_batch = on_batch
-        self.tally = Tally()
+        self.batches = queue.Queue(maxsize=_READ_AHEAD)
+        self.stopping = threading.Event()
 
-    def run(self, records):
-        batch = []
-        for record in records:
-            if record is None:
-                self.tally.skipped += 1
-                continue
-            if isinstance(record, Rejected):
-                self.tally.rejected.append(record)
-                continue
-            batch.append(record)
-            if len(batch) >= self.batch_size:
-                self.import_batch(batch)
-                batch = []
-        if batch:
-            self.import_batch(batch)
-        return self.tally
-
-    def import_batch(self, records):
-        count = len(records)
-        records = self._valid(records)
-        existing = self._existing(records)
-        records = self._without_identifier_conflicts(records, existing)
-        new, changed, fields = [], [], set()
-        for record in records:
-            paper = existing.get(record.key.lower())
-            if paper is None:
-                new.append((record, self._new_paper(record)))
-                continue
-            changes = {
-                name: value
-                for name, value in record.fields.items()
-                if getattr(paper, name) != value
-            }
-            if not changes:
-                self.tally.unchanged += 1
-                continue
-            for name, value in changes.items():
-                setattr(paper, name, value)
-            if "abstract" in changes:
-                for name, value in paper.rendered_fields().items():
-                    setattr(paper, name, value)
-                fields.update(("abstract_html", "renderer_version"))
-            fields.update(changes)
-            changed.append((record, paper, changes))
+    def run(self):
         try:
-            with transaction.atomic():
-                self._write(new, changed, fields)
-        except IntegrityError:
-            # A constraint the checks above did not foresee (a concurrent writer, two
-            # papers swapping a DOI): one record at a time finds the culprit.
-            self._write_one_by_one(new, changed)
-        else:
-            self.tally.created += len(new)
-            self.tally.updated += len(changed)
-        if self.on_batch:
-            self.on_batch(count)
+            for batch in self._batches():
+                self._put(batch)
+            self._put(None)
+        except _Stop:
+            pass
+        except BaseException as error:  # raised again by the importing thread
+            with contextlib.suppress(_Stop):
+                self._put(error)
 
-    def _valid(self, records):
-        valid, first_line = [], {}
-        for record in records:
-            record = clean(record)
+    def _batches(self):
+        batch, first_line = _Batch(), {}
+        for record in self.records:
+            batch.read += 1
+            if record is None:
+                batch.skipped += 1
+                continue
+            if not isinstance(record, Rejected):
+                record = clean(record)
             if isinstance(record, Rejected):
-                self.tally.rejected.append(record)
+                batch.rejected.append(record)
                 continue
             lower = record.key.lower()
             if lower in first_line:
-                self.tally.rejected.append(
+                batch.rejected.append(
                     Rejected(
                         record.file,
                         record.line,
@@ -468,56 +492,185 @@ class Importer:
                 )
                 continue
             first_line[lower] = record.line
-            valid.append(record)
-        return valid
+            batch.records.append(record)
+            if len(batch.records) >= self.batch_size:
+                yield batch
+                batch, first_line = _Batch(), {}
+        yield batch
 
-    def _existing(self, records):
-        """Papers here under the batch's keys, by lowercased key: canonical keys, then
-        aliases (a record under a paper's old key updates that paper)."""
-        keys = [record.key.lower() for record in records]
-        papers = {
-            paper.key_lower: paper
-            for paper in Paper.objects.annotate(key_lower=Lower("bibtex_key"))
-            .filter(key_lower__in=keys)
+    def _put(self, item):
+        while not self.stopping.is_set():
+            try:
+                self.batches.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                pass
+        raise _Stop
+
+    def get(self):
+        """The next batch, None after the last; what went wrong in the reader is raised."""
+        item = self.batches.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def stop(self):
+        self.stopping.set()
+        self.join(timeout=10)
+
+
+class Importer:
+    """Upserts records a batch at a time; `tally` says what happened to each.
+
+    `copy`: write new papers and their search documents with COPY, which is the default
+    on PostgreSQL; otherwise (and on other databases) with bulk_create.
+    """
+
+    def __init__(self, batch_size=BATCH_SIZE, index=True, on_batch=None, copy=None):
+        self.batch_size = batch_size
+        self.index = index
+        self.on_batch = on_batch
+        self.tally = Tally()
+        self.db = router.db_for_write(Paper)
+        vendor = connections[self.db].vendor
+        self.copy = vendor == "postgresql" if copy is None else copy
+        if self.copy and vendor != "postgresql":
+            raise ValueError("COPY needs PostgreSQL")
+
+    def run(self, records):
+        reader = _Reader(records, self.batch_size)
+        thresholds = gc.get_threshold()
+        # An import makes millions of short-lived objects and no reference cycles; at the
+        # default thresholds the collector took about a sixth of its Python time.
+        gc.set_threshold(50_000, 20, 20)
+        reader.start()
+        try:
+            while (batch := reader.get()) is not None:
+                self.tally.skipped += batch.skipped
+                self.tally.rejected.extend(batch.rejected)
+                if batch.records:
+                    self.import_batch(batch.records)
+                if self.on_batch:
+                    self.on_batch(batch.read)
+        finally:
+            reader.stop()
+            gc.set_threshold(*thresholds)
+        return self.tally
+
+    def import_batch(self, records):
+        """Store a batch of cleaned records with distinct keys (see `_Reader`)."""
+        new, changed = [], []
+        sorted_out = False
+        try:
+            with transaction.atomic(using=self.db):
+                self._prefer_index_scans()
+                keyed = [(record.key.lower(), record) for record in records]
+                existing = self._existing([key for key, _ in keyed])
+                for key, record in self._without_identifier_conflicts(keyed, existing):
+                    found = existing.get(key)
+                    if found is None:
+                        new.append(record)
+                        continue
+                    pk, stored = found
+                    changes = {
+                        name: value
+                        for name, value in record.fields.items()
+                        if stored[name] != value
+                    }
+                    if changes:
+                        changed.append((record, pk, changes))
+                    else:
+                        self.tally.unchanged += 1
+                sorted_out = True
+                self._write(new, changed)
+        except (IntegrityError, DataError):
+            if not sorted_out:
+                raise
+            # A constraint the checks above did not foresee (a concurrent writer, two
+            # papers swapping a DOI): one record at a time finds the culprit.
+            self._write_one_by_one(new, changed)
+        else:
+            self.tally.created += len(new)
+            self.tally.updated += len(changed)
+
+    def _prefer_index_scans(self):
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            # The lookups below probe unique indexes for a few thousand values each. For
+            # a table the import is filling, statistics lag behind or are missing, and
+            # the planner then reads the whole table per lookup instead: measured, ten
+            # times slower at 50,000 papers, and growing with the table.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+
+    def _existing(self, keys):
+        """{lowercased key: (pk, {field: stored value})} of the papers here under these
+        keys: canonical keys, then aliases (a record under a paper's old key updates
+        that paper). Rows, not model instances: most are only compared."""
+        rows = (
+            Paper.objects.using(self.db)
+            .annotate(key_lower=Lower("bibtex_key"))
+            .filter(self._among(Lower("bibtex_key"), keys))
+            .values_list("key_lower", "pk", *FIELDS)
             .order_by()
-        }
-        missing = [key for key in keys if key not in papers]
+        )
+        found = {row[0]: (row[1], dict(zip(FIELDS, row[2:], strict=True))) for row in rows}
+        missing = [key for key in keys if key not in found]
         if missing:
             aliases = (
-                PaperAlias.objects.annotate(key_lower=Lower("key"))
-                .filter(key_lower__in=missing)
-                .select_related("paper")
+                PaperAlias.objects.using(self.db)
+                .annotate(key_lower=Lower("key"))
+                .filter(self._among(Lower("key"), missing))
+                .values_list("key_lower", "paper_id", *(f"paper__{name}" for name in FIELDS))
+                .order_by()
             )
-            for alias in aliases:
-                papers[alias.key_lower] = alias.paper
-        return papers
+            found.update(
+                (row[0], (row[1], dict(zip(FIELDS, row[2:], strict=True)))) for row in aliases
+            )
+        return found
 
-    def _without_identifier_conflicts(self, records, existing):
-        """Records whose arXiv id and DOI name no other paper, here or in the batch."""
-        owners = {}
-        for name in ("arxiv_id", "doi"):
-            wanted = {record.fields[name].lower() for record in records if record.fields.get(name)}
-            if wanted:
+    def _without_identifier_conflicts(self, keyed, existing):
+        """Records whose arXiv id and DOI name no other paper, here or in the batch.
+
+        Only the identifiers a paper does not have yet are looked up: one it has is its
+        own, being unique, so a second run looks up none.
+        """
+        names = [(name, label) for name, _, label in _IDENTIFIERS]
+        wanted = {name: set() for name, _ in names}
+        checks = []  # (key, record, pk or None, [(name, label, value, lowered)])
+        for key, record in keyed:
+            found = existing.get(key)
+            values = []
+            for name, label in names:
+                if value := record.fields.get(name):
+                    lowered = value.lower()
+                    values.append((name, label, value, lowered))
+                    if found is None or found[1][name].lower() != lowered:
+                        wanted[name].add(lowered)
+            checks.append((key, record, found[0] if found else None, values))
+        owners = {name: {} for name, _ in names}
+        for name, values in wanted.items():
+            if values:
                 rows = (
-                    Paper.objects.annotate(value_lower=Lower(name))
-                    .filter(value_lower__in=wanted)
+                    Paper.objects.using(self.db)
+                    # The unique index on the lowercased identifier leaves out empty
+                    # ones; a query must say so too, or it reads the whole table.
+                    .exclude(**{name: ""})
+                    .annotate(value_lower=Lower(name))
+                    .filter(self._among(Lower(name), values))
                     .values_list("value_lower", "pk", "bibtex_key")
                     .order_by()
                 )
                 owners[name] = {value: (pk, key) for value, pk, key in rows}
         kept, claimed = [], {}
-        for record in records:
-            paper = existing.get(record.key.lower())
+        for key, record, pk, values in checks:
             reason = ""
-            for name, label in (("arxiv_id", "arXiv id"), ("doi", "DOI")):
-                value = record.fields.get(name, "").lower()
-                if not value:
-                    continue
-                owner = owners.get(name, {}).get(value)
-                if owner and (paper is None or owner[0] != paper.pk):
-                    reason = f"{label} {record.fields[name]} belongs to another paper, {owner[1]}"
-                elif (name, value) in claimed:
-                    reason = f"{label} {record.fields[name]} also at {claimed[name, value]}"
+            for name, label, value, lowered in values:
+                owner = owners[name].get(lowered)
+                if owner and owner[0] != pk:
+                    reason = f"{label} {value} belongs to another paper, {owner[1]}"
+                elif first := claimed.get((name, lowered)):
+                    reason = f"{label} {value} also at line {first.line} of {first.file}"
                 if reason:
                     break
             if reason:
@@ -525,57 +678,115 @@ class Importer:
                     Rejected(record.file, record.line, f"{record.key}: {reason}")
                 )
                 continue
-            for name in ("arxiv_id", "doi"):
-                if value := record.fields.get(name, "").lower():
-                    claimed[name, value] = f"line {record.line} of {record.file}"
-            kept.append(record)
+            for name, _, _, lowered in values:
+                claimed[name, lowered] = record
+            kept.append((key, record))
         return kept
 
-    def _new_paper(self, record):
-        paper = Paper(bibtex_key=record.key, **record.fields)
-        if paper.abstract:
-            for name, value in paper.rendered_fields().items():
-                setattr(paper, name, value)
-        else:
-            paper.renderer_version = RENDERER_VERSION
-        return paper
+    def _among(self, expression, values):
+        """expression IN values. On PostgreSQL as `= ANY(%s)` with one array parameter:
+        Django prepares each parameter of an IN list in Python, which for a batch's
+        thousands of keys took longer than the query."""
+        if connections[self.db].vendor == "postgresql":
+            return _AnyOf(expression, list(values))
+        return In(expression, list(values))
 
-    def _write(self, new, changed, fields):
-        created = Paper.objects.bulk_create([paper for _, paper in new])
-        updated = [paper for _, paper, _ in changed]
-        if updated:
-            Paper.objects.bulk_update(updated, sorted(fields))
-            # bulk_update sends no post_save: pages showing these papers go stale here.
-            fragments.touch(fragments.FEED, *(fragments.paper_scope(paper.pk) for paper in updated))
+    def _write(self, new, changed):
+        if self.copy:
+            created = self._copy_papers(new)
+        else:
+            created = Paper.objects.using(self.db).bulk_create(
+                [_new_paper(record) for record in new]
+            )
+        updated = self._update(changed)
         if self.index:
-            _reindex(created, [(paper, changes) for _, paper, changes in changed])
+            _reindex(created, updated)
+        if created:
+            # bulk_create and COPY send no post_save.
+            names_added.send(sender=Paper, papers=created, aliases=[])
+
+    def _copy_papers(self, records):
+        """Insert new papers with COPY; their ids are taken from the table's sequence
+        first, so that their search documents can name them. Returns them as Paper
+        instances (for names_added), which bulk_create would have built."""
+        if not records:
+            return []
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [Paper._meta.db_table, Paper._meta.pk.column, len(records)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        now = timezone.now()
+        # The time formatted once for COPY, rather than by str() on every row.
+        stamp, created_at = now.isoformat(), _ATTNAMES.index("created_at")
+        papers = []
+
+        def rows():
+            # Made while COPY sends them, so the server stores the first rows of the
+            # batch while the later ones are made.
+            for pk, record in zip(ids, records, strict=True):
+                values = {**_DEFAULTS, **record.fields, "id": pk, "bibtex_key": record.key}
+                values["created_at"] = now
+                if record.fields.get("abstract"):
+                    values.update(Paper(abstract=record.fields["abstract"]).rendered_fields())
+                row = [values[name] for name in _ATTNAMES]
+                papers.append(Paper(*row))  # positional: half the cost of keywords
+                row[created_at] = stamp
+                yield row
+
+        copy_rows(connection, Paper._meta.db_table, _COLUMNS, rows())
+        return papers
+
+    def _update(self, changed):
+        """Write the changes; returns [(paper, changes)]."""
+        if not changed:
+            return []
+        papers = Paper.objects.using(self.db).in_bulk([pk for _, pk, _ in changed])
+        updated, fields = [], set()
+        for _, pk, changes in changed:
+            paper = papers.get(pk)
+            if paper is None:
+                raise IntegrityError(f"paper {pk} was deleted during the import")
+            for name, value in changes.items():
+                setattr(paper, name, value)
+            if "abstract" in changes:
+                for name, value in paper.rendered_fields().items():
+                    setattr(paper, name, value)
+                fields.update(("abstract_html", "renderer_version"))
+            fields.update(changes)
+            updated.append((paper, changes))
+        Paper.objects.using(self.db).bulk_update([paper for paper, _ in updated], sorted(fields))
+        # bulk_update sends no post_save: pages showing these papers go stale here.
+        fragments.touch(fragments.FEED, *(fragments.paper_scope(paper.pk) for paper, _ in updated))
+        return updated
 
     def _write_one_by_one(self, new, changed):
-        for record, paper in new:
-            self._write_single(record, lambda paper=paper: paper.save(force_insert=True))
-            if paper.pk:
+        # save() sends post_save, whose receivers index the paper and refresh what
+        # shows it, as for a paper added by hand.
+        for record in new:
+            paper = _new_paper(record)
+            if self._write_single(record, lambda paper=paper: paper.save(force_insert=True)):
                 self.tally.created += 1
-                if self.index:
-                    _reindex([paper], [])
-        for record, paper, changes in changed:
-            fields = list(changes)
-            if "abstract" in changes:
-                fields += ["abstract_html", "renderer_version"]
+        for record, pk, changes in changed:
 
-            def update(paper=paper, fields=fields):
-                Paper.objects.bulk_update([paper], fields)
-                fragments.touch(fragments.FEED, fragments.paper_scope(paper.pk))
+            def update(pk=pk, changes=changes):
+                paper = Paper.objects.using(self.db).filter(pk=pk).first()
+                if paper is None:
+                    raise IntegrityError("the paper was deleted during the import")
+                for name, value in changes.items():
+                    setattr(paper, name, value)
+                paper.save(update_fields=[*changes, "abstract_html", "renderer_version"])
 
             if self._write_single(record, update):
                 self.tally.updated += 1
-                if self.index:
-                    _reindex([], [(paper, changes)])
 
     def _write_single(self, record, write):
         try:
-            with transaction.atomic():
+            with transaction.atomic(using=self.db):
                 write()
-        except IntegrityError as error:
+        except (IntegrityError, DataError) as error:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             self.tally.rejected.append(
                 Rejected(record.file, record.line, f"{record.key}: not saved: {reason}")
@@ -584,22 +795,54 @@ class Importer:
         return True
 
 
-def _reindex(created, changed):
-    """Bring the search documents of these papers in step.
+# What COPY writes for each new paper: every column, the model's defaults where the
+# record has no value.
+_CONCRETE_FIELDS = Paper._meta.concrete_fields
+_ATTNAMES = [f.attname for f in _CONCRETE_FIELDS]
+_COLUMNS = [f.column for f in _CONCRETE_FIELDS]
+_DEFAULTS = {f.attname: f.get_default() for f in _CONCRETE_FIELDS}
+_DEFAULTS["renderer_version"] = RENDERER_VERSION
 
-    bulk_create and bulk_update send no post_save, which is what keeps the index in
-    step for single saves. search.services has no function that reindexes a set of
-    papers (only `index_paper` for one and `rebuild` for everything), so the papers'
-    documents are written in one upsert with its document builder; a paper whose
-    venue or year changed may have summaries and comments carrying them, so those go
-    through `index_paper`, which updates them too.
+
+class _AnyOf(Lookup):
+    """`lhs = ANY(%s)`, the values passed as one array (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+
+
+def _new_paper(record):
+    paper = Paper(bibtex_key=record.key, **record.fields)
+    if paper.abstract:
+        for name, value in paper.rendered_fields().items():
+            setattr(paper, name, value)
+    else:
+        paper.renderer_version = RENDERER_VERSION
+    return paper
+
+
+def _reindex(created, updated):
+    """Bring the search documents of these papers in step: bulk_create, bulk_update and
+    COPY send no post_save, which is what keeps the index in step for single saves.
+
+    The new papers' documents are written in one statement, and so are the updated
+    ones'. A paper whose venue or year changed may have summaries and comments
+    carrying them, so those go through `index_paper`, which updates them too.
     """
-    from search import services as search
-
-    papers = created + [paper for paper, _ in changed]
-    if not papers:
-        return
-    search.save_documents([search.paper_document(paper) for paper in papers])
-    for paper, changes in changed:
+    if created:
+        search.save_documents(
+            [
+                search.paper_document_row(p.pk, p.title, p.authors, p.abstract, p.venue, p.year)
+                for p in created
+            ],
+            new=True,
+        )
+    if updated:
+        search.save_documents([search.paper_document(paper) for paper, _ in updated])
+    for paper, changes in updated:
         if "venue" in changes or "year" in changes:
             search.index_paper(paper)

@@ -10,9 +10,11 @@ Writes that skip `save()` (a queryset's `update()`) skip the receivers too: they
 call `index_summary` / `index_comment` for the rows they changed.
 """
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from papers.models import Paper
+from shortscience.pgcopy import copy_rows
 from summaries.models import Comment, Summary
 
 from .models import Document
@@ -21,21 +23,28 @@ from .text import plain_text
 Kind = Document.Kind
 # Every column an upsert writes; the key (kind, object_id) identifies the row.
 _UPSERT_FIELDS = ["paper", "summary", "title", "body", "venue", "year", "updated_at"]
+# A document as a row, for writers of many: `save_documents` takes these tuples as well
+# as Document instances. Building a model instance costs several times what writing
+# its row does.
+DOCUMENT_FIELDS = ("kind", "object_id", "paper_id", "summary_id", "title", "body", "venue", "year")
+# From this many documents on, save_documents copies them (PostgreSQL): below it, one
+# INSERT costs less than the temporary table's three statements.
+COPY_FROM = 200
+
+
+def paper_document_row(pk, title, authors, abstract, venue, year):
+    """A paper's document as a row of DOCUMENT_FIELDS."""
+    # Authors go in the body: a search for a name should find the paper, but the title
+    # alone deserves the heavier weight.
+    body = "\n".join(part for part in (authors, plain_text(abstract) if abstract else "") if part)
+    return (Kind.PAPER.value, pk, pk, None, title, body, venue, year)
 
 
 def paper_document(paper):
-    # Authors go in the body: a search for a name should find the paper, but the title
-    # alone deserves the heavier weight.
-    body = "\n".join(part for part in (paper.authors, plain_text(paper.abstract)) if part)
-    return Document(
-        kind=Kind.PAPER,
-        object_id=paper.pk,
-        paper_id=paper.pk,
-        title=paper.title,
-        body=body,
-        venue=paper.venue,
-        year=paper.year,
+    row = paper_document_row(
+        paper.pk, paper.title, paper.authors, paper.abstract, paper.venue, paper.year
     )
+    return Document(**dict(zip(DOCUMENT_FIELDS, row, strict=True)))
 
 
 def summary_document(summary, paper):
@@ -64,15 +73,82 @@ def comment_document(comment, paper):
     )
 
 
-def save_documents(documents, batch_size=None):
-    """Insert the documents, or update the ones already there, in one statement a batch."""
+def save_documents(documents, batch_size=None, *, new=False):
+    """Insert the documents, or update the ones already there.
+
+    `documents` are Document instances or rows of DOCUMENT_FIELDS (see above). On
+    PostgreSQL, COPY_FROM documents or more are copied into a temporary table and
+    upserted from there in one statement (an import's batch: Django's multi-row INSERT
+    took longer to build than to run). Otherwise one INSERT … ON CONFLICT a batch.
+
+    `new`: the caller knows that none of them is in the table yet, as for the papers an
+    import has just inserted. On PostgreSQL they are then copied straight into the
+    table, however few, which also spares the server the upsert's second pass;
+    elsewhere they are inserted. One that was there after all fails with IntegrityError.
+    """
+    connection = connections[router.db_for_write(Document)]
+    if connection.vendor == "postgresql" and (new or len(documents) >= COPY_FROM):
+        _copy_documents(connection, [_row(document) for document in documents], new)
+        return
+    upsert = {
+        "update_conflicts": True,
+        "unique_fields": ["kind", "object_id"],
+        "update_fields": _UPSERT_FIELDS,
+    }
     Document.objects.bulk_create(
-        documents,
+        [_instance(document) for document in documents],
         batch_size=batch_size,
-        update_conflicts=True,
-        unique_fields=["kind", "object_id"],
-        update_fields=_UPSERT_FIELDS,
+        **({} if new else upsert),
     )
+
+
+def _row(document):
+    if isinstance(document, tuple):
+        return document
+    return tuple(getattr(document, name) for name in DOCUMENT_FIELDS)
+
+
+def _instance(document):
+    if isinstance(document, Document):
+        return document
+    return Document(**dict(zip(DOCUMENT_FIELDS, document, strict=True)))
+
+
+# Per connection, for the length of its session; emptied by each upsert that fills it.
+_INCOMING = "search_document_incoming"
+
+
+def _copy_documents(connection, rows, new):
+    table = Document._meta.db_table
+    quote = connection.ops.quote_name
+    columns = [Document._meta.get_field(name).column for name in DOCUMENT_FIELDS]
+    columns.append(Document._meta.get_field("updated_at").column)
+    now = timezone.now().isoformat()
+    rows = ((*row, now) for row in rows)
+    if new:
+        copy_rows(connection, table, columns, rows)
+        return
+    column_list = ", ".join(map(quote, columns))
+    updates = ", ".join(
+        f"{quote(column)} = EXCLUDED.{quote(column)}"
+        for column in (Document._meta.get_field(name).column for name in _UPSERT_FIELDS)
+    )
+    key = ", ".join(quote(Document._meta.get_field(name).column) for name in ("kind", "object_id"))
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} AS "
+                f"SELECT {column_list} FROM {quote(table)} WITH NO DATA"
+            )
+        copy_rows(connection, _INCOMING, columns, rows)
+        with connection.cursor() as cursor:
+            # Rows reach the real table through INSERT, so its trigger fills their
+            # vectors and the conflict clause applies as for any other upsert.
+            cursor.execute(
+                f"WITH incoming AS (DELETE FROM {_INCOMING} RETURNING {column_list}) "
+                f"INSERT INTO {quote(table)} ({column_list}) SELECT {column_list} FROM incoming "
+                f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+            )
 
 
 def index_paper(paper):
