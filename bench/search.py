@@ -209,17 +209,18 @@ FROM generate_series(%(start)s, %(stop)s) AS g
 # 1 + g * 7919 mod papers: distinct papers, spread over the table.
 INSERT_SUMMARIES = """
 INSERT INTO summaries_summary (id, paper_id, author_id, body, body_html, renderer_version,
-                               is_private, is_anonymous, score, created_at, updated_at)
+                               is_private, is_anonymous, score, hotness, is_hidden, created_at,
+                               updated_at)
 SELECT g, 1 + (g::bigint * 7919) %% %(papers)s, 1 + g %% %(users)s,
        bench_text(%(words)s, %(suffixes)s, 150 + g %% 250, 0), '', 0, g %% 10 = 3, g %% 10 = 5, 0,
-       now(), now()
+       0, false, now(), now()
 FROM generate_series(%(start)s, %(stop)s) AS g
 """
 INSERT_COMMENTS = """
 INSERT INTO summaries_comment (id, summary_id, author_id, body, body_html, renderer_version,
-                               created_at)
+                               is_hidden, created_at)
 SELECT g, 1 + g %% %(summaries)s, 1 + (g * 13) %% %(users)s,
-       bench_text(%(words)s, %(suffixes)s, 15 + g %% 40, 0), '', 0, now()
+       bench_text(%(words)s, %(suffixes)s, 15 + g %% 40, 0), '', 0, false, now()
 FROM generate_series(%(start)s, %(stop)s) AS g
 """
 # The documents as search.services makes them; the trigger computes their vectors.
@@ -281,8 +282,10 @@ def generate(papers, summaries, comments, users):
         # Users by the thousand, with unusable passwords: nobody logs in as them.
         cursor.execute(
             "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, "
-            "last_name, email, is_staff, is_active, date_joined) "
-            "SELECT g, '!', false, 'bench' || g, '', '', '', false, true, now() "
+            "last_name, email, is_staff, is_active, date_joined, display_name, bio, "
+            "bio_html, bio_renderer_version, orcid, notify_on_comment, notify_on_reply) "
+            "SELECT g, '!', false, 'bench' || g, '', '', '', false, true, now(), '', '', "
+            "'', 0, '', true, true "
             "FROM generate_series(1, %s) AS g",
             [users],
         )
@@ -326,9 +329,9 @@ def generate(papers, summaries, comments, users):
         timed("vacuum analyze", lambda: cursor.execute("VACUUM ANALYZE"))
 
 
-def in_parallel(sql, total, params):
+def in_parallel(sql, total, params, batch=BATCH):
     """Run the statement over ids 1..total in batches, on WORKERS connections at once."""
-    batches = [(start, min(start + BATCH - 1, total)) for start in range(1, total + 1, BATCH)]
+    batches = [(start, min(start + batch - 1, total)) for start in range(1, total + 1, batch)]
     lock = threading.Lock()
     errors = []
 

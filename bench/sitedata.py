@@ -18,10 +18,8 @@ row count, which spreads popular rows over the table.
 """
 
 import math
-import threading
 import time
 
-import psycopg2
 from django.db import connection
 
 from bench import search as search_bench
@@ -45,7 +43,6 @@ RANK_EXPONENT = 2 / 3
 MAX_VOTES = 30
 
 BATCH = 2_000
-WORKERS = 2
 
 # Short texts, as many comments are.
 SHORT_COMMENTS = [
@@ -304,7 +301,7 @@ def generate(sizes, log=print):
 
     def step(label, sql, total, **extra):
         started = time.perf_counter()
-        in_parallel(sql, total, {**params, **extra})
+        search_bench.in_parallel(sql, total, {**params, **extra}, batch=BATCH)
         timings[label] = time.perf_counter() - started
         log(f"  {label}: {timings[label]:.1f} s")
 
@@ -385,37 +382,6 @@ def store_templates():
                 ],
             )
     return {kind: len(rows) for kind, rows in kinds.items()}
-
-
-def in_parallel(sql, total, params):
-    """Run the statement over 1..total in batches, on WORKERS connections at once."""
-    batches = [(start, min(start + BATCH - 1, total)) for start in range(1, total + 1, BATCH)]
-    lock = threading.Lock()
-    errors = []
-
-    def work():
-        db = psycopg2.connect(**connection.get_connection_params())
-        db.autocommit = True
-        try:
-            with db.cursor() as cursor:
-                while not errors:
-                    with lock:
-                        if not batches:
-                            return
-                        start, stop = batches.pop(0)
-                    cursor.execute(sql, {**params, "start": start, "stop": stop})
-        except Exception as error:  # reported by the calling thread
-            errors.append(error)
-        finally:
-            db.close()
-
-    threads = [threading.Thread(target=work) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
 
 
 def report_sizes(log=print):
