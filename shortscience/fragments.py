@@ -9,8 +9,8 @@ evicts it in time.
 Versions are random rather than counters, so that a version the cache evicted and made
 again can never equal an old one and bring back a fragment built under it.
 
-Every fragment also depends on SITE, which bylines and moderation touch, since they
-change text on many pages at once.
+Every fragment also depends on SITE, which `rerender` touches, since it changes the
+markup of every page at once.
 """
 
 import gzip
@@ -115,8 +115,9 @@ def cached_page(request, scopes, build):
     Only a 200 answer is kept, and only its content and type: the middleware adds the
     headers (security, CSP) to each answer as usual.
 
-    It is kept gzipped too, compressed once rather than by the front server on every
-    answer: the homepage's KaTeX markup shrinks about tenfold. Compressing a page is safe
+    It is kept gzipped, compressed once rather than by the front server on every
+    answer: the homepage's KaTeX markup shrinks about tenfold. Clients that do not take
+    gzip get it decompressed. Compressing a page is safe
     here because a visitor's page holds no secret (no CSRF token, no session) for an
     attacker to guess at through its compressed size.
     """
