@@ -36,7 +36,7 @@ def rerender_citing_summaries(sender, instance=None, created=True, papers=(), al
         cited = Citation.objects.filter(key__in=batch).values("summary_id")
         for summary in Summary.objects.filter(pk__in=cited).select_related(None):
             Summary.objects.filter(pk=summary.pk).update(**summary.rendered_fields())
-            fragments.touch(f"paper:{summary.paper_id}", "feed")
+            fragments.touch(fragments.paper_scope(summary.paper_id), fragments.FEED)
 
 
 # Cached fragments of the homepage and of paper pages follow every write that shows
