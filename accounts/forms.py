@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.forms.boundfield import BoundField
 
+from shortscience.forms import check_renders, limit_length
+
 from . import orcid
 from .models import User
 
@@ -78,16 +80,15 @@ BIO_MAX_LENGTH = User._meta.get_field("bio").max_length
 
 
 class SettingsForm(forms.ModelForm):
-    bio = forms.CharField(
-        required=False,
-        max_length=BIO_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=f"A few lines about you, up to {BIO_MAX_LENGTH} characters. "
-        "Markdown and $math$ work.",
-        error_messages={
-            "max_length": "Your bio can be at most %(limit_value)d characters long "
-            "(it has %(show_value)d). Please shorten it."
-        },
+    bio = limit_length(
+        forms.CharField(
+            required=False,
+            max_length=BIO_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 6}),
+            help_text=f"A few lines about you, up to {BIO_MAX_LENGTH} characters. "
+            "Markdown and $math$ work.",
+        ),
+        "Your bio",
     )
     orcid = forms.CharField(
         label="ORCID iD",
@@ -106,9 +107,9 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Browsers cut pasted text at `maxlength` without a word; the server checks the
-        # length instead and hands the whole text back with the error.
-        self.fields["bio"].widget.attrs.pop("maxlength", None)
+        # The length of each text is checked by the server, which hands the whole text
+        # back with the error (see shortscience.forms.limit_length).
+        limit_length(self.fields["display_name"], "Your display name")
         self.fields["orcid"].widget.attrs.pop("maxlength", None)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -119,6 +120,9 @@ class SettingsForm(forms.ModelForm):
 
     def clean_display_name(self):
         return " ".join(self.cleaned_data["display_name"].split())
+
+    def clean_bio(self):
+        return check_renders(self.cleaned_data["bio"], "comment")
 
     def clean_orcid(self):
         value = self.cleaned_data["orcid"]

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
-from markup.render import RENDERER_VERSION, render
+from markup.render import RENDERER_VERSION, Refused, refusal_html, render
 
 
 class User(AbstractUser):
@@ -39,7 +39,10 @@ class User(AbstractUser):
 
     def rendered_fields(self):
         """The stored HTML of the bio, as the current renderer makes it."""
-        html = render(self.bio, flavor="comment") if self.bio else ""
+        try:
+            html = render(self.bio, flavor="comment") if self.bio else ""
+        except Refused as error:  # the settings form refuses such a bio; the admin may not
+            html = refusal_html(error)
         return {"bio_html": html, "bio_renderer_version": RENDERER_VERSION}
 
     def get_absolute_url(self):

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shortscience.pagination import paginate
+from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 from summaries import notifications
 from summaries.models import Comment, Summary
@@ -52,24 +52,27 @@ def _profile_comments(person):
     )
 
 
+@redirects_page_numbers
 def profile(request, username):
     person = get_object_or_404(User, username=username, is_active=True)
     # Anonymous summaries stay off the profile: listing them here would sign them.
-    summaries = (
-        Summary.objects.public()
-        .filter(author=person, is_anonymous=False)
-        .for_listing()
-        .with_user_vote(request.user)
-        .newest_first()
+    summaries = Summary.objects.public().filter(author=person, is_anonymous=False)
+    page = keyset_page(
+        request,
+        summaries.for_listing().with_user_vote(request.user).newest_first(),
+        PROFILE_PAGE_SIZE,
     )
-    page = paginate(request, summaries, PROFILE_PAGE_SIZE)
     comments = _profile_comments(person)
-    recent_comments = comments.select_related("summary__paper").order_by("-created_at", "-pk")
+    # Excerpts, each linking to its comment in context: see CommentQuerySet.with_shown_text.
+    recent_comments = comments.on_papers().with_shown_text().order_by("-created_at", "-pk")
     hidden = None
     if request.user == person:
+        # The list prints titles and badges alone. The author is the person, whom the
+        # related manager sets on each row from its `author_id`.
         hidden = (
             person.summaries.filter(Q(is_private=True) | Q(is_anonymous=True) | Q(is_hidden=True))
             .select_related("paper")
+            .only("pk", "author", "is_private", "is_anonymous", "is_hidden", "paper__title")
             .newest_first()
         )
     return render(
@@ -78,6 +81,9 @@ def profile(request, username):
         {
             "person": person,
             "page": page,
+            # Counts of one person's rows, found through indexes on the author: they
+            # grow with what the person wrote, not with the site.
+            "summary_count": summaries.count(),
             "comment_count": comments.count(),
             "recent_comments": recent_comments[:PROFILE_RECENT_COMMENTS],
             "own_hidden_summaries": hidden,

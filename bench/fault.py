@@ -179,7 +179,7 @@ def vote_in(reply):
 
 def is_comment_redirect(reply, summary_id):
     return reply.status == 302 and re.fullmatch(
-        rf"(http://[^/]+)?/summaries/{summary_id}/#comment-\d+", reply.location
+        rf"(?:http://[^/]+)?/summaries/{summary_id}/\?comment=(\d+)#comment-\1", reply.location
     )
 
 

@@ -1,4 +1,4 @@
-"""Page throughput: the site under gunicorn, measured with wrk against a minimal view.
+"""Page cost: the site under gunicorn, measured with wrk, in CPU time per request.
 
     make bench                                  # scripts/with-postgres scripts/with-redis ...
     make bench ARGS="--scale 0.02 --duration 5"
@@ -7,29 +7,28 @@ Needs an empty PostgreSQL database (scripts/with-postgres makes a fresh one) and
 the cached pass to be what production runs, REDIS_URL (scripts/with-redis). It applies
 the migrations, generates 20,000 users, 50,000 papers, 100,000 summaries and 300,000
 comments with their votes and search documents (bench/sitedata.py; --scale multiplies
-the sizes), collects the static files (pages need their hashed names with DEBUG off),
-counts each page's queries in process, then serves the site with gunicorn (DEBUG off,
-plain http on the loopback) and runs wrk on each page twice: without fragment caching
-(FRAGMENT_CACHE_SECONDS=0) and with it. Each page's requests per second are compared
-with those of `/bench/baseline/` (bench/urls.py), which goes through the same
-middleware but does no work of its own; `/bench/empty/`, the site's page template with
-nothing in it, shows what any page costs before its view does anything. Targets: the
-homepage at 60% of the baseline uncached, 90% cached.
+the sizes), posts one pathological summary through the site's own code as the newest
+(bench/adversarial.py; --no-adversarial leaves it out), logs a reader in, collects the
+static files (pages need their hashed names with DEBUG off), counts each page's queries
+in process, then serves the site with gunicorn (DEBUG off, plain http on the loopback)
+and runs wrk on each page twice: without fragment caching (FRAGMENT_CACHE_SECONDS=0)
+and with it.
+
+For each page it reports the CPU time a request costs the app server, the database
+server and the cache server, read from /proc (bench/cpu.py): requests per second swing
+with whatever else the machine runs, CPU time per request much less. Also its requests
+per second against `/bench/baseline/` (bench/urls.py: the site's middleware and nothing
+else) and against `/bench/empty/` (the site's page template with nothing in it), and
+its raw HTML size. Then the targets (bench/targets.py), each beside its figure.
 """
 
 import argparse
 import os
 import platform
-import re
-import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,16 +64,13 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
-from bench import sitedata  # noqa: E402
+from bench import adversarial, cpu, load, pagelist, server, sitedata, targets  # noqa: E402
+from bench.pagelist import BASELINE, BASELINE_AGAIN, EMPTY, Page  # noqa: E402
 
-BASELINE = "baseline"
-# The baseline is measured again at the end of each pass: the mean of both runs is the
-# reference, and their difference shows how much the machine's load moved meanwhile.
-BASELINE_AGAIN = "baseline again"
-TARGETS = {"uncached": 0.60, "cached": 0.90}
+MODES = ("uncached", "cached")
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies the data sizes")
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="gunicorn workers")
@@ -84,13 +80,78 @@ def main():
     parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk before each")
     parser.add_argument("--paper-summaries", type=int, default=5, help="of the paper measured")
     parser.add_argument("--query", default="attention transformer", help="of the search measured")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--adversarial",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="post a 99 KB summary of 2,700 formulas as the newest (default: on)",
+    )
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=0.25,
+        help="a page slower than this (seconds) gets sequential requests instead of wrk",
+    )
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/pages.py needs PostgreSQL: run it with `make bench`")
     connections = args.connections or 2 * args.workers
-    wrk = find_wrk()
+    wrk = load.find_wrk()
     sizes = sitedata.Sizes(args.scale)
+    print(f"Load average at the start: {load_average()}; {os.cpu_count()} cores")
+    built = build(sizes, args.adversarial)
 
+    reader = pagelist.log_in_reader()
+    pages = pagelist.choose_pages(args.paper_summaries, args.query)
+    print(f"\nPages (the reader is {reader.username}, logged in by a session cookie):")
+    for page in pages:
+        print(f"  {page.name:<16} {page.path}")
+    counts = count_queries(pages, reader)
+
+    redis = os.getenv("REDIS_URL", "")
+    print(f"\nMachine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
+    print(f"Cache: {'Redis ' + redis if redis else 'local memory (no REDIS_URL)'}")
+    print(
+        f"gunicorn {gunicorn_version()}: {args.workers} sync workers, no access log; "
+        f"{load.wrk_version(wrk)}: {args.threads} thread(s), {connections} connections, "
+        f"{args.warmup} s warm-up then {args.duration} s per page; CPU from /proc, "
+        f"{cpu.TICKS_PER_SECOND} ticks a second"
+    )
+    runs = [*pages, Page(BASELINE_AGAIN, pages[0].path)]
+    counts[BASELINE_AGAIN] = counts[BASELINE]
+    results = {}
+    for mode, seconds in (("uncached", 0), ("cached", settings.FRAGMENT_CACHE_SECONDS)):
+        # The in-process counts filled the cache; each pass starts from empty.
+        cache.clear()
+        # Nothing of this process's own stays open on the database during the pass.
+        connection.close()
+        before = os.getloadavg()
+        with server.Gunicorn(args.workers, {"FRAGMENT_CACHE_SECONDS": str(seconds)}) as site:
+            meter = server.meter(site)
+            results[mode] = {}
+            for page in runs:
+                headers = {"Cookie": reader.header()} if page.as_reader else {}
+                row = measure_page(wrk, meter, site.url + page.path, headers, args, connections)
+                results[mode][page.name] = row
+                print(
+                    f"  {mode} {page.name}: {rate(row['rps'])} req/s, "
+                    f"{row['cpu']['total']:.1f} ms CPU per request",
+                    flush=True,
+                )
+        after = os.getloadavg()
+        print_table(mode, seconds, runs, results[mode], counts, before, after)
+
+    print(f"\nDatabase built in {built:.0f} s. Load average at the end: {load_average()}")
+    targets.print_targets(results, reference, sizes.summaries)
+
+
+def build(sizes, with_adversarial):
+    """Migrate, generate the data and collect the static files; returns the seconds
+    the data took."""
     print(f"Building the database: {sizes}", flush=True)
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -98,117 +159,81 @@ def main():
     built = time.perf_counter() - started
     print(f"built in {built:.0f} s")
     sitedata.report_sizes()
+    if with_adversarial:
+        posted = adversarial.insert()
+        print(
+            f"Adversarial summary {posted['id']} by {posted['author']} of {posted['paper']}: "
+            f"{posted['characters']:,} characters, {posted['formulas']:,} formulas, "
+            f"{posted['html_bytes'] / 1024:,.0f} KB of stored HTML"
+        )
+        if posted["replaced"]:
+            print(f"  (in place of their summary {posted['replaced']} of that paper, deleted)")
+        if posted["refused"]:
+            print(f"  (with more formulas the form refused it: {posted['refused'].strip()})")
     call_command("collectstatic", interactive=False, verbosity=0)
+    return built
 
-    pages = choose_pages(args)
+
+def count_queries(pages, reader):
+    """{page name: {mode: queries}}, counted in process; prints the timings too."""
     print(
         "\nIn process, one request at a time: queries per page, time per request and the share"
         "\nof it in the database (medians); then a second page of each kind, whose query"
         "\ncount must be the same."
     )
     counts = {}
-    for name, path, other in pages:
-        counts[name] = {}
-        for mode in TARGETS:
-            measured = measure_in_process(path, mode)
-            counts[name][mode] = measured["queries"]
+    for page in pages:
+        counts[page.name] = {}
+        for mode in MODES:
+            measured = measure_in_process(page.path, mode, reader if page.as_reader else None)
+            counts[page.name][mode] = measured["queries"]
             print(
-                f"  {name:<9} {mode:<9} {measured['queries']:>2} queries "
-                f"{measured['ms']:>8.1f} ms, database {measured['db_ms']:>7.1f} ms  {path}"
+                f"  {page.name:<16} {mode:<9} {measured['queries']:>2} queries "
+                f"{measured['ms']:>8.1f} ms, database {measured['db_ms']:>7.1f} ms"
             )
-            if other:
-                other_queries = measure_in_process(other, mode, runs=1)["queries"]
-                verdict = "same" if other_queries == measured["queries"] else "DIFFERENT"
-                print(f"  {'':<9} {mode:<9} {other_queries:>2} queries ({verdict})  {other}")
-
-    redis = os.getenv("REDIS_URL", "")
-    print(f"\nMachine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
-    print(f"Cache: {'Redis ' + redis if redis else 'local memory (no REDIS_URL)'}")
-    print(
-        f"gunicorn {gunicorn_version()}: {args.workers} sync workers, no access log; "
-        f"{wrk_version(wrk)}: {args.threads} thread(s), {connections} connections, "
-        f"{args.warmup} s warm-up then {args.duration} s per page"
-    )
-    runs = [*pages, (BASELINE_AGAIN, pages[0][1], None)]
-    counts[BASELINE_AGAIN] = counts[BASELINE]
-    results = {}
-    for mode, seconds in (("uncached", 0), ("cached", settings.FRAGMENT_CACHE_SECONDS)):
-        # The in-process counts above filled the cache; each pass starts from empty.
-        cache.clear()
-        before = os.getloadavg()
-        with Gunicorn(args.workers, {"FRAGMENT_CACHE_SECONDS": str(seconds)}) as server:
-            results[mode] = {}
-            for name, path, _ in runs:
-                url = server.url + path
-                size = fetch_size(url)
-                run_wrk(wrk, url, args.threads, connections, args.warmup)
-                measured = run_wrk(wrk, url, args.threads, connections, args.duration)
-                results[mode][name] = {**measured, "bytes": size}
-                print(f"  {mode} {name}: {rate(measured['rps'])} req/s", flush=True)
-        after = os.getloadavg()
-        print_table(mode, seconds, runs, results[mode], counts, before, after)
-
-    print(f"\nDatabase built in {built:.0f} s.")
-    for mode, share in TARGETS.items():
-        ratio = results[mode]["homepage"]["rps"] / reference(results[mode])
-        verdict = "met" if ratio >= share else "MISSED"
-        print(f"Homepage {mode}: {ratio:.0%} of the baseline (target {share:.0%}): {verdict}")
+            if page.other:
+                other = measure_in_process(
+                    page.other, mode, reader if page.as_reader else None, runs=1
+                )
+                verdict = "same" if other["queries"] == measured["queries"] else "DIFFERENT"
+                print(
+                    f"  {'':<16} {mode:<9} {other['queries']:>2} queries ({verdict})  {page.other}"
+                )
+    return counts
 
 
-def choose_pages(args):
-    """(name, path, another page of the same kind) for each page measured."""
-    with connection.cursor() as cursor:
-        # A paper with the asked number of public summaries, with about three comments
-        # each (the average), and for comparison the paper with the most summaries.
-        cursor.execute(
-            """
-            SELECT p.bibtex_key FROM papers_paper p
-            JOIN summaries_summary s ON s.paper_id = p.id AND NOT s.is_private AND NOT s.is_hidden
-            LEFT JOIN summaries_comment c ON c.summary_id = s.id
-            GROUP BY p.id
-            ORDER BY abs(count(DISTINCT s.id) - %s), abs(count(c.id) - 3 * %s), p.id
-            LIMIT 1
-            """,
-            [args.paper_summaries, args.paper_summaries],
-        )
-        (paper,) = cursor.fetchone()
-        cursor.execute(
-            "SELECT p.bibtex_key FROM papers_paper p JOIN summaries_summary s ON s.paper_id = p.id "
-            "GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1"
-        )
-        (busiest_paper,) = cursor.fetchone()
-        # The most prolific author (a full first page of summaries on the profile), and
-        # one with a single public summary.
-        cursor.execute(
-            """
-            SELECT u.username FROM accounts_user u JOIN summaries_summary s ON s.author_id = u.id
-            WHERE NOT s.is_private AND NOT s.is_hidden AND NOT s.is_anonymous
-            GROUP BY u.id ORDER BY count(*) DESC, u.id
-            """
-        )
-        authors = [username for (username,) in cursor.fetchall()]
-    quiet_author = authors[-1]
-    return [
-        (BASELINE, "/bench/baseline/", None),
-        ("empty", "/bench/empty/", None),
-        ("homepage", "/", "/top/"),
-        ("paper", f"/paper/{paper}/", f"/paper/{busiest_paper}/"),
-        ("profile", f"/user/{authors[0]}/", f"/user/{quiet_author}/"),
-        ("search", "/search?" + urlencode(args.query), "/search?" + urlencode("gradient")),
-    ]
+def measure_page(wrk, meter, url, headers, args, connections):
+    """One page's figures: wrk's (or, for a slow page, those of requests one after
+    another), its CPU time per request and its sizes."""
+    raw, sent, seconds = load.page_sizes(url, headers)
+    # wrk stops with up to `connections` requests in flight, which the server finishes:
+    # their CPU time is counted but they are not. At a few requests a second that would
+    # overstate the CPU per request by several percent; one after another, no request
+    # is left in flight.
+    if seconds > args.slow:
+        count = max(5, min(30, round(args.duration / seconds)))
+        before = meter.wait_until_idle()
+        measured = load.run_sequential(url, count, headers)
+    else:
+        load.run_wrk(wrk, url, args.threads, connections, args.warmup, headers)
+        before = meter.wait_until_idle()
+        measured = load.run_wrk(wrk, url, args.threads, connections, args.duration, headers)
+    after = meter.wait_until_idle()
+    return {
+        **measured,
+        "cpu": cpu.per_request_ms(before, after, measured["requests"]),
+        "raw": len(raw),
+        "sent": sent,
+    }
 
 
-def urlencode(query):
-    return urllib.parse.urlencode({"q": query})
-
-
-def measure_in_process(path, mode, runs=5):
+def measure_in_process(path, mode, reader=None, runs=5):
     """The page's queries, and the median time of a request and of its queries (ms).
 
     "uncached": from an empty cache with fragment caching off; "cached": once its
     fragments are in the cache. The first request is not timed.
     """
-    client = Client()
+    client = reader.client() if reader else Client()
     cache.clear()
     timings, database = [], []
     seconds = 0 if mode == "uncached" else settings.FRAGMENT_CACHE_SECONDS
@@ -229,128 +254,6 @@ def measure_in_process(path, mode, runs=5):
     }
 
 
-class Gunicorn:
-    """gunicorn serving the site on a free port of the loopback; stopped on exit."""
-
-    def __init__(self, workers, environment):
-        self.workers = workers
-        self.environment = environment
-        self.process = None
-
-    def __enter__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self.log = ROOT / ".tmp" / "bench-gunicorn.log"
-        self.log.parent.mkdir(exist_ok=True)
-        command = [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "shortscience.wsgi",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(self.workers),
-            "--error-logfile", str(self.log),
-        ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, **self.environment},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            # Its own process group: a Ctrl-C reaches this script, which stops it.
-            start_new_session=True,
-        )
-        try:
-            self.wait_until_up()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def wait_until_up(self):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.log}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer /healthz in 60 s; see {self.log}")
-
-    def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-
-def fetch_size(url):
-    """The page's size as wrk receives it (compressed if the site sends it so); it
-    must answer 200."""
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        if response.status != 200:
-            raise RuntimeError(f"{url} answered {response.status}")
-        return len(response.read())
-
-
-def find_wrk():
-    if path := shutil.which("wrk"):
-        return path
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("wrk missing: installing Debian's wrk", file=sys.stderr)
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "wrk"],
-            check=True,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
-        return shutil.which("wrk")
-    sys.exit("wrk not found: install it (sudo apt-get install wrk)")
-
-
-LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def run_wrk(wrk, url, threads, connections, seconds):
-    """Requests per second and latency percentiles (ms) from one run of wrk."""
-    # wrk leaves answers slower than its timeout (2 s by default) out of the latencies.
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
-    # As browsers do: pages that are kept compressed are then sent compressed.
-    command += ["--header", "Accept-Encoding: gzip", "--latency", url]
-    output = subprocess.run(
-        command, capture_output=True, text=True, check=True, timeout=seconds + 60
-    ).stdout
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))\s*$", output, re.MULTILINE))
-    if not rps or set(latency) != {"50", "99"}:
-        raise RuntimeError(f"unexpected output from wrk:\n{output}")
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: (.*)", output)
-    return {
-        "rps": float(rps.group(1)),
-        "p50": to_ms(latency["50"]),
-        "p99": to_ms(latency["99"]),
-        "errors": int(errors.group(1)) if errors else 0,
-        "socket_errors": socket_errors.group(1) if socket_errors else "",
-    }
-
-
-def to_ms(text):
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(number) * LATENCY_UNITS[unit]
-
-
 def reference(results):
     return (results[BASELINE]["rps"] + results[BASELINE_AGAIN]["rps"]) / 2
 
@@ -361,20 +264,36 @@ def rate(rps):
 
 
 def print_table(mode, seconds, runs, results, counts, before, after):
-    baseline = reference(results)
+    baseline, empty = reference(results), results[EMPTY]["rps"]
     print(f"\n{mode.capitalize()} (FRAGMENT_CACHE_SECONDS={seconds}); load average before "
           f"{before[0]:.2f}, after {after[0]:.2f}")  # fmt: skip
-    print(f"{'page':<14} {'path':<40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} "
-          f"{'queries':>7} {'KB':>6}")  # fmt: skip
-    for name, path, _ in runs:
-        row = results[name]
+    print("CPU ms per request: app (gunicorn), db (PostgreSQL), cache (Redis), their sum.")
+    print(f"{'page':<16} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'/base':>6} {'/empty':>6} "
+          f"{'app':>6} {'db':>6} {'cache':>6} {'CPU ms':>7} {'queries':>7} {'KB raw':>7} "
+          f"{'KB sent':>7}")  # fmt: skip
+    for page in runs:
+        row = results[page.name]
+        share = row["cpu"]
+        marked = rate(row["rps"]) + ("*" if row["sequential"] else "")
         print(
-            f"{name:<14} {path:<40} {rate(row['rps']):>7} {row['p50']:>7.1f} {row['p99']:>7.1f} "
-            f"{row['rps'] / baseline:>6.0%} {counts[name][mode]:>7} {row['bytes'] / 1024:>6.0f}"
+            f"{page.name:<16} {marked:>7} {row['p50']:>7.1f} {row['p99']:>7.1f} "
+            f"{row['rps'] / baseline:>6.0%} {row['rps'] / empty:>6.0%} "
+            f"{share['app']:>6.1f} {share.get('database', 0):>6.1f} {share.get('cache', 0):>6.1f} "
+            f"{share['total']:>7.1f} {counts[page.name][mode]:>7} {row['raw'] / 1024:>7,.0f} "
+            f"{row['sent'] / 1024:>7,.0f}"
         )
         if row["errors"] or row["socket_errors"]:
             errors = f"{row['errors']} answers not 2xx or 3xx, socket errors {row['socket_errors']}"
-            print(f"  {name}: {errors}")
+            print(f"  {page.name}: {errors}")
+    if any(results[page.name]["sequential"] for page in runs):
+        print(
+            "* too slow for wrk: requests one after another (p99 is their slowest), so its "
+            "req/s is one client's"
+        )
+
+
+def load_average():
+    return Path("/proc/loadavg").read_text().strip()
 
 
 def cpu_model():
@@ -388,12 +307,6 @@ def gunicorn_version():
     import gunicorn
 
     return gunicorn.__version__
-
-
-def wrk_version(wrk):
-    # `wrk -v` prints its version and exits with status 1.
-    output = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout
-    return output.split(" [")[0].strip() or "wrk"
 
 
 def stop_on_sigterm(signum, frame):

@@ -2,6 +2,12 @@
 
 Run from the project root: .venv/bin/python bench/render.py [--runs N]
 Needs no Django settings. Target: 150 ms or less per document.
+
+With --adversarial it renders instead each text of the adversarial corpus
+(tests/markup/adversarial.py: every slow or large construct at a summary's full length,
+and texts just inside markup.limits) and prints, slowest first, the CPU time of each
+(the process's, so KaTeX's thread counts), the wall time, and what came of it. Target:
+every text renders or is refused in under a second of CPU.
 """
 
 import argparse
@@ -14,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from markup.katex import render_maths  # noqa: E402
 from markup.math import protect  # noqa: E402
-from markup.render import render  # noqa: E402
+from markup.render import Refused, render  # noqa: E402
 
 INLINE = [
     r"x_i",
@@ -84,7 +90,10 @@ def build_document():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--adversarial", action="store_true", help="time the adversarial corpus")
     args = parser.parse_args()
+    if args.adversarial:
+        return adversarial()
 
     text, formulas = build_document()
     started = time.perf_counter()
@@ -115,6 +124,38 @@ def main():
     print(f"  per formula (whole document / {formulas}): {median / formulas * 1000:.3f} ms")
     print(f"formulas only: median {math_median * 1000:.1f} ms, p95 {math_p95 * 1000:.1f} ms")
     print(f"  per formula: {math_median / formulas * 1000:.3f} ms")
+
+
+def adversarial():
+    # Citations in the corpus become links to paper pages: reverse() needs the site's
+    # URLs, so Django is set up (with the test settings: no database is touched).
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    django.setup()
+    from tests.markup.adversarial import AT_THE_LIMITS, CASES
+
+    render("$x$")  # the engine's start is no text's cost
+    rows = []
+    for group, cases in (("pathological", CASES), ("at the limits", AT_THE_LIMITS)):
+        for name, text in cases.items():
+            cpu, wall = time.process_time(), time.perf_counter()
+            try:
+                outcome = f"{len(render(text)) / 1024:,.0f} KB"
+            except Refused as error:
+                outcome = f"refused: {str(error)[:70]}"
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            rows.append((cpu, wall, group, name, len(text), outcome))
+    rows.sort(reverse=True)
+    print(f"{'CPU ms':>7} {'wall ms':>8}  {'group':<13} {'text':<34} {'KB in':>6}  outcome")
+    for cpu, wall, group, name, length, outcome in rows:
+        print(
+            f"{cpu * 1000:7.0f} {wall * 1000:8.0f}  {group:<13} {name:<34} "
+            f"{length / 1024:6.0f}  {outcome}"
+        )
+    print(f"slowest: {rows[0][0] * 1000:.0f} ms CPU ({rows[0][3]}); target: under 1,000 ms")
 
 
 def summarize(times):

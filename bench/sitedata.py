@@ -15,6 +15,9 @@ summaries. The generators work from ranks: the papers of rank 1 to R (a share of
 papers) get summaries, rank r getting S * ((r / R)^e - ((r - 1) / R)^e) of them, which
 sums to S exactly; a rank is mapped to a row id by multiplying by a number prime to the
 row count, which spreads popular rows over the table.
+
+Columns that migrations add after this SQL was written are filled as bench/columns.py
+says, and each is named in the output.
 """
 
 import math
@@ -22,11 +25,13 @@ import time
 
 from django.db import connection
 
+from bench import columns
 from bench import search as search_bench
 from markup.render import RENDERER_VERSION, cited_keys, render
 from papers.citations import render_text
 from search.text import plain_text
 from summaries import demo_content
+from summaries.models import Comment, Summary
 
 # The sizes at scale 1.
 USERS = 20_000
@@ -43,6 +48,9 @@ RANK_EXPONENT = 2 / 3
 MAX_VOTES = 30
 
 BATCH = 2_000
+
+# The tables whose rows are made from rendered texts, and the kind of text of each.
+DERIVED_TABLES = (("summaries_summary", "summary"), ("summaries_comment", "comment"))
 
 # Short texts, as many comments are.
 SHORT_COMMENTS = [
@@ -75,7 +83,8 @@ def comment_texts():
 TEMPLATE_TABLE = """
 CREATE UNLOGGED TABLE bench_template (
     kind text NOT NULL, n int NOT NULL, body text NOT NULL, body_html text NOT NULL,
-    plain text NOT NULL, cites text[] NOT NULL, PRIMARY KEY (kind, n)
+    plain text NOT NULL, cites text[] NOT NULL, extra jsonb NOT NULL DEFAULT '{}',
+    PRIMARY KEY (kind, n)
 )
 """
 
@@ -267,7 +276,7 @@ def generate(sizes, log=print):
         cursor.execute("SELECT EXISTS (SELECT 1 FROM papers_paper)")
         if cursor.fetchone()[0]:
             raise RuntimeError("the database already has papers: an empty one is needed")
-    templates = store_templates()
+    templates, derived = store_templates()
     with connection.cursor() as cursor:
         cursor.execute(search_bench.CREATE_FUNCTIONS)
         # Loading first and indexing afterwards is much faster than keeping the GIN
@@ -300,39 +309,60 @@ def generate(sizes, log=print):
         timings[label] = time.perf_counter() - started
         log(f"  {label}: {timings[label]:.1f} s")
 
-    step("users", INSERT_USERS, sizes.users)
-    step("papers", INSERT_PAPERS, sizes.papers)
-    step(
-        "summaries",
-        INSERT_SUMMARIES,
-        sizes.ranked_papers,
-        ranked=sizes.ranked_papers,
-        paper_step=step_for(sizes.papers),
-        templates=templates["summary"],
+    # Columns that later migrations added and the statements above do not name.
+    updates = {
+        kind: columns.derived_update(table, kind, derived[kind], log)
+        for table, kind in DERIVED_TABLES
+    }
+    temporary_defaults = columns.TemporaryDefaults(
+        [INSERT_USERS, INSERT_PAPERS, INSERT_SUMMARIES, INSERT_COMMENTS, INSERT_VOTES]
+        + [INSERT_CITATIONS, *INSERT_DOCUMENTS.values()],
+        log,
+        derived={(table, name) for table, kind in DERIVED_TABLES for name in derived[kind]},
     )
-    step(
-        "comments",
-        INSERT_COMMENTS,
-        sizes.ranked_summaries,
-        ranked=sizes.ranked_summaries,
-        summary_step=step_for(sizes.summaries),
-        templates=templates["comment"],
-    )
-    step(
-        "votes",
-        INSERT_VOTES,
-        sizes.summaries,
-        max_votes=min(MAX_VOTES, sizes.users - 2),
-        voter_step=step_for(sizes.users - 1),
-    )
-    step("scores", UPDATE_SCORES, sizes.summaries)
-    step("citations", INSERT_CITATIONS, sizes.summaries, templates=templates["summary"])
-    for name, total in (
-        ("papers", sizes.papers),
-        ("summaries", sizes.summaries),
-        ("comments", sizes.comments),
-    ):
-        step(f"search documents of {name}", INSERT_DOCUMENTS[name], total)
+    with temporary_defaults:
+        step("users", INSERT_USERS, sizes.users)
+        step("papers", INSERT_PAPERS, sizes.papers)
+        step(
+            "summaries",
+            INSERT_SUMMARIES,
+            sizes.ranked_papers,
+            ranked=sizes.ranked_papers,
+            paper_step=step_for(sizes.papers),
+            templates=templates["summary"],
+        )
+        step(
+            "comments",
+            INSERT_COMMENTS,
+            sizes.ranked_summaries,
+            ranked=sizes.ranked_summaries,
+            summary_step=step_for(sizes.summaries),
+            templates=templates["comment"],
+        )
+        totals = {"summary": sizes.summaries, "comment": sizes.comments}
+        for table, kind in DERIVED_TABLES:
+            if updates[kind]:
+                step(
+                    f"{table}: derived fields",
+                    updates[kind],
+                    totals[kind],
+                    templates=templates[kind],
+                )
+        step(
+            "votes",
+            INSERT_VOTES,
+            sizes.summaries,
+            max_votes=min(MAX_VOTES, sizes.users - 2),
+            voter_step=step_for(sizes.users - 1),
+        )
+        step("scores", UPDATE_SCORES, sizes.summaries)
+        step("citations", INSERT_CITATIONS, sizes.summaries, templates=templates["summary"])
+        for name, total in (
+            ("papers", sizes.papers),
+            ("summaries", sizes.summaries),
+            ("comments", sizes.comments),
+        ):
+            step(f"search documents of {name}", INSERT_DOCUMENTS[name], total)
 
     with connection.cursor() as cursor:
         cursor.execute(search_bench.DROP_FUNCTIONS)
@@ -357,26 +387,38 @@ def generate(sizes, log=print):
 
 
 def store_templates():
-    """Render the texts once, through the site's pipeline, into bench_template.
+    """Render the texts once, through the site's pipeline, into bench_template, with
+    whatever else the models derive from a text (bench/columns.py).
 
-    Returns how many there are of each kind."""
+    Returns how many there are of each kind, and the names of the derived fields."""
     kinds = {
-        "summary": [(text, render_text(text, flavor="summary")) for text in summary_texts()],
-        "comment": [(text, render_text(text, flavor="comment")) for text in comment_texts()],
+        "summary": [
+            (text, render_text(text, flavor="summary"), columns.derived_fields(Summary, text))
+            for text in summary_texts()
+        ],
+        "comment": [
+            (text, render_text(text, flavor="comment"), columns.derived_fields(Comment, text))
+            for text in comment_texts()
+        ],
         # As accounts.models.User renders a bio.
-        "bio": [(text, render(text, flavor="comment")) for text in BIOS],
+        "bio": [(text, render(text, flavor="comment"), {}) for text in BIOS],
     }
     with connection.cursor() as cursor:
         cursor.execute(TEMPLATE_TABLE)
         for kind, rows in kinds.items():
             cursor.executemany(
-                "INSERT INTO bench_template VALUES (%s, %s, %s, %s, %s, %s)",
+                "INSERT INTO bench_template VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [
                     (kind, n, text, html, plain_text(text), sorted(cited_keys(text)))
-                    for n, (text, html) in enumerate(rows, start=1)
+                    + (columns.as_json(extra),)
+                    for n, (text, html, extra) in enumerate(rows, start=1)
                 ],
             )
-    return {kind: len(rows) for kind, rows in kinds.items()}
+    counts = {kind: len(rows) for kind, rows in kinds.items()}
+    derived = {
+        kind: sorted({name for *_, extra in rows for name in extra}) for kind, rows in kinds.items()
+    }
+    return counts, derived
 
 
 def report_sizes(log=print):

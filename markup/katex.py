@@ -9,10 +9,11 @@ summary with a hundred formulas produces a few hundred KB, and bleach (html5lib,
 Python) handles about 1 MB/s; that alone would cost several times the rendering budget.
 ``clean_katex`` applies the same kind of allowlist (tags per namespace, attributes per
 tag, CSS properties) to that well-formed, machine-generated markup at a fraction of the
-cost, and is stricter in places (CSS values, nesting, namespaces). Anything it does not
-recognise is not trusted: that fragment goes through a bleach Cleaner with the KaTeX
-allowlist and a CSSSanitizer instead, and a warning is logged. User-written HTML never
-gets the KaTeX allowances: it is cleaned before the formulas are put in.
+cost, and is stricter in places (CSS values, nesting, namespaces); it also brings every
+length it keeps within bounds (markup.katex_lengths). Anything it does not recognise is
+not trusted: that fragment goes through a bleach Cleaner with the KaTeX allowlist and a
+CSSSanitizer instead, and a warning is logged. User-written HTML never gets the KaTeX
+allowances: it is cleaned before the formulas are put in.
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ import bleach
 from bleach.css_sanitizer import CSSSanitizer
 from py_mini_racer import JSEvalException, JSTimeoutException, MiniRacer
 
+from .katex_lengths import ATTRIBUTE_BOUNDS, STYLE_BOUNDS, clamp_attributes_in_markup, clamp_lengths
+from .limits import MAX_FORMULA_DEPTH, MAX_FORMULA_HTML, Refused, formula_depth
 from .math import DOLLAR, Math
+from .watchdog import shielded
 
 __all__ = [
     "KATEX_CSS_PROPERTIES",
@@ -52,15 +56,21 @@ KATEX_OPTIONS = {
     "trust": False,
     "strict": "ignore",
     "output": "htmlAndMathml",
-    "maxSize": 50,
+    # In em: caps the positive sizes a formula asks for (\rule, \kern, \raisebox, \\[...]);
+    # ordinary formulas ask for a few em. markup.katex_lengths bounds the rest.
+    "maxSize": 20,
     "maxExpand": 1000,
 }
 MAX_TEX_LENGTH = 10_000
 _HEAP_LIMIT = 256 * 1024 * 1024
-# Seconds. A formula takes well under a millisecond: these only stop runaway input.
-_BATCH_TIMEOUT = 5.0
-_FORMULA_TIMEOUT = 1.0
-_RETRY_BUDGET = 5.0
+# Seconds. A formula takes well under a millisecond. A text's formulas get the batch
+# time in all, generous for a busy machine: past it the text is refused (markup.limits
+# keeps any accepted text's formulas to a fraction of it).
+# The per-formula time and retry budget serve only after an engine failure, to find
+# the formula that caused it.
+_BATCH_TIMEOUT = 3.0
+_FORMULA_TIMEOUT = 0.5
+_RETRY_BUDGET = 3.0
 
 _JS_RENDER_BATCH = """
 globalThis.renderMathBatch = function (items, options) {
@@ -89,6 +99,9 @@ def render_maths(maths: list[Math], *, sanitize: bool = True) -> list[str]:
         elif len(math.tex) > MAX_TEX_LENGTH:
             message = f"Formula too long ({len(math.tex)} characters, at most {MAX_TEX_LENGTH})"
             rendered[i] = _error_html(math, message)
+        elif (depth := formula_depth(math.tex)) > MAX_FORMULA_DEPTH:
+            message = f"Formula nested too deeply ({depth} levels, at most {MAX_FORMULA_DEPTH})"
+            rendered[i] = _error_html(math, message)
         else:
             todo.append(i)
     results = _katex([[maths[i].tex, maths[i].display] for i in todo])
@@ -96,6 +109,9 @@ def render_maths(maths: list[Math], *, sanitize: bool = True) -> list[str]:
     for i, (ok, value) in zip(todo, results, strict=True):
         if not ok:
             rendered[i] = _error_html(maths[i], value)
+        elif len(value) > MAX_FORMULA_HTML:
+            size = f"{len(value) // 1000:,} KB, at most {MAX_FORMULA_HTML // 1000:,} KB"
+            rendered[i] = _error_html(maths[i], f"Formula renders too large ({size})")
         else:
             rendered[i] = clean_katex_or_bleach(value, memo) if sanitize else value
     return rendered
@@ -181,12 +197,15 @@ def _discard_engine() -> None:
 def _katex(items: list) -> list:
     if not items:
         return []
-    with _engine_lock:
+    with _engine_lock, shielded():
         engine = _get_engine()
         try:
             return engine.render(items, _BATCH_TIMEOUT)
         except JSTimeoutException:
-            logger.warning("Rendering %d formulas timed out; retrying one by one", len(items))
+            raise Refused(
+                f"The formulas of this text take more than {_BATCH_TIMEOUT:g} seconds to "
+                "render. Use fewer or simpler formulas."
+            ) from None
         except JSEvalException:
             logger.exception("KaTeX engine failed; starting a new one")
             _discard_engine()
@@ -318,10 +337,12 @@ def clean_katex_or_bleach(fragment: str, memo: dict) -> str:
         return clean_katex(fragment, memo)
     except Unexpected as exc:
         logger.warning("Unexpected KaTeX markup (%s): sanitizing the formula with bleach", exc)
-        # CSSSanitizer checks property names only; apply the value checks too.
-        return _STYLE_ATTR_RE.sub(
-            lambda m: f'style="{_clean_katex_style(unescape(m.group(1)))}"',
-            _katex_cleaner().clean(fragment),
+        # CSSSanitizer checks property names only; apply the value checks and bounds too.
+        return clamp_attributes_in_markup(
+            _STYLE_ATTR_RE.sub(
+                lambda m: f'style="{_clean_katex_style(unescape(m.group(1)))}"',
+                _katex_cleaner().clean(fragment),
+            )
         )
 
 
@@ -371,10 +392,15 @@ def clean_katex(fragment: str, memo: dict) -> str:
 
 def _clean_katex_attributes(tag: str, attributes: str, allowed: frozenset[str]) -> str:
     kept = []
+    lengths = ATTRIBUTE_BOUNDS.get(tag, {})
     for name, value in _KATEX_ATTR_RE.findall(attributes):
         if name not in allowed:
             continue
-        if name == "style":
+        if name in lengths:
+            value = clamp_lengths(value, lengths[name])
+            if value is None:
+                continue
+        elif name == "style":
             value = _clean_katex_style(value)
             if not value:
                 continue
@@ -398,6 +424,10 @@ def _clean_katex_style(style: str) -> str:
             and _CSS_VALUE_RE.fullmatch(value)
             and (name != "position" or value in _POSITIONS)
         ):
+            if name in STYLE_BOUNDS:
+                value = clamp_lengths(value, STYLE_BOUNDS[name])
+                if value is None:
+                    continue
             kept.append(f"{name}:{value}")
     return ";".join(kept)
 

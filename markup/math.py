@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
 
+from .fences import code_blocks
+
 __all__ = [
     "DOLLAR",
     "Citation",
@@ -68,22 +70,6 @@ class Protected:
 # for ``$`` and would print the backslash.
 DOLLAR = Math("$", "", False)
 
-# Markdown's own fenced-code pattern (markdown.extensions.fenced_code), so that exactly
-# the blocks it treats as code are skipped; plus raw <pre> blocks, which it leaves alone.
-_BLOCK_CODE_RE = re.compile(
-    r"""
-    (?P<fence>^(?:~{3,}|`{3,}))[ ]*
-    ((\{(?P<attrs>[^\n]*)\})|
-    (\.?(?P<lang>[\w#.+-]*)[ ]*)?
-    (hl_lines=(?P<quot>"|')(?P<hl_lines>.*?)(?P=quot)[ ]*)?)
-    \n
-    (?P<code>.*?)(?<=\n)
-    (?P=fence)[ ]*$
-    |
-    (?i:<pre\b[^>]*>.*?</pre\s*>)
-    """,
-    re.MULTILINE | re.DOTALL | re.VERBOSE,
-)
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+")
 _LIST_ITEM_RE = re.compile(r"( *)(?:[*+-]|\d+\.)[ ]+\S")
 _INLINE_CODE_START_RE = re.compile(r"\\[\s\S]|`+|(?i:<code\b[^>]*>)")
@@ -102,10 +88,10 @@ def protect(text: str, nonce: str) -> Protected:
     found = Protected("")
     out: list[str] = []
     pos = 0
-    for m in _BLOCK_CODE_RE.finditer(text):
-        _protect_blocks(text[pos : m.start()], nonce, found, out)
-        out.append(m.group(0))
-        pos = m.end()
+    for start, end in code_blocks(text):
+        _protect_blocks(text[pos:start], nonce, found, out)
+        out.append(text[start:end])
+        pos = end
     _protect_blocks(text[pos:], nonce, found, out)
     found.text = "".join(out)
     return found
@@ -151,6 +137,9 @@ def _code_spans(block: str) -> list[tuple[int, int]]:
     """Inline code spans of a paragraph, found the way Markdown finds them."""
     spans = []
     pos = 0
+    # Once no "</code>" follows an opener, none follows a later one: not searching again
+    # keeps a paragraph of unclosed <code> tags linear.
+    closes_left = True
     while m := _INLINE_CODE_START_RE.search(block, pos):
         token = m.group(0)
         pos = m.end()
@@ -159,7 +148,8 @@ def _code_spans(block: str) -> list[tuple[int, int]]:
         if token[0] == "`":
             end = _code_span_end(block, m.start(), len(token))
         else:
-            close = _RAW_CODE_END_RE.search(block, m.end())
+            close = _RAW_CODE_END_RE.search(block, m.end()) if closes_left else None
+            closes_left = close is not None
             end = close.end() if close else None
         if end is not None:
             spans.append((m.start(), end))

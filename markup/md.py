@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import escape
 from types import MethodType
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree as etree
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.codehilite import CodeHilite, CodeHiliteExtension, parse_hl_lines
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from .fences import fenced_blocks
 from .highlight import CSS_CLASS
 from .links import is_http_url, is_image_url
 
 __all__ = ["DEMOTED_HEADINGS", "IMAGE_CLASS", "convert"]
 
-_EXTENSIONS = ["fenced_code", "tables", "footnotes", "sane_lists", "codehilite"]
+# Fenced code comes from markup.fences (see _FencedCodePreprocessor), not from
+# Python-Markdown's fenced_code extension, whose pattern is superlinear.
+_EXTENSIONS = ["tables", "footnotes", "sane_lists", "codehilite"]
 _CONFIG = {
     "codehilite": {"css_class": CSS_CLASS, "guess_lang": False, "noclasses": False},
     # Alignment as an attribute: inline styles are not allowed in user content.
@@ -62,10 +68,60 @@ class _FlavorExtension(Extension):
         md.treeprocessors.register(
             _FlavorTreeprocessor(md, self.flavor, self.footnote_prefix), "flavor", 15
         )
+        # The name and priority of fenced_code's preprocessor: after whitespace is
+        # normalized (30), before raw HTML blocks are stashed (20).
+        md.preprocessors.register(_FencedCodePreprocessor(md), "fenced_code_block", 25)
         for name in _LINK_PATTERNS:
             if name in md.inlinePatterns:
                 processor = md.inlinePatterns[name]
                 processor.getText = MethodType(_link_text, processor)
+                if hasattr(processor, "getLink"):
+                    processor.getLink = _bounded_link(processor.getLink)
+
+
+# Pygments' lexers are regular expressions, and some backtrack on crafted input: a text's
+# code is highlighted up to this many characters in all; the rest is shown plain.
+_MAX_HIGHLIGHTED = 30_000
+
+
+class _FencedCodePreprocessor(Preprocessor):
+    """Fenced code blocks, found by markup.fences, highlighted and stashed.
+
+    What Python-Markdown's fenced_code does with its blocks, less what the sanitizer
+    would drop anyway (ids, arbitrary attributes): the language is the first class,
+    ``hl_lines`` marks lines.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        config = next(
+            (
+                e.getConfigs()
+                for e in self.md.registeredExtensions
+                if isinstance(e, CodeHiliteExtension)
+            ),
+            {},
+        )
+        out = []
+        pos = 0
+        budget = _MAX_HIGHLIGHTED
+        for block in fenced_blocks(text):
+            if budget >= len(block.code):
+                budget -= len(block.code)
+                options = {**config, "lang": block.lang or None}
+                options.pop("pygments_style", None)
+                if block.hl_lines:
+                    options["hl_lines"] = parse_hl_lines(block.hl_lines)
+                html = CodeHilite(block.code, **options).hilite(shebang=False)
+            else:
+                html = f"<pre><code>{escape(block.code)}</code></pre>"
+            out.append(text[pos : block.start])
+            out.append(f"\n{self.md.htmlStash.store(html)}\n\n")
+            pos = block.end
+        if not out:
+            return lines
+        out.append(text[pos:])
+        return "".join(out).split("\n")
 
 
 # Every inline pattern that reads "[text]" through LinkInlineProcessor.getText.
@@ -93,6 +149,22 @@ def _link_text(self: object, data: str, index: int) -> tuple[str, int, bool]:
         if depth > _MAX_BRACKET_DEPTH:
             break
     return "", index, False
+
+
+# Markdown's getLink reads, for each "[text](", up to the matching ")" character by
+# character, to the end of the paragraph if there is none: a text of unclosed links took
+# minutes. A link's address and title fit in this many characters.
+_MAX_LINK_TARGET = 2_048
+
+
+def _bounded_link(get_link):
+    """LinkInlineProcessor.getLink, reading at most _MAX_LINK_TARGET characters."""
+
+    def bounded(data: str, index: int) -> tuple[str, str | None, int, bool]:
+        href, title, end, handled = get_link(data[index : index + _MAX_LINK_TARGET], 0)
+        return href, title, index + end, handled
+
+    return bounded
 
 
 class _FlavorTreeprocessor(Treeprocessor):

@@ -5,6 +5,9 @@ result is stored next to ``RENDERER_VERSION`` and printed with ``|safe``.
 
 The steps, each in its own module:
 
+0. markup.limits: a text whose constructs would make the steps below slow is refused
+   (``Refused``, whose message names the limit), and so is one whose output is too
+   large; markup.watchdog stops a render that overruns all the same.
 1. markup.math: code is found and left alone; math and ``\\cite{...}`` outside it are
    cut out and replaced by placeholders.
 2. markup.md: Python-Markdown turns the rest into HTML, with each flavor's rules for
@@ -21,17 +24,24 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from html import escape
 
+from . import limits
 from .citations import citation_html, valid_keys
 from .katex import render_maths
-from .math import CITE, MATH, normalize, protect, put_back
+from .limits import Refused
+from .math import CITE, DOLLAR, MATH, normalize, protect, put_back
 from .md import convert
 from .sanitize import user_cleaner
+from .watchdog import Overrun, deadline
 
-__all__ = ["RENDERER_VERSION", "FLAVORS", "cited_keys", "render"]
+__all__ = ["RENDERER_VERSION", "FLAVORS", "Refused", "cited_keys", "refusal_html", "render"]
 
 # Stored next to each rendered text: bump on any change to the output.
-RENDERER_VERSION = 4
+RENDERER_VERSION = 5
+
+# Seconds. Texts within the limits render in a fraction of this; see markup.watchdog.
+RENDER_DEADLINE = 5.0
 
 FLAVORS = ("summary", "comment", "abstract")
 
@@ -49,14 +59,45 @@ def render(
     papers the site has; other valid keys link to their (empty) page all the same,
     marked ``citation-unknown``.
 
+    Raises ``Refused`` for a text over one of markup.limits' limits, or one that took
+    longer than ``RENDER_DEADLINE``.
+
     ``sanitize=False`` exists for one purpose: the XSS tests show, by turning it off,
     that their check detects what the sanitizers remove. Nothing else may pass it.
     """
     if flavor not in FLAVORS:
         raise ValueError(f"unknown flavor {flavor!r}; expected one of {FLAVORS}")
+    try:
+        with deadline(RENDER_DEADLINE):
+            html = _render(text, flavor, sanitize, citations)
+    except Overrun:
+        raise Refused(
+            f"This text took more than {RENDER_DEADLINE:g} seconds to render. Simplify it "
+            "or split it up."
+        ) from None
+    limits.check_html(html)
+    return html
+
+
+def refusal_html(error: Refused) -> str:
+    """What a stored text shows when it could not be rendered (it came in without a form
+    that would have refused it, or a later renderer refuses it)."""
+    return f'<p class="render-refused">This text cannot be shown: {escape(str(error))}</p>'
+
+
+def _render(text, flavor, sanitize, citations):
     nonce = secrets.token_hex(8)
-    found = protect(normalize(text or ""), nonce)
+    text = normalize(text or "")
+    limits.check_source(text)
+    found = protect(text, nonce)
+    limits.check_prose(
+        found.text,
+        formulas=sum(1 for m in found.maths if m is not DOLLAR),
+        tex=sum(len(m.tex) for m in found.maths),
+        cited_keys=sum(len(c.keys) for c in found.citations),
+    )
     body = convert(found.text, flavor)
+    limits.check_markup(body)
     if found.citations:
         cites = found.citations
         body = put_back(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from search.text import plain_text
+from summaries.models import comment_url
 
 from . import services
 from .models import Report
@@ -37,8 +38,7 @@ def target_url(report):
     """The reported item on the site, without loading the summary a comment is on."""
     if report.summary_id:
         return reverse("summaries:detail", args=[report.summary_id])
-    url = reverse("summaries:detail", args=[report.comment.summary_id])
-    return f"{url}#comment-{report.comment_id}"
+    return comment_url(report.comment.summary_id, report.comment_id)
 
 
 def _reports_on_same_target(field):

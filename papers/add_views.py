@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from shortscience.ratelimit import ratelimit
+
 from . import identifiers, services, sources
 from .forms import LOOKUP_MAX_LENGTH, LookupForm, PaperForm
 from .models import Paper
@@ -49,9 +51,27 @@ def add(request):
     )
 
 
+def _too_many_papers(request, retry_after):
+    """The details form again, everything in it kept, saying why nothing was added."""
+    form = PaperForm(request.POST)
+    form.is_valid()
+    minutes = max(1, retry_after // 60)
+    form.add_error(
+        None,
+        "You have added many papers in a short time, so this one was not added. Your "
+        f"details are kept: please add it again in {minutes} minute{'s' if minutes != 1 else ''}.",
+    )
+    context = {"form": form, "source": request.POST.get("source", "")}
+    response = render(request, "papers/add_details.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 @login_required
+@ratelimit("paper", refuse=_too_many_papers)
 def add_details(request):
-    """The details form: empty for entry by hand, or posted from the lookup step."""
+    """The details form: empty for entry by hand, or posted from the lookup step.
+    Posting it adds a paper, so posts are limited (settings.RATE_LIMITS["paper"])."""
     form = PaperForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         paper, created = services.add_paper(aliases=form.aliases(), **form.paper_fields())

@@ -14,7 +14,7 @@ form of that id, which is what a paper's own names are compared with
 
 from django.db.models.functions import Lower
 
-from markup.render import cited_keys, render
+from markup.render import Refused, cited_keys, refusal_html, render
 
 from . import identifiers
 
@@ -107,7 +107,16 @@ def citation_targets(keys):
 
 
 def render_text(text, *, flavor, keys=None):
-    """Render user text; `keys` are its cited keys, when the caller has them already."""
+    """Render user text; `keys` are its cited keys, when the caller has them already.
+
+    A text the renderer refuses (markup.limits) is stored as a notice that says why.
+    Forms refuse such texts before they are saved (shortscience.forms.check_renders),
+    so only a text that came in another way gets here: an import, the admin, or an old
+    text under a stricter renderer.
+    """
     if keys is None:
         keys = cited_keys(text)
-    return render(text, flavor=flavor, citations=citation_targets(keys))
+    try:
+        return render(text, flavor=flavor, citations=citation_targets(keys))
+    except Refused as error:
+        return refusal_html(error)

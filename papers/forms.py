@@ -1,14 +1,17 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from shortscience.forms import check_renders, limit_length, too_long_message
+
 from . import identifiers, sources
 from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
-from .models import Paper
+from .models import AUTHORS_MAX_LENGTH, Paper
 
 # A pasted BibTeX entry with a long abstract is a few kilobytes; far more is not one entry.
 LOOKUP_MAX_LENGTH = 20_000
 # The sources name a paper by two or three other keys at most.
 MAX_OTHER_KEYS = 5
+DOI_MAX_LENGTH = Paper._meta.get_field("doi").max_length
 
 
 class LookupForm(forms.Form):
@@ -43,6 +46,12 @@ def _paper_field(name, **overrides):
     return Paper._meta.get_field(name).formfield(**overrides)
 
 
+def _limited_paper_field(name, what, **overrides):
+    """A text the paper's page prints: the model's limit (papers.models), said in
+    words, with the user's whole text handed back when it is over."""
+    return limit_length(_paper_field(name, **overrides), what)
+
+
 class PaperForm(forms.Form):
     """A new paper's details, pre-filled from a source or typed in by hand.
 
@@ -51,16 +60,19 @@ class PaperForm(forms.Form):
     error on one field.
     """
 
-    title = _paper_field("title")
-    authors = _paper_field(
+    title = _limited_paper_field("title", "The title")
+    authors = _limited_paper_field(
         "authors",
+        "The author list",
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Comma-separated, in the paper's order.",
+        help_text=f"Comma-separated, in the paper's order. At most {AUTHORS_MAX_LENGTH} "
+        "characters: for a large collaboration, its first authors, then “others”.",
     )
-    venue = _paper_field("venue", help_text="e.g. NeurIPS, CVPR, arXiv.")
+    venue = _limited_paper_field("venue", "The venue", help_text="e.g. NeurIPS, CVPR, arXiv.")
     year = forms.IntegerField(min_value=1600, max_value=2100, required=False)
-    abstract = _paper_field(
+    abstract = _limited_paper_field(
         "abstract",
+        "The abstract",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Markdown with $math$, as on the paper's page.",
     )
@@ -80,6 +92,9 @@ class PaperForm(forms.Form):
     other_keys = forms.CharField(
         required=False, max_length=(KEY_MAX_LENGTH + 1) * MAX_OTHER_KEYS, widget=forms.HiddenInput
     )
+
+    def clean_abstract(self):
+        return check_renders(self.cleaned_data["abstract"], "abstract")
 
     def clean_bibtex_key(self):
         key = self.cleaned_data["bibtex_key"].strip()
@@ -107,6 +122,13 @@ class PaperForm(forms.Form):
         doi = identifiers.normalize_doi(value)
         if not doi:
             raise ValidationError("Not a DOI: expected something like 10.1109/CVPR.2017.243.")
+        # The field takes a doi.org link, longer than the DOI it stores.
+        if len(doi) > DOI_MAX_LENGTH:
+            raise ValidationError(
+                too_long_message("The DOI"),
+                code="max_length",
+                params={"limit_value": DOI_MAX_LENGTH, "show_value": len(doi)},
+            )
         return doi
 
     def clean_source_key(self):

@@ -11,7 +11,10 @@ elsewhere, and only rows whose fields differ are written, with `bulk_update`, so
 second run of the same file writes nothing.
 
 A record only sets the fields it has: DBLP has no abstracts, and importing it must not
-erase the abstracts other sources gave. Duplicate keys within one batch are rejected
+erase the abstracts other sources gave. An author list or abstract too long for a paper
+is shortened (the first authors whole, then "others"; the abstract at a word, with
+"…") and counted in the tally, rather than refused: a collaboration's paper with
+thousands of authors is a real paper. Duplicate keys within one batch are rejected
 (the first wins); a key repeated in a later batch updates the paper again.
 """
 
@@ -42,7 +45,14 @@ from .keys import is_valid_key
 from .models import Paper, PaperAlias
 from .signals import names_added
 from .sources import bibtex, dblp
-from .sources.base import author_name, paragraphs, parse_year, squash
+from .sources.base import (
+    author_name,
+    fit_abstract,
+    fit_authors_text,
+    paragraphs,
+    parse_year,
+    squash,
+)
 
 BATCH_SIZE = 2000
 # The fields an import may set; bibtex_key identifies the paper.
@@ -52,6 +62,9 @@ _MAX_LENGTHS = {
     for name in FIELDS
     if Paper._meta.get_field(name).max_length
 }
+# Fields shortened rather than refused when too long: a collaboration's author list
+# keeps its first authors, an abstract its beginning (see sources.base).
+_FITTERS = {"authors": fit_authors_text, "abstract": fit_abstract}
 # DBLP records that are not papers: person pages, proceedings volumes, data sets.
 DBLP_PAPER_TAGS = {
     "article",
@@ -69,6 +82,8 @@ class Record:
     line: int
     key: str
     fields: dict
+    # Whether clean() shortened its authors or abstract to fit.
+    shortened: bool = False
 
 
 @dataclass(slots=True)
@@ -87,6 +102,8 @@ class Tally:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    # Records read whose author list or abstract was too long and was shortened.
+    shortened: int = 0
     rejected: list = field(default_factory=list)
 
     @property
@@ -411,6 +428,12 @@ def clean(record):
                 del values[name]
     if len(values.get("url", "")) > _MAX_LENGTHS["url"]:
         del values["url"]  # a broken link is not worth losing the paper for
+    shortened = False
+    for name, fit in _FITTERS.items():
+        value = values.get(name)
+        if isinstance(value, str) and len(value) > _MAX_LENGTHS[name]:
+            values[name] = fit(value)
+            shortened = True
     for name, value in values.items():
         if isinstance(value, str):
             # PostgreSQL cannot store the character; the record is refused, not cut.
@@ -421,7 +444,7 @@ def clean(record):
     year = values.get("year")
     if year is not None and not 0 < year < 32768:
         del values["year"]
-    return Record(record.file, record.line, key, values)
+    return Record(record.file, record.line, key, values, shortened)
 
 
 # Batches read ahead of the one being written: enough for the reader never to wait for
@@ -434,6 +457,7 @@ class _Batch:
     records: list = field(default_factory=list)  # cleaned, keys unique within the batch
     rejected: list = field(default_factory=list)
     skipped: int = 0
+    shortened: int = 0
     read: int = 0
 
 
@@ -493,6 +517,7 @@ class _Reader(threading.Thread):
                 continue
             first_line[lower] = record.line
             batch.records.append(record)
+            batch.shortened += record.shortened
             if len(batch.records) >= self.batch_size:
                 yield batch
                 batch, first_line = _Batch(), {}
@@ -547,6 +572,7 @@ class Importer:
         try:
             while (batch := reader.get()) is not None:
                 self.tally.skipped += batch.skipped
+                self.tally.shortened += batch.shortened
                 self.tally.rejected.extend(batch.rejected)
                 if batch.records:
                     self.import_batch(batch.records)

@@ -1,12 +1,32 @@
+from typing import NamedTuple
+
 from django.db import models
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower, Upper
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
 from markup.render import RENDERER_VERSION
 
 from . import identifiers
 from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
+
+# Limits on the text fields every paper page prints, held by the database too. Real
+# author lists run to thousands of names (particle physics collaborations), some 30
+# characters each; what comes in longer from a source or an import keeps its first
+# authors and ends in "others" (sources.base.fit_authors). arXiv caps abstracts at
+# 1,920 characters; journals rarely exceed a few thousand.
+AUTHORS_MAX_LENGTH = 5_000
+ABSTRACT_MAX_LENGTH = 10_000
+# How many names a paper's page prints before "and N more authors".
+AUTHORS_SHOWN = 30
+# BibTeX's way of saying an author list goes on (`and others`), stored as a last name.
+MORE_AUTHORS = "others"
+
+
+class ShownAuthors(NamedTuple):
+    names: list
+    rest: str  # "", "and others" or "and 12 more authors"
 
 
 class PaperQuerySet(models.QuerySet):
@@ -159,10 +179,12 @@ class Paper(models.Model):
         help_text="Canonical key, e.g. conf/nips/RenHGS15. May contain slashes.",
     )
     title = models.CharField(max_length=500)
-    authors = models.TextField(help_text="Comma-separated, in the paper's order.")
+    authors = models.TextField(
+        max_length=AUTHORS_MAX_LENGTH, help_text="Comma-separated, in the paper's order."
+    )
     venue = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    abstract = models.TextField(blank=True)
+    abstract = models.TextField(max_length=ABSTRACT_MAX_LENGTH, blank=True)
     abstract_html = models.TextField(blank=True, editable=False)
     renderer_version = models.PositiveIntegerField(default=0, editable=False)
     url = models.URLField("link", max_length=500, blank=True)
@@ -186,6 +208,11 @@ class Paper(models.Model):
 
     class Meta:
         ordering = ["-year", "title"]
+        indexes = [
+            # A venue's year page and feed (`in_venue`): venues match whatever their case,
+            # which without this index read every paper.
+            models.Index(Upper("venue"), "year", name="paper_venue_year_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(Lower("bibtex_key"), name="paper_bibtex_key_ci_unique"),
             models.UniqueConstraint(
@@ -199,6 +226,22 @@ class Paper(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(doi="") | Q(doi__startswith="10."), name="paper_doi_bare"
+            ),
+            # A TextField's max_length binds only its form field; these bind every
+            # writer (imports with COPY, the admin, SQL), so no page prints megabytes.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("authors"), AUTHORS_MAX_LENGTH),
+                name="paper_authors_max_length",
+                violation_error_message=(
+                    f"The author list can be at most {AUTHORS_MAX_LENGTH} characters long."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("abstract"), ABSTRACT_MAX_LENGTH),
+                name="paper_abstract_max_length",
+                violation_error_message=(
+                    f"The abstract can be at most {ABSTRACT_MAX_LENGTH} characters long."
+                ),
             ),
         ]
 
@@ -238,7 +281,28 @@ class Paper(models.Model):
     def short_author_list(self):
         """For lists: long author lists (dozens of names on some papers) end in "et al."."""
         names = self.author_list
+        if names[-1:] == [MORE_AUTHORS]:
+            return [*names[:-1][:5], "et al."]
         return names if len(names) <= 6 else [*names[:5], "et al."]
+
+    @property
+    def shown_authors(self):
+        """The names a paper's page prints, at most AUTHORS_SHOWN, and what it says of
+        the rest (ShownAuthors).
+
+        A collaboration's thousands of names would make the page megabytes long and
+        its first authors hard to find. A stored list that ends in "others" (BibTeX's
+        idiom, kept by sources.base.fit_authors) has more authors than it names.
+        """
+        names = self.author_list
+        more = names[-1:] == [MORE_AUTHORS]
+        if more:
+            names = names[:-1]
+        shown, hidden = names[:AUTHORS_SHOWN], len(names[AUTHORS_SHOWN:])
+        if not hidden:
+            return ShownAuthors(shown, "and others" if more else "")
+        noun = "author" if hidden == 1 else "authors"
+        return ShownAuthors(shown, f"and {'over ' if more else ''}{hidden:,} more {noun}")
 
     @property
     def arxiv_url(self):

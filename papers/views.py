@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from shortscience import fragments
-from shortscience.pagination import paginate
+from shortscience.pagination import offset_page, paginate
 from summaries.forms import CommentForm
-from summaries.models import Summary
+from summaries.models import TEXT_FIELDS, Summary
 
 from . import identifiers
 from .keys import is_valid_key
@@ -19,7 +19,19 @@ from .models import Paper, venue_display_name
 
 # Enough to show the paper's place in the conversation without making the page a list.
 CITING_LIMIT = 20
+# A paper's page lists its summaries a few at a time, each with the start of its
+# discussion, so that it weighs about the same however much was written about the paper:
+# a summary whose HTML is over WHOLE_SUMMARY_UP_TO characters shows as its excerpt, and
+# under each the first COMMENT_THREADS threads with up to REPLIES_PER_THREAD replies each.
+# The rest is on the summary's own page.
+SUMMARIES_PER_PAGE = 5
+WHOLE_SUMMARY_UP_TO = 20_000
+COMMENT_THREADS = 3
+REPLIES_PER_THREAD = 2
 VENUE_PAGE_SIZE = 50
+# A venue's papers of a year are paged by OFFSET (see venue_year), so the depth is
+# bounded: 5,000 papers with summaries from one venue in one year is far beyond any.
+VENUE_MAX_PAGES = 100
 
 
 class PaperNotFound(Exception):
@@ -83,6 +95,7 @@ def detail(request, key):
         .citing(paper)
         .exclude(paper=paper)
         .select_related("paper", "author")
+        .defer(*TEXT_FIELDS, "paper__abstract", "paper__abstract_html")
         .newest_first()[:CITING_LIMIT]
     )
     return render(
@@ -90,29 +103,56 @@ def detail(request, key):
     )
 
 
+def listed_summaries(paper, user):
+    """The summaries of `paper` that `user` sees, in the order its page lists them: best
+    first, the reader's own before all others."""
+    return Summary.objects.filter(paper=paper).visible_to(user).best_first().own_first(user)
+
+
+def listing_url(summary, user):
+    """The address of the page of the paper's summaries that lists `summary`, at it.
+
+    One query, of the paper's summaries' ids: a paper has at most a few hundred.
+    """
+    ids = list(listed_summaries(summary.paper_id, user).values_list("pk", flat=True))
+    number = ids.index(summary.pk) // SUMMARIES_PER_PAGE + 1 if summary.pk in ids else 1
+    query = f"?page={number}" if number > 1 else ""
+    return f"{summary.paper.get_absolute_url()}{query}#{summary.anchor}"
+
+
 def _summaries_listing(request, paper):
-    """The paper's summaries as its page lists them: the rendered list, the public
-    count and the reader's own summary."""
-    summaries = list(
-        Summary.objects.filter(paper=paper)
-        .visible_to(request.user)
-        .for_listing()
-        .with_comments()
-        .with_user_vote(request.user)
-        .best_first()
+    """The paper's summaries as its page lists them: one page of them, rendered; the
+    public count; the reader's own summary and the page's number.
+
+    A fixed number of queries: the count, the page, its comments; for a logged-in
+    reader also their own summary, which the public count leaves out when it is private
+    or hidden, and which the pages after the first, where it is not listed, link to.
+    """
+    user = request.user
+    summaries = (
+        listed_summaries(paper, user)
+        .for_listing(whole_up_to=WHOLE_SUMMARY_UP_TO)
+        # The first threads of each, every comment as its excerpt, which links to the
+        # comment whole in context (CommentQuerySet.for_listing).
+        .with_comments(threads=COMMENT_THREADS, replies=REPLIES_PER_THREAD)
+        .with_user_vote(user)
     )
-    context = {
-        "paper": paper,
-        "summaries": summaries,
-        "own_summary": next((s for s in summaries if s.author_id == request.user.id), None),
-        "public_count": sum(1 for s in summaries if not (s.is_private or s.is_hidden)),
-        "comment_form": CommentForm(),
-    }
-    html = render_to_string("papers/_summaries.html", context, request)
+    page = paginate(request, summaries, SUMMARIES_PER_PAGE)
+    own = None
+    if user.is_authenticated:
+        own = (
+            Summary.objects.filter(paper=paper, author=user)
+            .only("pk", "is_private", "is_hidden")
+            .first()
+        )
+    # The paginator counts the reader's own summary even when only they can see it.
+    public_count = page.paginator.count - bool(own and (own.is_private or own.is_hidden))
+    context = {"paper": paper, "page": page, "comment_form": CommentForm()}
     return {
-        "summaries_html": html,
-        "public_count": context["public_count"],
-        "own_summary": context["own_summary"],
+        "summaries_html": render_to_string("papers/_summaries.html", context, request),
+        "public_count": public_count,
+        "own_summary": own,
+        "page_number": page.number,
     }
 
 
@@ -120,7 +160,11 @@ def legacy_redirect(request):
     """`/paper?bibtexKey=KEY&a=username` from the old site, moved here for good.
 
     A key the site knows (or an alias, arXiv id, DOI) goes straight to the paper's
-    canonical page; any other goes to /paper/KEY/, which says it is not known.
+    canonical page; any other goes to /paper/KEY/, which says it is not known. With
+    `a=username`, to that user's summary: to its own page, which is where it stays,
+    whereas its place among the paper's summaries moves with every vote. Only a public
+    summary signed with the name is found by it; otherwise the link goes to the paper's
+    page at `#username`, as it would for a name that wrote nothing.
     """
     key = request.GET.get("bibtexKey", "").strip()
     if not key:
@@ -128,6 +172,16 @@ def legacy_redirect(request):
     paper = Paper.objects.resolve(key)
     url = paper.get_absolute_url() if paper else "/paper/" + quote(key, safe="/:+") + "/"
     if username := request.GET.get("a", "").strip():
+        signed = (
+            Summary.objects.public()
+            .filter(paper=paper, author__username=username, is_anonymous=False)
+            .values_list("pk", flat=True)
+            .first()
+            if paper
+            else None
+        )
+        if signed is not None:
+            return HttpResponsePermanentRedirect(reverse("summaries:detail", args=[signed]))
         url += "#" + quote(username, safe="")
     return HttpResponsePermanentRedirect(url)
 
@@ -145,12 +199,27 @@ def bibtex(request, key):
 
 
 def venue_list(request):
-    """Venues, each with its years, counting public summaries only."""
+    """Venues, each with its years, counting public summaries only.
+
+    Counting them groups every public summary with its paper, and the page links every
+    venue's every year, so both the list and a visitor's whole page are cached. They
+    change only with a summary written, deleted, hidden or made private, or a paper's
+    venue or year changed, and each of those touches the FEED scope (summaries.receivers,
+    moderation.services, papers.importing).
+    """
+    return fragments.cached_page(request, [fragments.FEED], lambda: _venue_list_page(request))
+
+
+def _venue_list_page(request):
+    venues = fragments.cached("venues", (), [fragments.FEED], _venues)
+    return render(request, "venues/list.html", {"venues": venues})
+
+
+def _venues():
     rows = sorted(Paper.objects.venue_years(), key=lambda row: row["venue"].lower())
-    venues = [
+    return [
         _venue_entry(list(group)) for _, group in groupby(rows, lambda row: row["venue"].lower())
     ]
-    return render(request, "venues/list.html", {"venues": venues})
 
 
 def _venue_entry(rows):
@@ -171,13 +240,19 @@ def _venue_entry(rows):
 
 
 def venue_year(request, venue, year):
-    """A venue's papers of one year that have public summaries, most summarized first."""
+    """A venue's papers of one year that have public summaries, most summarized first.
+
+    Numbered pages by OFFSET rather than by keyset: the order is by a count of summaries,
+    which no index holds, so every page groups the venue's papers of that year anyway
+    (a few thousand at most); skipping some of them costs little beside that, and
+    VENUE_MAX_PAGES bounds it.
+    """
     papers = (
         Paper.objects.in_venue(venue, year)
         .with_public_summaries()
         .order_by("-public_summary_count", "title", "pk")
     )
-    page = paginate(request, papers, VENUE_PAGE_SIZE)
+    page = offset_page(request, papers, VENUE_PAGE_SIZE, VENUE_MAX_PAGES)
     name = page.object_list[0].venue if page.object_list else venue
     return render(
         request,

@@ -13,6 +13,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Upper
 from django.urls import reverse
 
+from summaries.models import comment_url
+
 from .text import START_SEL, STOP_SEL
 
 # The text search configuration of the stored vectors; the trigger in the migrations
@@ -209,5 +211,6 @@ class Document(models.Model):
     def get_absolute_url(self):
         if self.kind == self.Kind.PAPER:
             return self.paper.get_absolute_url()
-        url = reverse("summaries:detail", args=[self.summary_id])
-        return f"{url}#comment-{self.object_id}" if self.kind == self.Kind.COMMENT else url
+        if self.kind == self.Kind.COMMENT:
+            return comment_url(self.summary_id, self.object_id)
+        return reverse("summaries:detail", args=[self.summary_id])

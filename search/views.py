@@ -30,6 +30,9 @@ def results(request):
     page = None
     if parsed.is_searchable:
         documents = _search(query, parsed, venue=venue, year=year)
+        # Numbered and counted: the matches are at most MAX_RESULTS ids, ranked in one
+        # query and then counted and sliced in Python (SearchResults), so neither the
+        # count nor a deep page costs more than the first page does.
         page = paginate(request, documents, PAGE_SIZE)
         _add_snippets(page, parsed)
     return render(

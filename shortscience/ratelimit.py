@@ -35,15 +35,19 @@ def allow(request, scope):
     return count <= limit
 
 
-def ratelimit(scope):
+def ratelimit(scope, refuse=too_many_requests):
     """Refuse POSTs to the view beyond the limit of `scope`, with a page that says so
-    and hands back the text that was posted. Other methods are never counted."""
+    and hands back the text that was posted. Other methods are never counted.
+
+    `refuse(request, retry_after)` makes that page: a view whose form has more to hand
+    back than one text shows the form again instead.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method == "POST" and not allow(request, scope):
-                return too_many_requests(request, retry_after=settings.RATE_LIMITS[scope][1])
+                return refuse(request, retry_after=settings.RATE_LIMITS[scope][1])
             return view(request, *args, **kwargs)
 
         return wrapper

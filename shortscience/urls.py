@@ -7,7 +7,7 @@ from accounts.urls import auth_urlpatterns
 from summaries import feeds
 
 from . import health
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, kept
 
 # Each feed in both formats. The format comes before the key, username or venue, which
 # may hold slashes: no key can then be taken for a format, and no route for a key.
@@ -26,13 +26,13 @@ feed_urlpatterns = [
 discovery_urlpatterns = [
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        kept(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "discovery:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        kept(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from shortscience.ratelimit import ratelimit
 
 from . import drafts, idempotency, services
-from .forms import CommentForm, reply_form, thread_for
+from .discussion import discussion_page
+from .forms import CommentForm, reply_form
 from .models import Comment, Summary
 from .views import _get_visible_summary, _login_keeping_text
 
@@ -25,8 +26,14 @@ COMMENT_GONE = (
 )
 
 
-def _comments_url(summary):
-    return f"{summary.get_absolute_url()}#comments-{summary.pk}"
+def _comments_url(target):
+    """Where the reader goes once a comment is deleted or removed: to its thread, for a
+    reply; else to the comments of the page that held it (as a placeholder it may still
+    be there; if not, the first page is)."""
+    path = reverse("summaries:detail", args=[target.summary_id])
+    if target.parent_id:
+        return f"{path}?comment={target.parent_id}#comment-{target.parent_id}"
+    return f"{path}?comment={target.pk}#comments-{target.summary_id}"
 
 
 def _get_comment(request, pk):
@@ -34,7 +41,7 @@ def _get_comment(request, pk):
 
     A comment under someone else's private summary answers 404, as the summary does.
     """
-    target = get_object_or_404(Comment.objects.select_related("summary__paper"), pk=pk)
+    target = get_object_or_404(Comment.objects.on_papers(), pk=pk)
     if not Summary.objects.visible_to(request.user).filter(pk=target.summary_id).exists():
         raise Http404
     return target
@@ -52,13 +59,15 @@ def _may_remove(user, target):
 
 
 def _render_detail(request, summary, comment_form, reply=None, thread=None):
-    """The summary's page again, with the refused text in the form it came from."""
+    """The summary's page again, with the refused text in the form it came from: the
+    page of the thread replied to, or the first."""
     context = {
         "summary": summary,
         "paper": summary.paper,
         "comment_form": comment_form,
         "reply_form": reply,
         "reply_to": thread.pk if thread else None,
+        "comment_pages": discussion_page(summary, thread=thread.pk if thread else None),
     }
     return render(request, "summaries/detail.html", context, status=400)
 
@@ -79,7 +88,7 @@ def comment(request, pk):
         # answer must still be the first one.
         return redirect(earlier.result_url)
     summary = _get_visible_summary(request, pk)
-    thread = thread_for(summary, parent_id) if parent_id else None
+    thread = Comment.objects.thread_for(summary, parent_id) if parent_id else None
 
     if parent_id and thread is None:
         # Deleted meanwhile, or not under this summary: the text goes to the comment form.
@@ -150,7 +159,7 @@ def delete_comment(request, pk):
     target = _get_own_comment(request, pk)
     services.delete_comment(target)
     messages.success(request, "Your comment was deleted.")
-    return redirect(_comments_url(target.summary))
+    return redirect(_comments_url(target))
 
 
 @require_POST
@@ -163,4 +172,4 @@ def remove_comment(request, pk):
         raise PermissionDenied
     services.remove_comment(target, by=request.user)
     messages.success(request, "The comment was removed.")
-    return redirect(_comments_url(target.summary))
+    return redirect(_comments_url(target))

@@ -19,9 +19,12 @@ from django.utils.feedgenerator import Atom1Feed
 from accounts.models import User
 from papers.models import Paper
 
-from .models import Summary
+from .models import CARD_DEFERRED, Summary
 
-FEED_SIZE = 20
+# Entries per feed. An entry carries a long summary's excerpt (at most 20 KB of HTML,
+# see summaries.excerpts) with a link to the whole text, so a feed stays within about
+# 250 KB whatever was written; a short summary is carried whole.
+FEED_SIZE = 12
 
 
 @dataclass
@@ -69,7 +72,10 @@ class SummaryFeed(Feed):
         return f"Summary of {summary.paper.title} by {summary.byline}"
 
     def item_description(self, summary):
-        return feed_html(summary.body_html, summary.feed_url)
+        html = feed_html(summary.shown_html, summary.feed_url)
+        if summary.is_cut:
+            html += f'<p><a href="{escape(summary.feed_url)}">Read the whole summary</a></p>'
+        return html
 
     def item_author_name(self, summary):
         return "Anonymous" if summary.is_anonymous else summary.author.shown_name
@@ -96,8 +102,15 @@ def atom(feed_class):
 
 
 def recent(summaries):
-    """The newest public summaries of a queryset, with what an entry prints, in one query."""
-    return list(summaries.public().select_related("paper", "author").newest_first()[:FEED_SIZE])
+    """The newest public summaries of a queryset, with what an entry prints, in one query:
+    each summary's excerpt when it has one (`with_shown_text`), never its whole body."""
+    return list(
+        summaries.public()
+        .select_related("paper", "author")
+        .with_shown_text()
+        .defer(*CARD_DEFERRED)
+        .newest_first()[:FEED_SIZE]
+    )
 
 
 class RecentSummaries(SummaryFeed):

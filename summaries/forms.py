@@ -2,6 +2,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 
+from shortscience.forms import check_renders
+
 from .models import Comment, Summary
 
 
@@ -29,12 +31,15 @@ class SummaryForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    def clean_body(self):
+        return check_renders(self.cleaned_data["body"], "summary")
+
 
 class CommentForm(forms.ModelForm):
     """A comment's text: a new comment, a reply or an edit.
 
     The parent of a reply is not a field: the form that posts it carries it in a hidden
-    input, and the view checks it against the comments shown (`thread_for`).
+    input, and the view checks it against the comments shown (`CommentQuerySet.thread_for`).
     """
 
     body = forms.CharField(
@@ -60,25 +65,11 @@ class CommentForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    def clean_body(self):
+        return check_renders(self.cleaned_data["body"], "comment")
+
 
 def reply_form(thread, *args, **kwargs):
     """The form for a reply under the top-level comment `thread`; comments.js builds the
     same one in place, with the same ids."""
     return CommentForm(*args, label="Your reply", id_prefix=f"reply-{thread.pk}", **kwargs)
-
-
-def thread_for(summary, comment_id):
-    """The top-level comment that a reply to comment `comment_id` joins, or None when
-    that comment is not shown under `summary` or is a placeholder.
-
-    Looks in the comments that `SummaryQuerySet.with_comments` prefetched: no query.
-    """
-    try:
-        wanted = int(comment_id)
-    except (TypeError, ValueError):
-        return None
-    shown = {comment.pk: comment for comment in summary.discussion}
-    target = shown.get(wanted)
-    if target is not None and target.parent_id is not None:
-        target = shown.get(target.parent_id)
-    return target if target is not None and target.shows_text else None

@@ -1,18 +1,43 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, DenseRank, Length, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
 from markup.render import RENDERER_VERSION, cited_keys
 from papers.citations import render_text
 
+from .comment_querysets import CommentQuerySet, thread_order, within_thread_order
+from .excerpts import COMMENT, render_excerpt
+
+# The columns of a summary's text, which a list of summaries never needs all of: the
+# body alone can be 100 KB, its HTML several times that.
+TEXT_FIELDS = ("body", "body_html", "excerpt_html")
+
+# What anyone may read: not private, not hidden by a moderator.
+PUBLIC = Q(is_private=False, is_hidden=False)
+
+
+# The joined rows' user texts that no card prints.
+CARD_DEFERRED = ("paper__abstract", "paper__abstract_html", "author__bio", "author__bio_html")
+
 
 class SummaryQuerySet(models.QuerySet):
     def public(self):
         """What anyone may read: not private, not hidden by a moderator."""
-        return self.filter(is_private=False, is_hidden=False)
+        return self.filter(PUBLIC)
 
     def visible_to(self, user):
         """Public summaries, plus the user's own, private or hidden."""
@@ -20,8 +45,18 @@ class SummaryQuerySet(models.QuerySet):
             return self.filter(Q(is_private=False, is_hidden=False) | Q(author=user))
         return self.public()
 
-    def for_listing(self):
-        """Everything a summary card prints, in a fixed number of queries."""
+    def for_listing(self, whole_up_to=0):
+        """Everything a summary card prints, in a fixed number of queries: the paper,
+        the author, `comment_count` and the text as `with_shown_text(whole_up_to)` says.
+
+        Neither the body nor its HTML is loaded, nor the paper's abstract or the
+        author's bio (CARD_DEFERRED), so a long summary costs a list no more than a
+        short one.
+        """
+        return self.with_comment_count().with_shown_text(whole_up_to).defer(*CARD_DEFERRED)
+
+    def with_comment_count(self):
+        """The paper and author joined, and `comment_count`: the comments anyone sees."""
         # A subquery per listed row, not a join with every comment grouped: the join
         # made the database count the comments of every summary before taking a page.
         shown_comments = (
@@ -35,29 +70,47 @@ class SummaryQuerySet(models.QuerySet):
             comment_count=Coalesce(Subquery(shown_comments), 0)
         )
 
-    def with_comments(self):
-        """Prefetch `discussion`: the comments shown under each summary in reading order,
-        each top-level comment followed by its replies, oldest first. One query, however
-        many comments and replies, authors joined.
+    def with_shown_text(self, whole_up_to=0):
+        """Annotate `shown_html`, the HTML a list prints for each summary, and `is_cut`,
+        True when that is its excerpt rather than the whole text; load neither the body
+        nor the HTML that is not shown.
 
-        Replies that are deleted, removed or hidden are left out. So is a top-level
-        comment in that state, unless replies still hang from it: then it stays, as a
-        placeholder without its text (see `Comment.shows_text`), so they read in context.
+        The whole text is shown when it fits a card (`excerpt_html` is empty, see
+        `Summary.excerpt_html`) or when its HTML is at most `whole_up_to` characters;
+        None shows every text whole.
         """
-        shown = Q(is_hidden=False, deleted_at__isnull=True)
-        has_replies = Exists(Comment.objects.filter(shown, parent=OuterRef("pk")))
-        comments = (
-            Comment.objects.filter(shown | Q(parent__isnull=True) & has_replies)
-            .select_related("author")
-            .order_by(
-                # A reply sorts with its parent: by the parent's date, then after it.
-                Coalesce("parent__created_at", "created_at"),
-                Coalesce("parent_id", "id"),
-                F("parent_id").asc(nulls_first=True),
-                "created_at",
-                "pk",
-            )
+        queryset = self.defer(*TEXT_FIELDS)
+        if whole_up_to is None:
+            return queryset.annotate(shown_html=F("body_html"), is_cut=Value(False))
+        whole = Q(excerpt_html="")
+        if whole_up_to:
+            queryset = queryset.alias(html_length=Length("body_html"))
+            whole |= Q(html_length__lte=whole_up_to)
+        return queryset.annotate(
+            shown_html=Case(When(whole, then=F("body_html")), default=F("excerpt_html")),
+            is_cut=Case(When(whole, then=Value(False)), default=Value(True)),
         )
+
+    def with_comments(self, threads=None, replies=None):
+        """Prefetch `discussion`: the comments shown under each summary in reading order
+        (`CommentQuerySet.discussion`), as lists print them (`CommentQuerySet.for_listing`:
+        their excerpts, authors joined). One query, however many comments and replies.
+
+        `threads` keeps only the first threads (a top-level comment and its replies) of
+        each summary, and `replies` the first replies of each thread, so that a page
+        listing several summaries stays the same size however long their discussions
+        grow; `Summary.comments_left_out` then says how many are not shown.
+        """
+        thread, within_thread = thread_order(), within_thread_order()
+        comments = Comment.objects.discussion().for_listing()
+        if threads is not None:
+            # Window functions, so that one query still serves every listed summary:
+            # the rank of each comment's thread under its summary, and its place in
+            # the thread (the top-level comment first).
+            comments = comments.annotate(
+                thread_number=Window(DenseRank(), partition_by=F("summary_id"), order_by=thread),
+                place_in_thread=Window(RowNumber(), partition_by=thread[1], order_by=within_thread),
+            ).filter(thread_number__lte=threads, place_in_thread__lte=1 + (replies or 0))
         return self.prefetch_related(Prefetch("comments", queryset=comments, to_attr="discussion"))
 
     def with_user_vote(self, user):
@@ -71,8 +124,21 @@ class SummaryQuerySet(models.QuerySet):
         votes = Vote.objects.filter(summary=models.OuterRef("pk"), user=user).values("value")
         return self.annotate(user_vote=models.Subquery(votes[:1]))
 
+    # The listing orders. Each ends with the primary key, so that no two summaries tie,
+    # and sorts every key the same way: the homepage tabs and profiles page through them
+    # by keyset (shortscience.pagination.keyset_page), and each has an index in that
+    # order (Meta.indexes), so any page is a short index scan.
+
     def best_first(self):
         return self.order_by("-score", "-created_at", "-pk")
+
+    def own_first(self, user):
+        """The user's own summary before the rest, which keep their order: a paper's
+        page that runs to several pages still opens on the reader's summary."""
+        if not user.is_authenticated:
+            return self
+        own = Case(When(author_id=user.pk, then=Value(0)), default=Value(1))
+        return self.order_by(own, *self.query.order_by)
 
     def newest_first(self):
         return self.order_by("-created_at", "-pk")
@@ -105,6 +171,11 @@ class Summary(models.Model):
     )
     body = models.TextField()
     body_html = models.TextField(editable=False)
+    # The HTML of the text's excerpt (summaries.excerpts), which cards print: empty when
+    # the card prints `body_html`, because the whole text is as light as an excerpt
+    # (or because the row predates excerpts: `rerender` makes them). The database
+    # default lets rows be written in bulk without it.
+    excerpt_html = models.TextField(editable=False, blank=True, default="", db_default="")
     renderer_version = models.PositiveIntegerField(default=0, editable=False)
     is_private = models.BooleanField(
         "private", default=False, help_text="Only you can see a private summary."
@@ -133,10 +204,21 @@ class Summary(models.Model):
                 fields=["paper", "author"], name="one_summary_per_user_per_paper"
             ),
         ]
+        # The homepage tabs' orders, over public summaries only (the condition of
+        # `public()`, which PostgreSQL needs in a query to use them): a page of any tab,
+        # first or deepest, is a scan of its rows in the index. The last key, the primary
+        # key, is in each so that the keyset condition `(keys) < (cursor)` is one range.
+        # A profile reads one author's summaries newest first, private ones included for
+        # their owner.
         indexes = [
-            models.Index(fields=["is_private", "-created_at"], name="summary_feed_idx"),
-            models.Index(fields=["-hotness", "-id"], name="summary_popular_idx"),
-            models.Index(fields=["-score", "-created_at"], name="summary_top_idx"),
+            models.Index(
+                fields=["-created_at", "-id"], name="summary_recent_idx", condition=PUBLIC
+            ),
+            models.Index(fields=["-hotness", "-id"], name="summary_popular_idx", condition=PUBLIC),
+            models.Index(
+                fields=["-score", "-created_at", "-id"], name="summary_top_idx", condition=PUBLIC
+            ),
+            models.Index(fields=["author", "-created_at", "-id"], name="summary_author_recent_idx"),
         ]
 
     def __str__(self):
@@ -158,9 +240,16 @@ class Summary(models.Model):
         return reverse("summaries:detail", args=[self.pk])
 
     def rendered_fields(self, keys=None):
-        """The stored HTML of the body, as the current renderer makes it."""
+        """The stored HTML of the body and of its excerpt, as the current renderer
+        makes them."""
+        if keys is None:
+            keys = cited_keys(self.body)
         html = render_text(self.body, flavor="summary", keys=keys)
-        return {"body_html": html, "renderer_version": RENDERER_VERSION}
+        return {
+            "body_html": html,
+            "excerpt_html": render_excerpt(self.body, html, keys),
+            "renderer_version": RENDERER_VERSION,
+        }
 
     def record_citations(self, keys):
         # The citations are derived from the body like body_html is, so they are kept
@@ -190,6 +279,13 @@ class Summary(models.Model):
     @property
     def byline(self):
         return "Anonymous" if self.is_anonymous else self.author.username
+
+    @property
+    def comments_left_out(self):
+        """How many of its comments a list bounded by `with_comments(threads=...)` does
+        not show: `comment_count` counts the comments anyone sees, which `discussion`
+        holds all of unless it was cut short (placeholders are in neither)."""
+        return self.comment_count - sum(1 for comment in self.discussion if comment.shows_text)
 
 
 # How fast Popular forgets: one vote is worth this many seconds of being newer. Votes
@@ -254,16 +350,6 @@ class SummaryRevision(models.Model):
         return f"Version {self.number} of summary {self.summary_id}"
 
 
-class CommentQuerySet(models.QuerySet):
-    def public(self):
-        """Comments anyone may read: on public summaries, and not hidden by a moderator.
-
-        Deleted and removed comments stay (as placeholders, so their replies still read
-        in context); their text is gone, see `Comment.is_gone`.
-        """
-        return self.filter(is_hidden=False, summary__is_private=False, summary__is_hidden=False)
-
-
 class Comment(models.Model):
     summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
@@ -275,6 +361,11 @@ class Comment(models.Model):
     )
     body = models.TextField()
     body_html = models.TextField(editable=False)
+    # The HTML of the comment's excerpt (summaries.excerpts.COMMENT), which lists of
+    # comments print: empty when they print `body_html`, because the whole comment is
+    # as light as an excerpt (or because the row predates excerpts: `rerender` makes
+    # them). The database default lets rows be written in bulk without it.
+    excerpt_html = models.TextField(editable=False, blank=True, default="", db_default="")
     renderer_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -307,7 +398,11 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.summary.get_absolute_url()}#comment-{self.pk}"
+        """The comment in context: the page of its summary's discussion that holds it,
+        shown whole (see summaries.discussion). Built from the ids alone, without a
+        query, and right for as long as the comment is shown, wherever later comments
+        move it; a bare `#comment-<id>` from older links finds its page by script."""
+        return comment_url(self.summary_id, self.pk)
 
     @property
     def is_gone(self):
@@ -324,7 +419,8 @@ class Comment(models.Model):
 
         Removal by the summary's author is told apart from removal by staff, but never
         by name: the summary may be anonymous. Reads `summary.author_id`, which the
-        prefetch of `SummaryQuerySet.with_comments` fills in without a query.
+        prefetch of `SummaryQuerySet.with_comments` fills in without a query, as does
+        summaries.discussion.
         """
         removed_by = self.removed_by_id
         if self.is_hidden or (removed_by and removed_by != self.summary.author_id):
@@ -334,8 +430,15 @@ class Comment(models.Model):
         return "[deleted]"
 
     def rendered_fields(self):
-        html = render_text(self.body, flavor="comment")
-        return {"body_html": html, "renderer_version": RENDERER_VERSION}
+        """The stored HTML of the body and of its excerpt, as the current renderer
+        makes them."""
+        keys = cited_keys(self.body)
+        html = render_text(self.body, flavor="comment", keys=keys)
+        return {
+            "body_html": html,
+            "excerpt_html": render_excerpt(self.body, html, keys, COMMENT),
+            "renderer_version": RENDERER_VERSION,
+        }
 
 
 class Citation(models.Model):
@@ -376,3 +479,10 @@ class PostKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.key}"
+
+
+def comment_url(summary_id, comment_id):
+    """The address of a comment in context (see `Comment.get_absolute_url`), from the
+    ids alone, for lists that hold the ids and not the comment."""
+    path = reverse("summaries:detail", args=[summary_id])
+    return f"{path}?comment={comment_id}#comment-{comment_id}"

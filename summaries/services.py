@@ -158,9 +158,11 @@ class CommentGone(Exception):
     """The comment was deleted or removed while someone was editing it."""
 
 
-# What a change of text writes; the rest of the row (deleted_at above all) is left as
-# the database has it, not as a copy loaded before a concurrent removal.
-_TEXT_FIELDS = ["body", "body_html", "renderer_version", "edited_at"]
+# What a change of text writes (what `Comment.rendered_fields` makes, and when it was
+# edited); the rest of the row (deleted_at above all) is left as the database has it,
+# not as a copy loaded before a concurrent removal.
+_RENDERED_FIELDS = ["body", "body_html", "excerpt_html", "renderer_version"]
+_TEXT_FIELDS = [*_RENDERED_FIELDS, "edited_at"]
 
 
 def edit_comment(comment, *, body):
@@ -201,4 +203,4 @@ def _clear_comment(comment, *, removed_by):
         comment.body = ""
         comment.deleted_at = timezone.now()
         comment.removed_by = removed_by
-        comment.save(update_fields=[*_TEXT_FIELDS[:3], "deleted_at", "removed_by"])
+        comment.save(update_fields=[*_RENDERED_FIELDS, "deleted_at", "removed_by"])

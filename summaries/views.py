@@ -1,35 +1,39 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from papers.citations import render_text
-from papers.views import answers_unknown_papers, get_paper_or_404
+from papers.views import answers_unknown_papers, get_paper_or_404, listing_url
 from shortscience import fragments
-from shortscience.pagination import paginate
+from shortscience.forms import check_renders
+from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 
 from . import drafts, idempotency, services
-from .forms import CommentForm, SummaryForm, reply_form, thread_for
-from .models import Summary
+from .discussion import discussion_page
+from .forms import CommentForm, SummaryForm, reply_form
+from .models import Comment, Summary
 
 FEED_PAGE_SIZE = 10
 
 
 def _get_visible_summary(request, pk):
-    """A summary the viewer may see, with what its page prints; 404 otherwise.
+    """A summary the viewer may see, with what its page prints but its comments (a
+    page of them: summaries.discussion); 404 otherwise.
 
     Someone else's private summary answers 404, not 403: its existence is private too.
     """
     queryset = (
         Summary.objects.visible_to(request.user)
-        .for_listing()
-        .with_comments()
+        .with_comment_count()
+        .with_shown_text(whole_up_to=None)
         .with_user_vote(request.user)
     )
     return get_object_or_404(queryset, pk=pk)
@@ -52,9 +56,10 @@ def _login_keeping_text(request, draft_name, next_url):
     return redirect_to_login(next_url)
 
 
+@redirects_page_numbers
 def feed(request, tab="recent"):
     """The homepage's tabs: Recent (newest first), Popular (score decayed by age, see
-    `summaries.models.hotness`) and Top (highest score of all time).
+    `summaries.models.hotness`) and Top (highest score of all time), paged by keyset.
 
     A visitor's page is cached whole; a reader's, as its list (`_feed_page`)."""
     return fragments.cached_page(request, [fragments.FEED], lambda: _feed_page(request, tab))
@@ -69,26 +74,39 @@ def _feed_page(request, tab):
 
     def build():
         summaries = Summary.objects.public().for_listing().with_user_vote(request.user)
-        page = paginate(request, getattr(summaries, ordering)(), FEED_PAGE_SIZE)
+        page = keyset_page(request, getattr(summaries, ordering)(), FEED_PAGE_SIZE)
         html = render_to_string("summaries/_feed_page.html", {"page": page, "tab": tab}, request)
-        return {"number": page.number, "html": html}
+        return {"is_first": page.is_first, "html": html}
 
     # Per viewer, since the items say how they voted; they hold no form, so no CSRF
-    # token. The whole query string, since the page links carry it on.
+    # token. The whole query string, since it holds the page's cursor.
     parts = (request.get_full_path(), request.user.pk)
-    page = fragments.cached("feed", parts, [fragments.FEED], build)
+    page = fragments.cached("feed-page", parts, [fragments.FEED], build)
     return render(request, "summaries/feed.html", {"page": page, "tab": tab, "title": title})
 
 
 def detail(request, pk):
+    """The summary with a page of its discussion: the page asked for (`?page=`), or the
+    one holding the thread replied to (`?reply=`, a kept reply) or the comment linked
+    to (`?comment=`); see summaries.discussion."""
     summary = _get_visible_summary(request, pk)
-    draft, thread = {}, None
+    draft = {}
     if request.user.is_authenticated:
         # A text kept across a login goes back where it was written: under the comment
         # it replied to, or in the comment form. `?reply=` opens a reply form without
         # JavaScript.
         draft = drafts.pop(request, f"comment:{pk}") or {}
-        thread = thread_for(summary, draft.get("parent") or request.GET.get("reply"))
+    replying_to = draft.get("parent") or request.GET.get("reply")
+    thread = Comment.objects.thread_for(summary, replying_to) if replying_to else None
+    page = discussion_page(
+        summary,
+        number=request.GET.get("page"),
+        comment=request.GET.get("comment"),
+        thread=thread.pk if thread else None,
+    )
+    if not request.user.is_authenticated:
+        # A visitor lands on the thread, and logs in to answer it.
+        thread = None
     comment_form, reply = CommentForm(initial=draft or None), None
     if thread is not None:
         if draft.get("parent"):
@@ -104,6 +122,8 @@ def detail(request, pk):
             "comment_form": comment_form,
             "reply_form": reply,
             "reply_to": thread.pk if thread else None,
+            "comment_pages": page,
+            "listing_url": listing_url(summary, request.user),
         },
     )
 
@@ -178,12 +198,25 @@ def delete(request, pk):
     return render(request, "summaries/delete.html", {"summary": summary, "paper": summary.paper})
 
 
+@ratelimit("preview")
 @require_POST
 def preview(request):
-    """The HTML a text will publish as, for the live preview beside the form."""
+    """The HTML a text will publish as, for the live preview beside the form; a text the
+    site would refuse gets the refusal's message instead, as publishing it would."""
     if not request.user.is_authenticated:
         raise PermissionDenied
     body = request.POST.get("body", "")
-    if len(body) > settings.SUMMARY_MAX_LENGTH:
-        return HttpResponse("<p class='text-danger'>This text is too long to preview.</p>")
+    limit = settings.SUMMARY_MAX_LENGTH
+    if len(body) > limit:
+        return _preview_refusal(
+            f"This text is too long to preview ({len(body):,} characters; the limit is {limit:,})."
+        )
+    try:
+        check_renders(body, "summary")
+    except ValidationError as error:
+        return _preview_refusal(error.messages[0])
     return HttpResponse(render_text(body, flavor="summary"))
+
+
+def _preview_refusal(message):
+    return HttpResponse(format_html('<p class="text-danger preview-refused">{}</p>', message))

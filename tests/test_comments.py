@@ -20,7 +20,10 @@ def test_comment_lands_under_the_summary(client):
     client.force_login(make_user("critic"))
     response = client.post(comment_url(summary), {"body": "What about $\\lambda$?"})
     comment = Comment.objects.get()
-    assert response["Location"] == f"{summary.get_absolute_url()}#comment-{comment.pk}"
+    # The page of the discussion that holds it, whichever that is (summaries.discussion).
+    expected = f"{summary.get_absolute_url()}?comment={comment.pk}#comment-{comment.pk}"
+    assert response["Location"] == comment.get_absolute_url() == expected
+    assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).content.decode()
     html = client.get(summary.get_absolute_url()).content.decode()
     assert f'id="comment-{comment.pk}"' in html
     assert 'href="/user/critic/"' in html
@@ -88,10 +91,11 @@ def test_author_deletes_own_comment(client):
     client.force_login(comment.author)
     response = client.post(reverse("summaries:delete_comment", args=[comment.pk]))
     assert response.status_code == 302
-    assert (
-        response["Location"]
-        == f"{comment.summary.get_absolute_url()}#comments-{comment.summary.pk}"
-    )
+    # Back to the comments of the page that held it; gone, it leaves the first page.
+    summary_url = comment.summary.get_absolute_url()
+    expected = f"{summary_url}?comment={comment.pk}#comments-{comment.summary.pk}"
+    assert response["Location"] == expected
+    assert client.get(response["Location"]).context["comment_pages"].number == 1
     comment.refresh_from_db()
     assert comment.is_gone and comment.removed_by is None
     assert comment.body == "" and comment.body_html == ""

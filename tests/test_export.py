@@ -162,7 +162,7 @@ def test_data_json_has_the_users_summaries_and_comments(client, ada):
         "id": question.pk,
         "paper": theirs.paper.bibtex_key,
         "summary_id": theirs.pk,
-        "url": f"{settings.SITE_URL}/summaries/{theirs.pk}/#comment-{question.pk}",
+        "url": f"{settings.SITE_URL}{question.get_absolute_url()}",
         "parent_id": None,
         "created_at": comments[question.pk]["created_at"],
         "edited_at": None,

@@ -304,3 +304,17 @@ def test_feed_html_re_escapes_rewritten_attributes():
     out = feed_html(html, f"{BASE}/")
     assert "<script" not in out and "<b>" not in out
     assert out == f'<a href="{BASE}/x?q=&quot;&gt;&lt;script&gt;" title="&lt;b&gt;">x</a>'
+
+
+def test_long_summaries_are_carried_as_excerpts_and_the_feed_stays_small(client):
+    # Each of these renders to about half a megabyte; the feed carries their excerpts.
+    heavy = "\n\n".join(" ".join(["$x_i^2 + y_j$"] * 40) for _ in range(10))
+    for n in range(FEED_SIZE):
+        make_summary(paper=make_paper(f"conf/heavy/P{n}"), body=heavy)
+    assert len(Summary.objects.first().body_html) > 400_000
+    for url in (reverse("feeds:rss"), reverse("feeds:atom")):
+        response = client.get(url)
+        assert len(response.content) < 300_000, (url, len(response.content))
+        found = entries(response)
+        assert len(found) == FEED_SIZE
+        assert all("Read the whole summary" in entry["body"] for entry in found)

@@ -61,7 +61,7 @@ def test_queue_lists_open_reports_first_with_target_author_and_count(admin_clien
     # Staff see who wrote an anonymous summary.
     assert "hannah</a> (published anonymously)" in listed[1]
     assert '<td class="field-reports_on_target">2</td>' in listed[1]
-    comment_link = f"/summaries/{comment.summary_id}/#comment-{comment.pk}"
+    comment_link = comment.get_absolute_url()
     assert f'<a href="{comment_link}">A rude remark.</a>' in listed[0]
     assert "troll</a>" in listed[0]
     assert "Open" in listed[0] and "Dismissed by" in listed[3]

@@ -90,7 +90,8 @@ def test_summary_author_hears_of_a_comment_through_the_real_view(
     assert message.to == ["ada@example.org"]
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     assert message.subject == "New comment on your summary of “Attention Is All You Need”"
-    link = f"{settings.SITE_URL}/summaries/{summary.pk}/#comment-{comment.pk}"
+    # The comment in context: the page of the discussion that holds it.
+    link = f"{settings.SITE_URL}/summaries/{summary.pk}/?comment={comment.pk}#comment-{comment.pk}"
     assert link in message.body
     assert "Bob Marley commented on your summary" in message.body
     assert "Does $n > 2$ hold?" in message.body
@@ -277,6 +278,6 @@ def test_a_mail_failure_during_the_post_still_redirects_to_the_comment(client, c
         )
     comment = Comment.objects.get()
     assert response.status_code == 302
-    assert response["Location"].endswith(f"#comment-{comment.pk}")
+    assert response["Location"] == comment.get_absolute_url()
     assert comment.body == "Still here."
     assert any(record.exc_info for record in caplog.records)

@@ -101,6 +101,7 @@ def test_malformed_key_is_a_404_that_says_so(client):
     ("query", "location"),
     [
         ("bibtexKey=conf/nips/RenHGS15", "/paper/conf/nips/RenHGS15/"),
+        # A paper the site does not know: no summary to look for.
         ("bibtexKey=conf/nips/RenHGS15&a=ada", "/paper/conf/nips/RenHGS15/#ada"),
         ("bibtexKey=journals%2Fcorr%2F1608.06993", "/paper/journals/corr/1608.06993/"),
         ("", "/"),
@@ -123,12 +124,17 @@ def test_query_count_does_not_grow_with_summaries(client):
     paper = make_paper()
     make_summary(paper=paper)
     one = queries_for(client, paper.get_absolute_url())
-    for _ in range(29):
-        summary = make_summary(paper=paper)
+    for n in range(29):
+        # Long ones too: their excerpt is chosen in the same query.
+        summary = make_summary(
+            paper=paper, body="Words and $x$. " + "More words. " * (200 if n % 2 else 1)
+        )
         make_comment(summary)
         make_comment(summary)
     assert queries_for(client, paper.get_absolute_url()) == one
-    assert one <= 4  # paper, summaries, comments, summaries citing the paper
+    assert queries_for(client, paper.get_absolute_url() + "?page=3") == one
+    # paper, count, page of summaries, their comments, summaries citing the paper
+    assert one <= 5
 
 
 def test_query_count_logged_in(client):
@@ -139,7 +145,9 @@ def test_query_count_logged_in(client):
     one = queries_for(client, paper.get_absolute_url())
     for _ in range(29):
         make_comment(make_summary(paper=paper))
+    make_summary(paper=paper, author=viewer, is_private=True)
     assert queries_for(client, paper.get_absolute_url()) == one
+    assert queries_for(client, paper.get_absolute_url() + "?page=2") == one
 
 
 def test_authors_link_to_a_search_for_their_name(client):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation.models import Report
+from papers.views import SUMMARIES_PER_PAGE
 
 from .factories import PASSWORD, make_comment, make_summary, make_user
 from .utils import queries_for
@@ -274,5 +275,5 @@ def test_report_links_add_no_queries_to_the_paper_page(client):
     for _ in range(24):
         make_summary(paper=summary.paper)
     html = client.get(summary.paper.get_absolute_url()).content.decode()
-    assert html.count('class="report-link') == 25
+    assert html.count('class="report-link') == SUMMARIES_PER_PAGE
     assert queries_for(client, summary.paper.get_absolute_url()) == one

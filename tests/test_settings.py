@@ -9,7 +9,14 @@ def test_database_url_with_host_and_port():
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["USER"], db["PASSWORD"]) == ("ada", "s@cret")
     assert (db["HOST"], db["PORT"], db["NAME"]) == ("db.example", "5433", "papers")
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+
+
+def test_database_url_turns_jit_off_keeping_its_own_options():
+    db = database_from_url("postgres://ada@db/papers?options=-c%20statement_timeout%3D5000")
+    assert db["OPTIONS"]["options"] == "-c jit=off -c statement_timeout=5000"
+    replica = database_from_url("postgres://ada@replica/papers", "DATABASE_REPLICA_URL")
+    assert replica["OPTIONS"]["options"] == "-c jit=off"
 
 
 def test_database_url_with_socket_directory_keeps_its_case():

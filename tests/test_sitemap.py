@@ -150,3 +150,15 @@ def test_robots_txt_uses_the_host_asked_for(client, settings):
     settings.ALLOWED_HOSTS = ["shortscience.example"]
     response = client.get("/robots.txt", headers={"host": "shortscience.example"}, secure=True)
     assert "Sitemap: https://shortscience.example/sitemap.xml" in response.content.decode()
+
+
+def test_sections_are_kept_until_a_summary_changes(client):
+    summary = make_summary(paper=make_paper("conf/x/Kept1"))
+    url = f"{BASE}/paper/conf/x/Kept1/"
+    assert url in listed(client, "papers")
+    # Built once (above), then answered from the cache without a query.
+    assert queries_for(client, section_url("papers"), cached=True) == 0
+    # Made private, the paper leaves the sitemap at once, not when the kept copy ages out.
+    summary.is_private = True
+    summary.save()
+    assert url not in listed(client, "papers")

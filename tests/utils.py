@@ -1,3 +1,6 @@
+import re
+from html import unescape
+
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,3 +18,11 @@ def queries_for(client, url, cached=False):
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     return len(captured)
+
+
+def pager_links(html):
+    """The pager's links by their role (`data-pager`: first, prev, next, last)."""
+    return {
+        role: unescape(href)
+        for href, role in re.findall(r'<a [^>]*href="([^"]*)"[^>]*data-pager="(\w+)"', html)
+    }

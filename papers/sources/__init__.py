@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from .. import identifiers
 from ..keys import is_valid_key
 from . import arxiv, bibtex, crossref, dblp
-from .base import NotFound, PaperMetadata, SourceError
+from .base import NotFound, PaperMetadata, SourceError, fit
 
 __all__ = ["Identifier", "NotFound", "PaperMetadata", "SourceError", "fetch", "identify"]
 
@@ -70,11 +70,13 @@ def identify(text):
 
 
 def fetch(identifier):
-    """The paper's details from the service that knows this kind of identifier.
+    """The paper's details from the service that knows this kind of identifier, cut
+    to what a paper can store (see base.fit: a collaboration's thousands of authors
+    keep the first ones and "others").
 
     Raises SourceError (NotFound where the service does not know the paper)."""
     readers = {ARXIV: _arxiv, DOI: crossref.fetch, DBLP: dblp.fetch, BIBTEX: bibtex.parse}
-    return readers[identifier.kind](identifier.value)
+    return fit(readers[identifier.kind](identifier.value))
 
 
 def _arxiv(arxiv_id):

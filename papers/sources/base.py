@@ -3,7 +3,9 @@
 import html.entities
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from ..models import ABSTRACT_MAX_LENGTH, AUTHORS_MAX_LENGTH, MORE_AUTHORS
 
 
 class SourceError(Exception):
@@ -37,9 +39,15 @@ class PaperMetadata:
     # version. The paper's other keys, kept as aliases.
     key_source: str = ""
     aliases: list[str] = field(default_factory=list)
+    # The fields (their labels) that were too long for the site and were shortened,
+    # for the page to say so.
+    shortened: list[str] = field(default_factory=list)
 
 
 _spaces = re.compile(r"\s+")
+# How Paper.authors joins names, and what ends a shortened text.
+AUTHOR_SEPARATOR = ", "
+ELLIPSIS = "…"
 
 
 def squash(text):
@@ -57,6 +65,69 @@ def author_name(name):
     # Paper.authors is comma-separated, so a comma inside one name ("King, Jr.") would
     # split it in two.
     return squash(name.replace(",", " "))
+
+
+def fit_authors(names, limit=AUTHORS_MAX_LENGTH):
+    """The names, or as many of the first ones as fit in `limit` characters once
+    stored (comma-separated) followed by "others", BibTeX's idiom for the rest: a
+    collaboration's first authors matter most, and no name is cut in two.
+
+    Only a first name longer than the whole limit (a list that is one string) is cut,
+    at a word, for the paper still to have an author.
+    """
+    if len(AUTHOR_SEPARATOR.join(names)) <= limit:
+        return list(names)
+    kept, length = [], len(MORE_AUTHORS)
+    for name in names:
+        length += len(name) + len(AUTHOR_SEPARATOR)
+        if length > limit:
+            break
+        kept.append(name)
+    if not kept:
+        kept = [fit_text(names[0], limit - len(MORE_AUTHORS) - len(AUTHOR_SEPARATOR))]
+    return [*kept, MORE_AUTHORS]
+
+
+def fit_authors_text(authors, limit=AUTHORS_MAX_LENGTH):
+    """fit_authors for a stored, comma-separated author list."""
+    if len(authors) <= limit:
+        return authors
+    names = [name.strip() for name in authors.split(",") if name.strip()]
+    return AUTHOR_SEPARATOR.join(fit_authors(names, limit))
+
+
+def fit_abstract(text, limit=ABSTRACT_MAX_LENGTH):
+    return fit_text(text, limit)
+
+
+def fit_text(text, limit):
+    """The text, or its beginning up to the end of a word and "…" within `limit`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS) + 1]
+    # The last whitespace where a word ends; a text without one in its second half
+    # (a long formula, a URL) is cut where it must be.
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    cut = cut[:space] if space > limit // 2 else cut[:-1]
+    return cut.rstrip() + ELLIPSIS
+
+
+def fit(metadata):
+    """The details with authors and abstract shortened to what a paper can store, and
+    `shortened` naming what was."""
+    authors = fit_authors(metadata.authors)
+    abstract = fit_abstract(metadata.abstract)
+    shortened = [
+        label
+        for label, changed in (
+            ("authors", authors != metadata.authors),
+            ("abstract", abstract != metadata.abstract),
+        )
+        if changed
+    ]
+    if not shortened:
+        return metadata
+    return replace(metadata, authors=authors, abstract=abstract, shortened=shortened)
 
 
 def parse_year(value):

@@ -113,11 +113,25 @@ document.addEventListener("DOMContentLoaded", () => {
         if (response.ok && request === latest) {
           target.innerHTML = await response.text();
           watchScrollers(target);
+        } else if (response.status === 429 && request === latest) {
+          // Too many previews in a short time (settings.RATE_LIMITS): say so above the
+          // last preview, and ask again once the limit's window has passed.
+          let notice = target.querySelector(".preview-paused");
+          if (!notice) {
+            notice = document.createElement("p");
+            notice.className = "preview-paused alert alert-warning small";
+            target.prepend(notice);
+          }
+          notice.textContent = "Preview paused: too many previews in a minute. "
+            + "Your text is safe; the preview resumes shortly.";
+          clearTimeout(timer);
+          timer = setTimeout(refresh, (Number(response.headers.get("Retry-After")) || 60) * 1000);
         }
       } catch (error) {
         // Offline or the server is away: the form still works, the preview just waits.
       }
     };
+    // The pause also bounds how often typing asks: see "preview" in settings.RATE_LIMITS.
     textarea.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(refresh, 400);

@@ -62,7 +62,7 @@ def test_double_click_on_comment_stores_one_comment(live_server, page, summary):
 
     page.get_by_role("button", name="Comment").dblclick()
 
-    expect(page).to_have_url(re.compile(rf"/summaries/{summary.pk}/#comment-\d+$"))
+    expect(page).to_have_url(re.compile(rf"/summaries/{summary.pk}/\?comment=(\d+)#comment-\1$"))
     expect(page.get_by_role("heading", name="1 comment")).to_be_visible()
     assert Comment.objects.filter(summary=summary).count() == 1
 
@@ -89,7 +89,7 @@ def test_each_reply_form_opened_in_place_has_its_own_key(live_server, page, summ
 
     field(page.locator(f"#reply-form-{first.pk}"), "Your reply").fill("Agreed.")
     page.locator(f"#reply-form-{first.pk}").get_by_role("button", name="Reply").click()
-    expect(page).to_have_url(re.compile(rf"/summaries/{summary.pk}/#comment-\d+$"))
+    expect(page).to_have_url(re.compile(rf"/summaries/{summary.pk}/\?comment=(\d+)#comment-\1$"))
     assert Comment.objects.get(parent=first).body == "Agreed."
 
 

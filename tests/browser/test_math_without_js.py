@@ -71,7 +71,7 @@ def test_formulas_are_laid_out_without_javascript(live_server, js_disabled_page)
         lambda response: response.url.endswith("katex.min.css") and stylesheets.append(response),
     )
 
-    page.goto(f"{live_server.url}{paper.get_absolute_url()}")
+    page.goto(f"{live_server.url}{paper.summaries.get().get_absolute_url()}")
 
     body = page.locator("article.summary .summary-body")
     math = body.locator(".katex")
@@ -105,7 +105,7 @@ def test_katex_fonts_load_from_our_static_files(live_server, page):
         lambda response: response.request.resource_type == "font" and fonts.append(response),
     )
 
-    page.goto(f"{live_server.url}{paper.get_absolute_url()}")
+    page.goto(f"{live_server.url}{paper.summaries.get().get_absolute_url()}")
     expect(page.locator("article.summary .katex")).to_have_count(len(FORMULAS))
 
     state = page.evaluate(

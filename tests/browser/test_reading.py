@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from summaries.models import Summary
+from summaries.discussion import THREADS_PER_PAGE
+from summaries.models import Comment, Summary
 from tests.factories import make_comment, make_paper, make_summary, make_user
 
 pytestmark = pytest.mark.browser
@@ -42,39 +43,40 @@ def test_feed_shows_ten_newest_first_and_pages_to_the_rest(live_server, page):
     expect(page.locator("article.feed-item")).to_have_count(10)
     assert feed_titles(page) == [f"Paper number {n:02d}" for n in range(1, 11)]
 
-    page.get_by_role("navigation", name="Pages").get_by_role("link", name="2", exact=True).click()
-    expect(page).to_have_url(re.compile(r"\?page=2$"))
+    pager = page.get_by_role("navigation", name="Pages")
+    pager.get_by_role("link", name="Older page").click()
+    expect(page).to_have_url(re.compile(r"/\?after=[\w.-]+$"))
     expect(page.locator("article.feed-item")).to_have_count(2)
     assert feed_titles(page) == ["Paper number 11", "Paper number 12"]
+    expect(pager.get_by_role("link", name="Older page")).to_have_count(0)
 
-    page.get_by_role("link", name="Newer").click()
+    pager.get_by_role("link", name="Newer page").click()
     expect(page.locator("article.feed-item")).to_have_count(10)
-    page.get_by_role("link", name="Older").click()
-    expect(page).to_have_url(re.compile(r"\?page=2$"))
-    assert feed_titles(page) == ["Paper number 11", "Paper number 12"]
+    assert feed_titles(page) == [f"Paper number {n:02d}" for n in range(1, 11)]
+    pager.get_by_role("link", name="Oldest page").click()
+    expect(page).to_have_url(re.compile(r"/\?last=1$"))
+    assert feed_titles(page) == [f"Paper number {n:02d}" for n in range(3, 13)]
+    pager.get_by_role("link", name="Newest page").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert feed_titles(page) == [f"Paper number {n:02d}" for n in range(1, 11)]
 
 
-def test_read_more_unfolds_a_long_summary_in_place(live_server, page):
+def test_read_more_opens_the_whole_summary(live_server, page):
     long = dated_summary(0, body=LONG_BODY)
     short = dated_summary(1, body="A short summary.")
 
     page.goto(live_server.url)
     long_item = page.locator(f"#summary-{long.pk}")
-    body = long_item.locator(".summary-body")
     short_item = page.locator(f"#summary-{short.pk}")
     expect(short_item.get_by_role("link", name="Read more")).to_have_count(0)
-    read_more = long_item.get_by_role("link", name="Read more")
-    expect(read_more).to_be_visible()
-    assert body.evaluate("el => el.scrollHeight > el.clientHeight"), "long text is not folded"
-    url_before = page.url
+    # The card holds the start of the text (its excerpt), not the rest.
+    expect(long_item.locator(".summary-body")).to_contain_text("Paragraph 1 of a long summary.")
+    expect(long_item.get_by_text("The very last sentence of the long summary.")).to_have_count(0)
 
-    read_more.click()
+    long_item.get_by_role("link", name="Read more").click()
 
-    expect(read_more).to_have_count(0)
-    expect(body).not_to_have_class(re.compile(r"\bfolded\b"))
-    assert page.url == url_before
-    assert body.evaluate("el => el.scrollHeight <= el.clientHeight"), "text is still cut off"
-    expect(body.get_by_text("The very last sentence of the long summary.")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/summaries/{long.pk}/")
+    expect(page.get_by_text("The very last sentence of the long summary.")).to_be_visible()
 
 
 def test_feed_item_shows_exact_date_comment_counts_and_links_to_its_paper(live_server, page):
@@ -158,6 +160,12 @@ def test_old_links_land_on_the_users_summary(live_server, page, old_link):
 
     page.goto(f"{live_server.url}{old_link}")
 
+    if "&a=" in old_link:
+        # Named, the summary is found on the server: its own page, wherever the paper's
+        # page lists it (papers.views.legacy_redirect).
+        expect(page).to_have_url(f"{live_server.url}{summary.get_absolute_url()}")
+        expect(page.locator("article.summary#carol")).to_be_visible()
+        return
     expect(page).to_have_url(f"{live_server.url}/paper/conf/icml/Old17/#carol")
     _assert_scrolled_to(page, "carol")
 
@@ -209,3 +217,61 @@ def test_comment_count_link_lands_on_the_comments(live_server, page):
 
     expect(page).to_have_url(re.compile(rf"/summaries/{summary.pk}/#"))
     assert page.evaluate("document.querySelector(':target')?.closest('.comments') != null")
+
+
+def long_discussion(threads):
+    """A summary with `threads` top-level comments, a minute apart, oldest first."""
+    summary = make_summary()
+    start = NEWEST - timedelta(days=1)
+    tops = []
+    for n in range(threads):
+        top = make_comment(summary, body=f"Thread number {n}.")
+        Comment.objects.filter(pk=top.pk).update(created_at=start + timedelta(minutes=n))
+        tops.append(top)
+    return summary, tops
+
+
+def test_an_old_comment_anchor_finds_the_page_that_holds_it(live_server, page):
+    summary, tops = long_discussion(THREADS_PER_PAGE + 3)
+    late = tops[-1]
+
+    page.goto(f"{live_server.url}{summary.get_absolute_url()}#comment-{late.pk}")
+
+    expect(page).to_have_url(f"{live_server.url}{late.get_absolute_url()}")
+    expect(page.locator(f"#comment-{late.pk}")).to_be_in_viewport()
+
+
+def test_without_javascript_every_page_of_comments_is_reachable(live_server, js_disabled_page):
+    page = js_disabled_page
+    summary, tops = long_discussion(THREADS_PER_PAGE + 3)
+    page.goto(f"{live_server.url}{summary.get_absolute_url()}")
+    expect(page.locator(".comment")).to_have_count(THREADS_PER_PAGE)
+    expect(page.get_by_text(f"Thread number {THREADS_PER_PAGE}.", exact=True)).to_have_count(0)
+
+    pages = page.get_by_role("navigation", name="Pages of comments (bottom)")
+    pages.get_by_role("link", name="Later comments").click()
+
+    expect(page).to_have_url(
+        f"{live_server.url}{summary.get_absolute_url()}?page=2#comments-{summary.pk}"
+    )
+    expect(page.locator(".comment")).to_have_count(3)
+    expect(page.get_by_text(f"Thread number {THREADS_PER_PAGE + 2}.", exact=True)).to_be_visible()
+    pages = page.get_by_role("navigation", name="Pages of comments (top)")
+    pages.get_by_role("link", name="Page 1").click()
+    expect(page.locator(".comment")).to_have_count(THREADS_PER_PAGE)
+
+
+def test_read_more_on_a_comment_opens_it_whole_in_context(live_server, js_disabled_page):
+    page = js_disabled_page
+    summary = make_summary()
+    comment = make_comment(
+        summary, body="The start of a long comment. " + "It goes on. " * 100 + "Its last words."
+    )
+
+    page.goto(f"{live_server.url}{summary.paper.get_absolute_url()}")
+    box = page.locator(f"#comment-{comment.pk}")
+    expect(box.get_by_text("Its last words.")).to_have_count(0)
+    box.get_by_role("link", name="Read more").click()
+
+    expect(page).to_have_url(f"{live_server.url}{comment.get_absolute_url()}")
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("Its last words.")

@@ -2,11 +2,14 @@
 deleting and removing; and the pages they make pass axe and the Nu HTML Checker."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from summaries import services
+from summaries.discussion import THREADS_PER_PAGE
 from summaries.models import Comment
 from tests.browser.checks import BLOCKING_IMPACTS, axe_violations, describe, run_vnu
 from tests.browser.helpers import field, log_in
@@ -77,7 +80,8 @@ def test_reply_opens_in_place_with_javascript(live_server, page, thread):
     posts = posts_of(page)
     form.get_by_role("button", name="Reply").dblclick()
 
-    expect(page).to_have_url(re.compile(rf"/summaries/{summary.pk}/#comment-\d+$"))
+    # The page of the discussion that holds the reply, at the reply.
+    expect(page).to_have_url(re.compile(rf"/summaries/{summary.pk}/\?comment=(\d+)#comment-\1$"))
     new = assert_reply_under(page, comment, later)
     expect(comment_box(page, new)).to_contain_text("Yes: for")
     expect(comment_box(page, new).locator(".katex").first).to_be_visible()
@@ -101,7 +105,7 @@ def test_reply_without_javascript(live_server, js_disabled_page, thread):
     form.get_by_role("button", name="Reply").click()
 
     new = assert_reply_under(page, comment, later)
-    expect(page).to_have_url(f"{live_server.url}/summaries/{summary.pk}/#comment-{new.pk}")
+    expect(page).to_have_url(f"{live_server.url}{new.get_absolute_url()}")
     expect(comment_box(page, new)).to_contain_text("Only for the strict case.")
 
 
@@ -128,7 +132,7 @@ def test_edit_in_place_with_javascript(live_server, page, thread):
     textarea.fill("Is $n \\geq 3$ needed?")
     box.get_by_role("button", name="Save").click()
 
-    expect(page).to_have_url(f"{summary_url}#comment-{comment.pk}")
+    expect(page).to_have_url(f"{live_server.url}{comment.get_absolute_url()}")
     expect(status(page)).to_have_text("Comment saved.")
     box = comment_box(page, comment)
     expect(box.locator(".comment-body .katex")).to_be_visible()
@@ -199,9 +203,40 @@ def test_summary_author_removes_a_comment(live_server, page, thread):
     expect(comment_box(page, comment).get_by_role("button", name="Remove")).to_be_visible()
 
 
+def many_threads(summary, count):
+    """`count` top-level comments under `summary`, a minute apart, oldest first."""
+    start = timezone.now() - timedelta(days=1)
+    tops = []
+    for n in range(count):
+        top = make_comment(summary, body=f"Thread number {n}.")
+        Comment.objects.filter(pk=top.pk).update(created_at=start + timedelta(minutes=n))
+        tops.append(top)
+    return tops
+
+
+def test_a_reply_in_place_on_page_two_lands_on_page_two(live_server, page, thread):
+    summary, _, _ = thread
+    tops = many_threads(summary, THREADS_PER_PAGE + 2)
+    target, after = tops[-2], tops[-1]
+    log_in(page, live_server, "carol")
+    page.goto(f"{live_server.url}{summary.get_absolute_url()}?page=2")
+
+    comment_box(page, target).get_by_role("link", name="Reply").click()
+    form = page.locator(f"#reply-form-{target.pk}")
+    field(form, "Your reply").fill("Answering on the second page.")
+    form.get_by_role("button", name="Reply").click()
+
+    new = assert_reply_under(page, target, after)
+    expect(page).to_have_url(f"{live_server.url}{new.get_absolute_url()}")
+    pages = page.get_by_role("navigation", name="Pages of comments (top)")
+    expect(pages.locator("[aria-current=page]")).to_have_text("Page 2")
+    expect(comment_box(page, new)).to_be_in_viewport()
+
+
 def build_discussion():
     """A summary whose thread has every kind of comment: replies, a placeholder, an
-    edited comment; carol is logged in."""
+    edited comment, one too heavy to show whole (its excerpt and "Read more"); carol is
+    logged in."""
     summary = make_summary(author=make_user("ada"), body="A summary with a discussion.")
     carol = make_user("carol")
     first = make_comment(summary, author=carol, body="First, by carol: $x^2$.")
@@ -211,6 +246,7 @@ def build_discussion():
     make_comment(summary, parent=gone, body="A reply to what is gone.")
     services.delete_comment(gone)
     make_comment(summary, body="A last remark.")
+    make_comment(summary, body="A heavy one: " + "$x_1 + y_1$ " * 40)
     return summary, first
 
 
@@ -240,10 +276,13 @@ def test_axe_on_a_discussion_with_forms_open(live_server, browser, axe_source, s
 def test_thread_pages_are_valid_html(client, tmp_path):
     summary, first = build_discussion()
     client.force_login(first.author)
+    paged = make_summary(body="A summary with a long discussion.")
+    many_threads(paged, THREADS_PER_PAGE + 1)
     pages = {
         "paper": summary.paper.get_absolute_url(),
         "summary-reply-open": f"{summary.get_absolute_url()}?reply={first.pk}",
         "edit": f"/comments/{first.pk}/edit/",
+        "summary-paged": f"{paged.get_absolute_url()}?page=2",
     }
     for name, url in pages.items():
         response = client.get(url)

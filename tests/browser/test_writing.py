@@ -257,7 +257,7 @@ def test_comment_on_a_summary_then_delete_it(live_server, page):
     page.get_by_role("button", name="Comment", exact=True).click()
 
     comment = Comment.objects.get()
-    expect(page).to_have_url(f"{live_server.url}/summaries/{summary.pk}/#comment-{comment.pk}")
+    expect(page).to_have_url(f"{live_server.url}{comment.get_absolute_url()}")
     on_summary_page = page.locator(f"#comment-{comment.pk}")
     expect(on_summary_page).to_contain_text("Does this hold for")
     expect(on_summary_page).to_contain_text("bob")

@@ -48,5 +48,7 @@ class Command(BaseCommand):
         )
         if tally.skipped:
             summary += f", {tally.skipped} skipped (not papers)"
+        if tally.shortened:
+            summary += f", {tally.shortened} shortened (author list or abstract too long)"
         self.stdout.write(self.style.SUCCESS(summary) if not tally.rejected else summary)
         return None

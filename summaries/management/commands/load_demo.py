@@ -56,9 +56,7 @@ class Command(BaseCommand):
         users = {}
         for data in demo_content.USERS:
             profile = {name: value for name, value in data.items() if name != "username"}
-            user, created = User.objects.get_or_create(
-                username=data["username"], defaults=profile
-            )
+            user, created = User.objects.get_or_create(username=data["username"], defaults=profile)
             # Only new accounts: a rerun must not reset a password someone has changed.
             if created:
                 user.set_password(demo_content.PASSWORD)

@@ -1,0 +1,108 @@
+"""How comments are read: which a discussion shows and in what order, and what a list of
+comments loads of each (`Comment.objects`, see summaries.models)."""
+
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Length
+
+
+def thread_order():
+    """The keys that keep a thread together: a reply sorts with its parent, by the
+    parent's date."""
+    return [Coalesce("parent__created_at", "created_at"), Coalesce("parent_id", "id")]
+
+
+def within_thread_order():
+    """The keys within a thread: the top-level comment, then its replies oldest first."""
+    return [F("parent_id").asc(nulls_first=True), "created_at", "pk"]
+
+
+# The columns of a comment's text, which lists of comments do not load: up to 10,000
+# characters of source and 2 MB of HTML, where a list prints the excerpt.
+COMMENT_TEXT_FIELDS = ("body", "body_html", "excerpt_html")
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        """Comments anyone may read: on public summaries, and not hidden by a moderator.
+
+        Deleted and removed comments stay (as placeholders, so their replies still read
+        in context); their text is gone, see `Comment.is_gone`.
+        """
+        return self.filter(is_hidden=False, summary__is_private=False, summary__is_hidden=False)
+
+    def discussion(self):
+        """The comments a discussion shows, in reading order: each top-level comment
+        followed by its replies, oldest first.
+
+        Replies that are deleted, removed or hidden are left out. So is a top-level
+        comment in that state, unless replies still hang from it: then it stays, as a
+        placeholder without its text (see `Comment.shows_text`), so they read in context.
+        """
+        shown = Q(is_hidden=False, deleted_at__isnull=True)
+        has_replies = Exists(self.model.objects.filter(shown, parent=OuterRef("pk")))
+        return self.filter(shown | Q(parent__isnull=True) & has_replies).order_by(
+            *thread_order(), *within_thread_order()
+        )
+
+    def for_listing(self, whole_up_to=0, whole=None):
+        """Everything a listed comment prints: the author, and its text as
+        `with_shown_text` says; neither the body nor the whole HTML is loaded, nor the
+        author's bio, user text as long as a comment."""
+        return (
+            self.select_related("author")
+            .defer("author__bio", "author__bio_html")
+            .with_shown_text(whole_up_to, whole)
+        )
+
+    def with_shown_text(self, whole_up_to=0, whole=None):
+        """Annotate `shown_html`, the HTML a list prints for each comment, and `is_cut`,
+        True when that is its excerpt rather than the whole text; load neither the body
+        nor the HTML that is not shown.
+
+        The whole text is shown when it is as light as an excerpt (`excerpt_html` is
+        empty, see `Comment.excerpt_html`), when its HTML is at most `whole_up_to`
+        characters, and for the comment whose id is `whole`, which a reader asked for.
+        """
+        queryset = self.defer(*COMMENT_TEXT_FIELDS)
+        shown_whole = Q(excerpt_html="")
+        if whole_up_to:
+            queryset = queryset.alias(html_length=Length("body_html"))
+            shown_whole |= Q(html_length__lte=whole_up_to)
+        if whole is not None:
+            shown_whole |= Q(pk=whole)
+        return queryset.annotate(
+            shown_html=Case(When(shown_whole, then=F("body_html")), default=F("excerpt_html")),
+            is_cut=Case(When(shown_whole, then=Value(False)), default=Value(True)),
+        )
+
+    def on_papers(self):
+        """The summary and its paper joined, for lists that name the paper a comment is
+        about (a profile), without loading the summary's text or the paper's abstract."""
+        # Here rather than at the top: summaries.models imports this module.
+        from .models import TEXT_FIELDS
+
+        summary_texts = [f"summary__{name}" for name in TEXT_FIELDS]
+        return self.select_related("summary__paper").defer(
+            *summary_texts, "summary__paper__abstract", "summary__paper__abstract_html"
+        )
+
+    def thread_for(self, summary, comment_id):
+        """The top-level comment that a reply to comment `comment_id` joins, or None
+        when that comment is not shown under `summary`, or its thread's top-level comment
+        is a placeholder (deleted, removed, hidden), or `comment_id` is no number.
+
+        One query, which loads neither comment's text.
+        """
+        try:
+            wanted = int(comment_id)
+        except (TypeError, ValueError):
+            return None
+        texts = [*COMMENT_TEXT_FIELDS, *(f"parent__{name}" for name in COMMENT_TEXT_FIELDS)]
+        target = (
+            self.filter(summary=summary, pk=wanted).select_related("parent").defer(*texts).first()
+        )
+        if target is None or not target.shows_text:
+            return None
+        thread = target.parent or target
+        return thread if thread.shows_text else None
