@@ -100,9 +100,7 @@ def test_make_key_from_first_author_year_and_first_word():
     assert make_key(authors=["Gao Huang"], year=2017, title="Densely Connected") == (
         "Huang2017Densely"
     )
-    assert make_key(authors=["René Schröder"], year=None, title="The Art of it") == (
-        "SchroderArt"
-    )
+    assert make_key(authors=["René Schröder"], year=None, title="The Art of it") == ("SchroderArt")
     assert make_key(authors=[], year=None, title="") == "Paper"
 
 

@@ -44,7 +44,8 @@ def test_old_style_arxiv_ids_are_unique_whatever_their_case():
 
 
 @pytest.mark.parametrize(
-    "other", ["10.1109/cvpr.2017.243", "doi:10.1109/CVPR.2017.243", "https://doi.org/10.1109/CVPR.2017.243"]
+    "other",
+    ["10.1109/cvpr.2017.243", "doi:10.1109/CVPR.2017.243", "https://doi.org/10.1109/CVPR.2017.243"],
 )
 def test_one_doi_one_paper(other):
     make_paper(doi="10.1109/CVPR.2017.243")
@@ -79,9 +80,7 @@ def test_alias_keys_are_unique_whatever_their_case():
 
 @pytest.fixture
 def densenet():
-    paper = make_paper(
-        "conf/cvpr/HuangLMW17", arxiv_id="1608.06993", doi="10.1109/CVPR.2017.243"
-    )
+    paper = make_paper("conf/cvpr/HuangLMW17", arxiv_id="1608.06993", doi="10.1109/CVPR.2017.243")
     PaperAlias.objects.create(paper=paper, key="journals/corr/HuangLW16a")
     return paper
 

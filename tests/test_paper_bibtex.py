@@ -77,9 +77,7 @@ def test_bib_download(client):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/x-bibtex; charset=utf-8"
-    assert response["Content-Disposition"] == (
-        'attachment; filename="conf_cvpr_HuangLMW17.bib"'
-    )
+    assert response["Content-Disposition"] == ('attachment; filename="conf_cvpr_HuangLMW17.bib"')
     assert response.content.decode() == paper.bibtex_entry
 
 
