@@ -114,9 +114,15 @@ def render_text(text, *, flavor, keys=None):
     so only a text that came in another way gets here: an import, the admin, or an old
     text under a stricter renderer.
     """
-    if keys is None:
-        keys = cited_keys(text)
     try:
-        return render(text, flavor=flavor, citations=citation_targets(keys))
+        return render_cited(text, flavor=flavor, keys=keys)
     except Refused as error:
         return refusal_html(error)
+
+
+def render_cited(text, *, flavor, keys=None):
+    """`render_text` for a caller that answers a refusal itself (the live preview):
+    raises markup.render.Refused."""
+    if keys is None:
+        keys = cited_keys(text)
+    return render(text, flavor=flavor, citations=citation_targets(keys))

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from papers.citations import render_text
+from markup.render import Refused
+from papers.citations import render_cited, render_text
 from papers.views import answers_unknown_papers, get_paper_or_404, listing_url
 from shortscience import fragments
-from shortscience.forms import check_renders
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 
@@ -211,11 +211,11 @@ def preview(request):
         return _preview_refusal(
             f"This text is too long to preview ({len(body):,} characters; the limit is {limit:,})."
         )
+    # Rendered once: a refusal is the limit's own message, as the form would give it.
     try:
-        check_renders(body, "summary")
-    except ValidationError as error:
-        return _preview_refusal(error.messages[0])
-    return HttpResponse(render_text(body, flavor="summary"))
+        return HttpResponse(render_cited(body, flavor="summary"))
+    except Refused as error:
+        return _preview_refusal(str(error))
 
 
 def _preview_refusal(message):
