@@ -216,7 +216,11 @@ def test_comment_count_link_lands_on_the_comments(live_server, page):
     page.locator(f"#summary-{summary.pk}").get_by_role("link", name="1 comment").click()
 
     expect(page).to_have_url(re.compile(rf"/summaries/{summary.pk}/#"))
-    assert page.evaluate("document.querySelector(':target')?.closest('.comments') != null")
+    # The URL changes when the new page is committed, before it is parsed far
+    # enough to have a target: wait for it, then ask where it is.
+    page.wait_for_load_state("domcontentloaded")
+    page.wait_for_function("document.querySelector(':target') != null", timeout=5000)
+    assert page.evaluate("document.querySelector(':target').closest('.comments') != null")
 
 
 def long_discussion(threads):
