@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
-from summaries import notifications
+from summaries import cards, notifications
 from summaries.models import Comment, Summary
 
 from . import export as data_export
@@ -62,6 +62,7 @@ def profile(request, username):
         summaries.for_listing().with_user_vote(request.user).newest_first(),
         PROFILE_PAGE_SIZE,
     )
+    cards.attach(page)
     comments = _profile_comments(person)
     # Excerpts, each linking to its comment in context: see CommentQuerySet.with_shown_text.
     recent_comments = comments.on_papers().with_shown_text().order_by("-created_at", "-pk")

@@ -151,6 +151,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shortscience.context_processors.site",
             ],
+            # The project's own tags that belong to no app.
+            "libraries": {"timestamps": "shortscience.templatetags.timestamps"},
         },
     },
 ]

@@ -16,7 +16,7 @@ from shortscience import fragments
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 
-from . import drafts, idempotency, services
+from . import cards, drafts, idempotency, services
 from .discussion import discussion_page
 from .forms import CommentForm, SummaryForm, reply_form
 from .models import Comment, Summary
@@ -75,6 +75,7 @@ def _feed_page(request, tab):
     def build():
         summaries = Summary.objects.public().for_listing().with_user_vote(request.user)
         page = keyset_page(request, getattr(summaries, ordering)(), FEED_PAGE_SIZE)
+        cards.attach(page)
         html = render_to_string("summaries/_feed_page.html", {"page": page, "tab": tab}, request)
         return {"is_first": page.is_first, "html": html}
 
