@@ -21,6 +21,9 @@ from .models import User
 
 PROFILE_PAGE_SIZE = 10
 PROFILE_RECENT_COMMENTS = 10
+# The owner's list of what the profile leaves out (private, anonymous, hidden): the
+# newest, so that a prolific anonymous author's profile stays one bounded page.
+PROFILE_OWN_UNLISTED = 50
 
 
 @ratelimit("signup")
@@ -70,11 +73,11 @@ def profile(request, username):
     if request.user == person:
         # The list prints titles and badges alone. The author is the person, whom the
         # related manager sets on each row from its `author_id`.
-        hidden = (
+        hidden = list(
             person.summaries.filter(Q(is_private=True) | Q(is_anonymous=True) | Q(is_hidden=True))
             .select_related("paper")
             .only("pk", "author", "is_private", "is_anonymous", "is_hidden", "paper__title")
-            .newest_first()
+            .newest_first()[: PROFILE_OWN_UNLISTED + 1]
         )
     return render(
         request,
@@ -87,7 +90,8 @@ def profile(request, username):
             "summary_count": summaries.count(),
             "comment_count": comments.count(),
             "recent_comments": recent_comments[:PROFILE_RECENT_COMMENTS],
-            "own_hidden_summaries": hidden,
+            "own_hidden_summaries": hidden[:PROFILE_OWN_UNLISTED] if hidden else None,
+            "more_own_hidden": hidden is not None and len(hidden) > PROFILE_OWN_UNLISTED,
         },
     )
 

@@ -38,6 +38,22 @@ def test_owner_sees_their_hidden_summaries_listed_apart(client):
     assert hidden.paper.title in html
 
 
+def test_the_owner_s_unlisted_summaries_are_a_bounded_list_newest_first(client):
+    from accounts.views import PROFILE_OWN_UNLISTED
+
+    person = make_user()
+    summaries = [
+        make_summary(author=person, is_private=True) for _ in range(PROFILE_OWN_UNLISTED + 1)
+    ]
+    client.force_login(person)
+    html = client.get(profile_url(person)).content.decode()
+    section = html.split("Only you see these here")[1].split("</section>")[0]
+    assert summaries[-1].paper.title in section  # the newest
+    assert summaries[0].paper.title + "<" not in section  # the oldest is left out
+    assert section.count("<li>") == PROFILE_OWN_UNLISTED
+    assert "Export my data" in section
+
+
 def test_others_do_not_see_the_hidden_list(client):
     person = make_user()
     hidden = make_summary(author=person, is_anonymous=True)
