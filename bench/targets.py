@@ -46,6 +46,32 @@ LISTINGS = [
 BASELINE_SHARE = {"uncached": 0.60, "cached": 0.90}
 
 
+# The uncached figures of each target before the work on bounded cost (commit 50c726e,
+# same machine and data, `make bench`), printed beside today's.
+BEFORE = {
+    "Homepage, visitor: CPU per request": "134.3 ms",
+    "Homepage, logged-in reader: CPU per request": "101.0 ms",
+    "Paper page with 5 summaries: CPU per request": "30.9 ms",
+    "Busiest paper page: CPU per request": "383.7 ms",
+    "Profile of the most prolific author: CPU per request": "70.0 ms",
+    "Search: CPU per request": "46.8 ms",
+    "Homepage, visitor: req/s vs empty page (stretch)": "0%",
+    "Homepage, reader: req/s vs empty page (stretch)": "1%",
+    "Homepage's deepest page: CPU vs page 1": "14.6x",
+    "Homepage's deepest page: CPU vs page 2": "31.9x",
+    f"HTML of {p.HOMEPAGE}": "3,503 KB",
+    f"HTML of {p.READER_HOMEPAGE}": "3,504 KB",
+    f"HTML of {p.SECOND}": "248 KB",
+    f"HTML of {p.DEEPEST}": "186 KB",
+    f"HTML of {p.PAPER}": "183 KB",
+    f"HTML of {p.BUSIEST_PAPER}": "6,442 KB",
+    f"HTML of {p.PROFILE}": "3,469 KB",
+    f"HTML of {p.VENUE}": "29 KB",
+    f"HTML of {p.SEARCH}": "15 KB",
+    f"HTML of {p.FEED}": "1,273 KB",
+}
+
+
 def cpu_text(row):
     if row is None:
         return "-"
@@ -111,16 +137,18 @@ def print_targets(results, baseline_reference, summaries):
     )
     table = rows(results)
     widths = [max(len(str(row[i])) for row in table) for i in (0, 1, 2)]
-    header = ("target", "goal", "measured", "verdict", "cached")
+    before_width = max(len(text) for text in BEFORE.values())
+    header = ("target", "goal", "before", "measured", "verdict", "cached")
     print(
-        f"{header[0]:<{widths[0]}}  {header[1]:<{widths[1]}}  {header[2]:<{widths[2]}}  "
-        f"{header[3]:<7}  {header[4]}"
+        f"{header[0]:<{widths[0]}}  {header[1]:<{widths[1]}}  {header[2]:<{before_width}}  "
+        f"{header[3]:<{widths[2]}}  {header[4]:<7}  {header[5]}"
     )
     for target, goal, measured, met, cached in table:
         verdict = "met" if met else "MISSED"
+        before = BEFORE.get(target, "-")
         print(
-            f"{target:<{widths[0]}}  {goal:<{widths[1]}}  {measured:<{widths[2]}}  "
-            f"{verdict:<7}  {cached}"
+            f"{target:<{widths[0]}}  {goal:<{widths[1]}}  {before:<{before_width}}  "
+            f"{measured:<{widths[2]}}  {verdict:<7}  {cached}"
         )
     missed = sum(not row[3] for row in table)
     print(f"{len(table) - missed} of {len(table)} targets met.")

@@ -334,6 +334,12 @@ def test_targets_are_judged_on_cpu_per_request_and_raw_html(capsys):
     assert "this run: 2,000" in printed
     assert "5.0 ms (app 5.0 + db 0.0)" in printed
     assert "Homepage's deepest page: CPU vs page 2" in printed and "MISSED" in printed
+    # Each target's figure from before the bounded-cost work, beside today's.
+    homepage_line = next(
+        line for line in printed.splitlines() if line.startswith("Homepage, visitor: CPU")
+    )
+    assert "134.3 ms" in homepage_line and "5.0 ms" in homepage_line
+    assert set(targets.BEFORE) >= {row[0] for row in targets.rows({"uncached": uncached})}
 
 
 def test_columns_named_by_the_builder_are_read_from_its_sql():
