@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from papers.keys import is_valid_key
+
+from .citations import paper_path
+
 __all__ = ["is_http_url", "is_image_url", "legacy_paper_url"]
 
 
@@ -52,9 +56,10 @@ def legacy_paper_url(href: str) -> str | None:
             return None
     query = parse_qs(parts.query)
     key = (query.get("bibtexKey") or [""])[-1].strip()
-    if not key:
+    if not is_valid_key(key):
+        # Left as written: the old address answers a malformed key with a 404 page.
         return None
-    url = "/paper/" + quote(key, safe="/:+") + "/"
+    url = paper_path(key)
     user = (query.get("a") or [""])[-1].strip() or unquote(parts.fragment).strip()
     if user:
         url += "#" + quote(user, safe="")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import bleach
 from bleach.linkifier import LinkifyFilter
 
-from .citations import CITATION_LINK_CLASSES, CITATION_SPAN_CLASSES
+from .citations import CITATION_LINK_CLASSES, CITATION_SPAN_CLASSES, is_citation_href
 from .highlight import CSS_CLASS, PYGMENTS_CLASSES
 from .links import is_http_url, legacy_paper_url
 from .md import DEMOTED_HEADINGS, IMAGE_CLASS
@@ -100,21 +100,26 @@ def _link_attributes(attrs: dict, new: bool = False) -> dict | None:
     if not href:
         return attrs
     # bleach keeps entities in the attributes it found ("&amp;"), not in those it makes.
-    if (moved := legacy_paper_url(href if new else unescape(href))) is not None:
-        attrs[(None, "href")] = href = moved
-    if not href.startswith("#") and not _is_citation_link(attrs, href):
+    plain = href if new else unescape(href)
+    if _URL_DROPPED_RE.search(plain):
+        return None  # read one way here and another by the browser: its text stays
+    if (moved := legacy_paper_url(plain)) is not None:
+        attrs[(None, "href")] = href = plain = moved
+    if not href.startswith("#") and not _is_citation_link(attrs, plain):
         attrs[(None, "rel")] = LINK_REL
     return attrs
 
 
+# What a browser drops from anywhere in an address (the URL standard's "ASCII tab or
+# newline"): it follows `/&#9;/host/` as `//host/`, another site. No real address
+# holds them.
+_URL_DROPPED_RE = re.compile(r"[\t\n\r]")
+
+
 def _is_citation_link(attrs: dict, href: str) -> bool:
-    # Only a link into the site: the class alone, which raw HTML may carry, must not
-    # spare an outside link its rel.
-    return (
-        attrs.get((None, "class")) in CITATION_LINK_CLASSES
-        and href.startswith("/")
-        and href[1:2] not in ("/", "\\")
-    )
+    # Only a citation's own address (a paper's page): the class alone, which raw HTML
+    # may carry, must not spare any other link its rel.
+    return attrs.get((None, "class")) in CITATION_LINK_CLASSES and is_citation_href(href)
 
 
 # bleach Cleaners keep parser state and are not thread-safe: one per thread and flavor.

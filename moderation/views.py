@@ -1,7 +1,6 @@
 """Readers' reports on summaries and comments. The queue itself is in the admin."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -48,10 +47,7 @@ def report(request, kind, pk):
         raise Http404
     draft_name = f"report:{kind}:{pk}"
     if not request.user.is_authenticated:
-        if request.method == "POST" and request.POST.get("body", "").strip():
-            drafts.stash(request, draft_name, request.POST.dict())
-            messages.info(request, "Your session had ended. Log in and your text will be back.")
-        return redirect_to_login(request.get_full_path())
+        return drafts.login_keeping_text(request, draft_name, request.get_full_path())
     target = _get_reportable(request, kind, pk)
     back = _back_url(request, target)
     if target.author_id == request.user.id:

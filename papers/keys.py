@@ -3,6 +3,12 @@
 DBLP keys are path-like (`conf/nips/RenHGS15`, `journals/corr/1608.06993`); hand-written
 BibTeX keys are words with digits and a little punctuation. Anything else in a URL is a
 typo or a probe, and gets a clear "not a key" answer instead of a database lookup.
+
+A key is a path under `/paper/`, so each of its parts between slashes must be a name:
+not empty, not `.` or `..`. A browser resolves those (`/paper/a/../../admin/` is
+`/admin/`), so a key holding one would send its links, redirects and citations to
+another page of the site. No control or space character either: browsers drop tabs and
+newlines from a URL, which turns `/`, a tab, `/host` into `//host`, another site.
 """
 
 import re
@@ -11,17 +17,21 @@ import unicodedata
 from django.core.validators import RegexValidator
 
 KEY_MAX_LENGTH = 255
-KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9/:._+\-]*"
-_key_re = re.compile(rf"^{KEY_PATTERN}$")
+# The first part starts with a letter or digit; each later part, after a slash, is
+# neither empty nor `.` nor `..`. `\Z` rather than `$`, which lets a final newline by.
+_PART = r"[A-Za-z0-9:._+\-]"
+KEY_PATTERN = rf"[A-Za-z0-9]{_PART}*(?:/(?!\.\.?(?:/|\Z)){_PART}+)*"
+_key_re = re.compile(rf"^{KEY_PATTERN}\Z")
 
 validate_bibtex_key = RegexValidator(
     _key_re,
-    "A key is letters, digits and / : . _ + - (for example conf/nips/RenHGS15).",
+    "A key is letters, digits and / : . _ + - (for example conf/nips/RenHGS15), and "
+    "cannot hold an empty part, “.” or “..” between slashes.",
 )
 
 
 def is_valid_key(key):
-    return 0 < len(key) <= KEY_MAX_LENGTH and bool(_key_re.match(key)) and "//" not in key
+    return 0 < len(key) <= KEY_MAX_LENGTH and _key_re.match(key) is not None
 
 
 # Words a key made from a title skips: `Lin2014Microsoft` rather than `Lin2014The`.

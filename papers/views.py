@@ -156,21 +156,30 @@ def _summaries_listing(request, paper):
     }
 
 
+@answers_unknown_papers
 def legacy_redirect(request):
     """`/paper?bibtexKey=KEY&a=username` from the old site, moved here for good.
 
     A key the site knows (or an alias, arXiv id, DOI) goes straight to the paper's
-    canonical page; any other goes to /paper/KEY/, which says it is not known. With
-    `a=username`, to that user's summary: to its own page, which is where it stays,
-    whereas its place among the paper's summaries moves with every vote. Only a public
-    summary signed with the name is found by it; otherwise the link goes to the paper's
-    page at `#username`, as it would for a name that wrote nothing.
+    canonical page; any other valid key goes to /paper/KEY/, which says it is not known.
+    A name that is no valid key is answered here, with the page that says it is not
+    known or not a key: the address is only ever built from a valid key, whose parts
+    hold no `..` that would lead out of /paper/ (see papers.keys). With `a=username`,
+    to that user's summary: to its own page, which is where it stays, whereas its place
+    among the paper's summaries moves with every vote. Only a public summary signed
+    with the name is found by it; otherwise the link goes to the paper's page at
+    `#username`, as it would for a name that wrote nothing.
     """
     key = request.GET.get("bibtexKey", "").strip()
     if not key:
         return redirect("summaries:feed", permanent=True)
     paper = Paper.objects.resolve(key)
-    url = paper.get_absolute_url() if paper else "/paper/" + quote(key, safe="/:+") + "/"
+    if paper:
+        url = paper.get_absolute_url()
+    elif is_valid_key(key):
+        url = reverse("papers:detail", args=[key])
+    else:
+        raise PaperNotFound(key, malformed=not _could_name_a_paper(key))
     if username := request.GET.get("a", "").strip():
         signed = (
             Summary.objects.public()

@@ -137,7 +137,11 @@ def cached_page(request, scopes, build):
             "content_type": response["Content-Type"],
         }
 
-    kept = cached("page", (request.get_full_path(),), scopes, build_content)
+    # Kept under the whole address asked for: a page prints absolute addresses built
+    # from the request (og:url, a sitemap's entries), so the same path on another host
+    # name (any in ALLOWED_HOSTS) or over the other scheme is another page.
+    address = (request.scheme, request.get_host(), request.get_full_path())
+    kept = cached("page", address, scopes, build_content)
     if built and kept is None:
         return built[0]
     if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):

@@ -3,8 +3,8 @@
 from django.shortcuts import render
 
 # Fields whose text a user may have spent a long time writing. When a form post is
-# refused (stale CSRF token after logging in elsewhere, expired page), the failure
-# page hands this text back instead of dropping it.
+# refused (stale CSRF token after logging in elsewhere, expired page, a text too long
+# to keep across a login), the failure page hands this text back instead of dropping it.
 _USER_TEXT_FIELDS = ("body", "bio")
 
 
@@ -26,6 +26,14 @@ def too_many_requests(request, retry_after):
     response = render(request, "errors/429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def text_not_kept(request, login_url):
+    """A post from someone logged out, with a text too long to wait in the session for
+    the login (see summaries.drafts): the page hands it back to copy, and links to the
+    login page, which `login_url` is, with the way back to the form."""
+    context = {"texts": _posted_texts(request), "login_url": login_url}
+    return render(request, "errors/login_to_post.html", context, status=403)
 
 
 def page_not_found(request, exception):

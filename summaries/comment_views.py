@@ -14,7 +14,7 @@ from . import drafts, idempotency, services
 from .discussion import discussion_page
 from .forms import CommentForm, reply_form
 from .models import Comment, Summary
-from .views import _get_visible_summary, _login_keeping_text
+from .views import _get_visible_summary
 
 PARENT_GONE = (
     "The comment you replied to is no longer there. Your text is below: "
@@ -81,7 +81,7 @@ def comment(request, pk):
         next_url = reverse("summaries:detail", args=[pk])
         if parent_id.isdigit():
             next_url += f"?reply={parent_id}#reply-form-{parent_id}"
-        return _login_keeping_text(request, f"comment:{pk}", next_url)
+        return drafts.login_keeping_text(request, f"comment:{pk}", next_url)
     post_key, earlier = idempotency.look_up(request)
     if earlier is not None:
         # Before the checks below: the comment replied to may be gone by now, and the
@@ -121,7 +121,7 @@ def edit_comment(request, pk):
     """The comment's author changes its text: the form (GET), and saving it (POST)."""
     edit_url = reverse("summaries:edit_comment", args=[pk])
     if not request.user.is_authenticated:
-        return _login_keeping_text(request, f"comment-edit:{pk}", edit_url)
+        return drafts.login_keeping_text(request, f"comment-edit:{pk}", edit_url)
     target = _get_own_comment(request, pk)
     if target.is_gone:
         raise Http404

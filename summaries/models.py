@@ -414,6 +414,15 @@ class Comment(models.Model):
         return not (self.is_gone or self.is_hidden)
 
     @property
+    def author_is_withheld(self):
+        """True when the comment's author wrote the anonymous summary it is under:
+        naming them would sign the summary, so every page that shows the comment calls
+        them "the summary's author" and links to no profile. Reads `summary`, which
+        lists of comments fill in without a query (see `placeholder`)."""
+        summary = self.summary
+        return summary.is_anonymous and self.author_id == summary.author_id
+
+    @property
     def placeholder(self):
         """What is shown in place of the text once it is gone.
 

@@ -48,14 +48,6 @@ def _get_own_summary(request, pk):
     return summary
 
 
-def _login_keeping_text(request, draft_name, next_url):
-    """Send an anonymous poster to the login page; their text waits in the session."""
-    if request.method == "POST" and request.POST.get("body", "").strip():
-        drafts.stash(request, draft_name, request.POST.dict())
-        messages.info(request, "Your session had ended. Log in and your text will be back.")
-    return redirect_to_login(next_url)
-
-
 @redirects_page_numbers
 def feed(request, tab="recent"):
     """The homepage's tabs: Recent (newest first), Popular (score decayed by age, see
@@ -135,7 +127,7 @@ def write(request, key):
     """Write a summary of a paper, or edit the one the user already has."""
     paper = get_paper_or_404(request, key)
     if not request.user.is_authenticated:
-        return _login_keeping_text(
+        return drafts.login_keeping_text(
             request, f"summary:{paper.pk}", reverse("summaries:write", args=[paper.bibtex_key])
         )
     existing = paper.summaries.filter(author=request.user).first()

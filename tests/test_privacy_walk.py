@@ -15,7 +15,7 @@ from django.core import mail
 from django.urls import reverse
 
 from summaries import services
-from summaries.models import Summary
+from summaries.models import Comment, Summary
 
 from .factories import make_comment, make_paper, make_summary, make_user
 
@@ -67,6 +67,7 @@ def world(django_capture_on_commit_callbacks):
         "reader": reader,
         "private": private,
         "anonymous": Summary.objects.get(pk=anonymous.pk),
+        "shy_reply": Comment.objects.get(author=shy),
     }
 
 
@@ -103,6 +104,10 @@ def surfaces(world):
         reverse("discovery:sitemap_section", args=["papers"]),
         reverse("discovery:sitemap_section", args=["venues"]),
         reverse("discovery:sitemap_section", args=["profiles"]),
+        # Reports name what they are about: the anonymous summary, and its author's
+        # reply under it (readers log in first; a visitor is sent to the login page).
+        reverse("moderation:report", args=["summary", anonymous.pk]),
+        reverse("moderation:report", args=["comment", world["shy_reply"].pk]),
     ]
 
 
@@ -113,9 +118,14 @@ PRIVATE_SECRETS = ("for me alone", f"More {PRIVATE_WORD}", PRIVATE_TITLE, "Secre
 
 def fetch(client, url):
     response = client.get(url)
-    # The secret paper's own page exists (papers are public); it must just not show
-    # the private summary. Everything else answers, or hides behind a 404.
-    assert response.status_code in (200, 404), (url, response.status_code)
+    if response.status_code == 302:
+        # Only the report pages, which a visitor reaches after logging in.
+        assert url.startswith("/report/"), url
+        assert response.url.startswith(reverse("login")), (url, response.url)
+    else:
+        # The secret paper's own page exists (papers are public); it must just not show
+        # the private summary. Everything else answers, or hides behind a 404.
+        assert response.status_code in (200, 404), (url, response.status_code)
     return b"".join(response) if response.streaming else response.content
 
 
@@ -151,6 +161,24 @@ def test_the_surfaces_do_show_the_summaries_to_those_allowed(client, world):
     assert b"Anonymous" in feed and b"&lt;math" in feed
     history = fetch(client, reverse("summaries:history", args=[world["anonymous"].pk]))
     assert b"Anonymous" in history or b"anonymous" in history
+
+
+@pytest.mark.parametrize("viewer", ["reader", None])
+def test_the_anonymous_authors_reply_is_signed_as_the_summarys_author(client, world, viewer):
+    """The author answering under their anonymous summary: each page that shows the
+    reply (the walk above checks them all for the name) calls them the summary's
+    author, and their own profile lists neither the reply nor the summary."""
+    if viewer:
+        client.force_login(world[viewer])
+    reply, anonymous = world["shy_reply"], world["anonymous"]
+    pages = [anonymous.get_absolute_url(), world["venue_paper"].get_absolute_url()]
+    if viewer:
+        pages.append(reverse("moderation:report", args=["comment", reply.pk]))
+    for url in pages:
+        text = fetch(client, url).decode()
+        assert "Because." in text and "the summary's author" in text.lower(), url
+    profile = fetch(client, reverse("accounts:profile", args=[SHY_NAME])).decode()
+    assert "Because." not in profile and "anonymous summary" not in profile
 
 
 def test_counts_leave_the_private_summary_out(client, world):
