@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 
 from shortscience import fragments
 from shortscience.pagination import offset_page, paginate
+from summaries import cards
 from summaries.forms import CommentForm
 from summaries.models import TEXT_FIELDS, Summary
 
@@ -138,6 +139,7 @@ def _summaries_listing(request, paper):
         .with_user_vote(user)
     )
     page = paginate(request, summaries, SUMMARIES_PER_PAGE)
+    cards.attach_comments(page, request)
     own = None
     if user.is_authenticated:
         own = (

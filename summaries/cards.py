@@ -1,84 +1,126 @@
-"""Summary cards, rendered once and reused by every viewer.
+"""Summary cards and comments, rendered once and reused by every viewer.
 
 A card (templates/summaries/_card.html) prints a summary in a list: the homepage's tabs
-and a profile. Almost all of it is the same for every viewer and changes only when the
-summary or its paper does, yet rendering it through the template engine (the paper's
-heading, the byline, the links) cost about 0.4 ms a card, most of a feed page's time.
+and a profile. A comment (templates/summaries/_comment.html) prints under a summary on
+its page and on its paper's page. Almost all of either is the same for every viewer and
+changes only when the summary, the comment or the paper does, yet rendering them through
+the template engine cost about 0.4 ms a card and 0.3 ms a comment: most of a page's time.
 
-So a card is rendered once, with markers in the places that do change (the relative
-time, the text, the score with the viewer's vote, the comment count), and kept in the
-cache as its fixed pieces. Each request joins the pieces with the values of its slots:
-no template, one cache round trip for the page.
+So each is rendered once, with markers in the places that do change (relative times,
+the text, the score with the viewer's vote, the comment count, the page to come back
+to, the CSRF token), and kept in the cache as its fixed pieces. Each request joins the
+pieces with the values of its slots: no template, one cache round trip for the page.
+What a comment offers its viewer (Reply, Edit, Remove, Report) depends on who they are
+to it, their `comment_role`, which is part of what a kept comment is keyed by.
 
-A kept card's key is a digest of everything the fixed pieces print, and of the
+A kept item's key is a digest of everything its fixed pieces print, and of the
 templates that print them, so that a changed title, username or template makes a new
-key rather than needing anyone to throw the old card away; the cache evicts it in time.
+key rather than needing anyone to throw the old one away; the cache evicts it in time.
 """
 
 import hashlib
 import re
-from functools import cache as once
+import secrets
+from functools import cached_property
+from urllib.parse import quote
 
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from shortscience.templatetags.timestamps import timestamp_html
 
-TEMPLATE = "summaries/_card.html"
-# Every template the fixed pieces come from: a change to any of them changes the key.
-TEMPLATES = (TEMPLATE, "includes/paper_heading.html", "includes/byline.html")
-SLOTS = ("time", "text", "score", "comments")
-# A marker no printed value can hold: forms refuse NUL characters and PostgreSQL cannot
-# store them. Should a value hold one anyway, the card is rendered whole (see `_pieces`).
-MARKERS = {name: mark_safe(f"\x00{name}\x00") for name in SLOTS}
-MARKER = re.compile("\x00(\\w+)\x00")
-# Long enough that a card is rendered about once a day, short enough that cards of
-# summaries nobody lists any more leave the cache.
+# A marker no printed value can hold: NUL characters, which forms refuse and PostgreSQL
+# cannot store, around a random word drawn when the process starts, which no one can
+# know to write. Markers live only between rendering and splitting, in one process.
+NONCE = secrets.token_hex(8)
+MARKER = re.compile(f"\x00{NONCE}:(\\w+)\x00")
+# Long enough that an item is rendered about once a day, short enough that items nobody
+# lists any more leave the cache.
 KEEP_SECONDS = 24 * 60 * 60
 
 
-@once
-def _templates_digest():
-    sources = "\x00".join(get_template(name).template.source for name in TEMPLATES)
-    return hashlib.sha256(sources.encode()).hexdigest()[:12]
+class Kept:
+    """A template rendered once with markers for its `slots`, kept as its fixed pieces.
+
+    `includes` are the other templates it prints, whose source goes into the key too.
+    """
+
+    def __init__(self, name, includes, slots):
+        self.name = name
+        self.templates = (name, *includes)
+        self.slots = tuple(slots)
+        self.markers = {slot: mark_safe(f"\x00{NONCE}:{slot}\x00") for slot in self.slots}
+
+    @cached_property
+    def digest(self):
+        sources = "\x00".join(get_template(name).template.source for name in self.templates)
+        return hashlib.sha256(sources.encode()).hexdigest()[:12]
+
+    def key(self, printed):
+        """The cache key of an item whose fixed pieces print `printed` (a tuple)."""
+        digest = hashlib.sha256(repr(printed).encode()).hexdigest()[:24]
+        return f"kept:{self.name}:{self.digest}:{digest}"
+
+    def render(self, context, slots):
+        return get_template(self.name).render({**context, "slots": slots}).strip()
+
+    def pieces(self, context):
+        """[fixed, slot, fixed, slot, …, fixed]: the slots this item prints (a comment
+        that was never edited has no `edited`), in their order."""
+        return MARKER.split(self.render(context, self.markers))
+
+    def html(self, items):
+        """Each item's HTML for this request, from (key, context, slots) triples, in
+        order: kept pieces joined with the slots' values, or rendered and kept now."""
+        items = list(items)
+        kept = cache.get_many([key for key, _, _ in items])
+        made, out = {}, []
+        for key, context, slots in items:
+            pieces = kept.get(key) or made.get(key)
+            if pieces is None:
+                pieces = made[key] = self.pieces(context)
+            out.append(mark_safe("".join(slots[p] if i % 2 else p for i, p in enumerate(pieces))))
+        if made:
+            cache.set_many(made, KEEP_SECONDS)
+        return out
 
 
-def _key(summary):
+CARD = Kept(
+    "summaries/_card.html",
+    ("includes/paper_heading.html", "includes/byline.html"),
+    ("time", "text", "score", "comments"),
+)
+COMMENT = Kept(
+    "summaries/_comment.html",
+    ("moderation/_report_link.html",),
+    ("time", "edited", "text", "csrf", "next"),
+)
+# Names kept for callers and tests.
+TEMPLATE = CARD.name
+
+
+def _card_key(summary):
     paper = summary.paper
-    printed = (
-        summary.pk,
-        summary.is_anonymous,
-        summary.is_private,
-        summary.is_cut,
-        "" if summary.is_anonymous else summary.author.username,
-        paper.bibtex_key,
-        paper.title,
-        paper.authors,
-        paper.venue,
-        paper.year,
+    return CARD.key(
+        (
+            summary.pk,
+            summary.is_anonymous,
+            summary.is_private,
+            summary.is_cut,
+            "" if summary.is_anonymous else summary.author.username,
+            paper.bibtex_key,
+            paper.title,
+            paper.authors,
+            paper.venue,
+            paper.year,
+        )
     )
-    digest = hashlib.sha256(repr(printed).encode()).hexdigest()[:24]
-    return f"card:{_templates_digest()}:{digest}"
 
 
-def _render(summary, slots):
-    return get_template(TEMPLATE).render({"summary": summary, "slots": slots}).strip()
-
-
-def _pieces(summary):
-    """The card's fixed pieces with the slot names between them:
-    [fixed, slot, fixed, slot, …, fixed]; None when a printed value held a marker."""
-    html = _render(summary, MARKERS)
-    pieces = MARKER.split(html)
-    if pieces[1::2] != list(SLOTS):
-        return None
-    return pieces
-
-
-def _slots(summary):
-    """What a card prints that changes without the card changing, for this request."""
+def _card_slots(summary):
     if summary.user_vote == 1:
         vote = ", you voted up"
     elif summary.user_vote == -1:
@@ -104,23 +146,74 @@ def attach(summaries):
     The summaries come from `SummaryQuerySet.for_listing()` and `with_user_vote()`.
     """
     summaries = list(summaries)
-    keys = {summary.pk: _key(summary) for summary in summaries}
-    kept = cache.get_many(list(keys.values()))
-    made = {}
-    for summary in summaries:
-        key = keys[summary.pk]
-        pieces = kept.get(key)
-        if pieces is None:
-            pieces = _pieces(summary)
-            if pieces is not None:
-                made[key] = pieces
-        slots = _slots(summary)
-        if pieces is None:
-            summary.card = _render(summary, slots)
-        else:
-            summary.card = mark_safe(
-                "".join(slots[piece] if i % 2 else piece for i, piece in enumerate(pieces))
-            )
-    if made:
-        cache.set_many(made, KEEP_SECONDS)
+    items = ((_card_key(s), {"summary": s}, _card_slots(s)) for s in summaries)
+    for summary, html in zip(summaries, CARD.html(items), strict=True):
+        summary.card = html
     return summaries
+
+
+def comment_role(comment, summary, user):
+    """Who `user` is to `comment`, which decides what it offers them: a visitor (Reply
+    logs in first), a reader (Reply, Report), its author (Edit, Delete) or a moderator
+    of it, staff or the summary's author (Remove, Report)."""
+    if not user.is_authenticated:
+        return "visitor"
+    if comment.author_id == user.id:
+        return "own"
+    if user.is_staff or summary.author_id == user.id:
+        return "moderator"
+    return "reader"
+
+
+def _comment_key(comment, summary, role):
+    shows_text = comment.shows_text
+    return COMMENT.key(
+        (
+            comment.pk,
+            summary.pk,
+            role,
+            comment.parent_id,
+            shows_text,
+            comment.is_gone,
+            comment.placeholder if not shows_text else "",
+            comment.author_is_withheld if shows_text else None,
+            comment.author.username if shows_text else "",
+            comment.is_cut if shows_text else None,
+            comment.edited_at is not None,
+        )
+    )
+
+
+def attach_comments(summaries, request):
+    """Set `html`, its HTML for this request, on each comment of each summary's
+    `discussion` (SummaryQuerySet.with_comments, summaries.discussion)."""
+    user = request.user
+    page = quote(request.get_full_path(), safe="/")
+    token = []
+
+    def csrf(role):
+        # Only forms carry it, and only an author's and a moderator's comments have
+        # forms: a visitor's page gets no token, and so no CSRF cookie.
+        if role not in ("own", "moderator"):
+            return ""
+        if not token:
+            token.append(get_token(request))
+        return token[0]
+
+    items, comments = [], []
+    for summary in summaries:
+        for comment in summary.discussion:
+            role = comment_role(comment, summary, user)
+            shows_text = comment.shows_text
+            slots = {
+                "time": timestamp_html(comment.created_at) if shows_text else "",
+                "edited": timestamp_html(comment.edited_at) if comment.edited_at else "",
+                "text": mark_safe(comment.shown_html) if shows_text else "",
+                "csrf": csrf(role) if shows_text else "",
+                "next": page,
+            }
+            context = {"comment": comment, "summary": summary, "role": role}
+            items.append((_comment_key(comment, summary, role), context, slots))
+            comments.append(comment)
+    for comment, html in zip(comments, COMMENT.html(items), strict=True):
+        comment.html = html

@@ -100,15 +100,12 @@ def test_an_anonymous_summary_s_card_does_not_sign_it(client):
     assert "Anonymous" in card and summary.author.username not in card
 
 
-def test_a_value_holding_the_marker_is_printed_whole_and_escaped():
-    # Forms refuse NUL and PostgreSQL cannot store it, but a card must not trust that.
+def test_a_value_that_looks_like_a_marker_is_printed_as_written():
     summary = make_summary(body="Marked text.")
     listed = Summary.objects.public().for_listing().with_user_vote(summary.author).get()
-    listed.paper.title = "Odd \x00text\x00 <b>title</b>"
-    with Renders(cards.TEMPLATE) as renders:
-        (card,) = [s.card for s in cards.attach([listed])]
-    assert renders.count == 2  # once with the markers, refused, then whole
-    assert "Odd \x00text\x00 &lt;b&gt;title&lt;/b&gt;" in card
+    listed.paper.title = "Odd \x00time\x00 <b>title</b>"
+    (card,) = [s.card for s in cards.attach([listed])]
+    assert "Odd \x00time\x00 &lt;b&gt;title&lt;/b&gt;" in card
     assert "Marked text." in card and "Score: 0" in card and "0 comments" in card
 
 
@@ -119,3 +116,87 @@ def test_the_card_prints_what_the_summary_s_row_says():
     assert card.startswith(f'<article class="card mb-4 feed-item" id="summary-{summary.pk}">')
     assert summary.paper.title in card and "Row text." in card
     assert f'href="{summary.get_absolute_url()}#comments-{summary.pk}"' in card
+
+
+# Comments: rendered once per role, the viewer's parts filled in each time.
+
+
+def summary_page(client, summary, query=""):
+    response = client.get(summary.get_absolute_url() + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def comment_html(html, comment):
+    """The comment's markup: the tests' summaries have one comment each."""
+    return html.split(f'id="comment-{comment.pk}"')[1].split("</section>")[0]
+
+
+def test_a_comment_is_rendered_once_per_role(client):
+    summary = make_summary()
+    comment = make_comment(summary, body="Said once.")
+    readers = [make_user(), make_user()]
+    with Renders(cards.COMMENT.name) as renders:
+        summary_page(client, summary)
+        summary_page(client, summary, "?page=1")  # another address, the same comment
+        for reader in readers:
+            client.force_login(reader)
+            html = summary_page(client, summary)
+    assert renders.count == 2  # a visitor's, then a reader's
+    assert "Said once." in comment_html(html, comment)
+
+
+def test_what_a_comment_offers_depends_on_who_reads_it(client):
+    summary = make_summary()
+    comment = make_comment(summary)
+    offers = {}
+    for name, user in [
+        ("visitor", None),
+        ("reader", make_user()),
+        ("own", comment.author),
+        ("moderator", summary.author),
+    ]:
+        if user:
+            client.force_login(user)
+        else:
+            client.logout()
+        part = comment_html(summary_page(client, summary), comment)
+        offers[name] = {
+            word for word in ("Reply", "Edit", "Delete", "Remove", "Report") if f">{word}<" in part
+        }
+        offers[name] |= {"login"} if "/accounts/login/" in part else set()
+    assert offers == {
+        "visitor": {"Reply", "Report", "login"},
+        "reader": {"Reply", "Report"},
+        "own": {"Reply", "Edit", "Delete"},
+        "moderator": {"Reply", "Remove", "Report"},
+    }
+
+
+def test_a_kept_comment_s_form_carries_this_session_s_token():
+    from django.test import Client
+
+    summary = make_summary()
+    comment = make_comment(summary)
+    for _ in range(2):  # the second session is served the kept comment
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(comment.author)
+        html = summary_page(client, summary)
+        token = (
+            comment_html(html, comment).split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        )
+        response = client.post(
+            reverse("summaries:delete_comment", args=[comment.pk]), {"csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 302
+        comment.refresh_from_db()
+        assert comment.is_gone
+        type(comment).objects.filter(pk=comment.pk).update(deleted_at=None)
+
+
+def test_a_kept_comment_s_report_link_comes_back_to_the_page_it_is_on(client):
+    summary = make_summary()
+    comment = make_comment(summary)
+    summary_page(client, summary)
+    html = summary_page(client, summary, "?page=1")
+    assert "?next=" + summary.get_absolute_url() + "%3Fpage%3D1" in comment_html(html, comment)
