@@ -1,5 +1,3 @@
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -7,14 +5,10 @@ from django.contrib.auth.forms import UserCreationForm
 from django.forms.boundfield import BoundField
 
 from shortscience.forms import check_renders, limit_length
+from shortscience.text import clean_line
 
-from . import orcid
+from . import names, orcid
 from .models import User
-
-RESERVED_USERNAME_RE = re.compile(
-    r"^(main|preview|comment-form|(comments?|anonymous|summary)-\d+|id_.*|admin|anonymous)$",
-    re.IGNORECASE,
-)
 
 
 class _HoneypotBoundField(BoundField):
@@ -52,11 +46,13 @@ class SignupForm(UserCreationForm):
         self.helper.form_tag = False
 
     def clean_username(self):
-        username = self.cleaned_data["username"]
-        # A summary's element id on a paper page is its author's username (old links
-        # end in #username), so a name must not be one of the page's own ids.
-        if RESERVED_USERNAME_RE.match(username):
-            raise forms.ValidationError("This username is reserved. Please choose another.")
+        # Django's own check first (the same name in another case), with its message;
+        # then the site's rule (accounts.names): reserved names, and names that look
+        # like a taken one.
+        username = super().clean_username()
+        if username is None:  # Django's check has added its error
+            return None
+        names.validate_username_available(username)
         return username
 
     def clean_email(self):
@@ -119,7 +115,9 @@ class SettingsForm(forms.ModelForm):
         )
 
     def clean_display_name(self):
-        return " ".join(self.cleaned_data["display_name"].split())
+        # One line, without direction overrides or invisible characters: pages print
+        # it beside other text (shortscience.text).
+        return clean_line(self.cleaned_data["display_name"])
 
     def clean_bio(self):
         return check_renders(self.cleaned_data["bio"], "comment")

@@ -1,13 +1,55 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from markup.render import RENDERER_VERSION, Refused, refusal_html, render
+from shortscience.text import strip_controls
+
+from . import names
+
+USERNAME_MAX_LENGTH = 150
+# A skeleton is at most seven times as long as its name: a Hangul syllable becomes up
+# to three jamo, and a jamo's prototype up to three (tests/test_usernames.py checks
+# every character a username may hold).
+SKELETON_MAX_LENGTH = 7 * USERNAME_MAX_LENGTH
+
+
+class UsernameSkeletonField(models.CharField):
+    """The skeleton of the row's username (accounts.names), set whenever the row is
+    written through the models: by save(), and by bulk_create, which calls each
+    field's pre_save() but no save()."""
+
+    def pre_save(self, model_instance, add):
+        stored = getattr(model_instance, self.attname)
+        value = names.skeleton_to_store(model_instance.username, stored, model_instance.pk)
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class User(AbstractUser):
     """The site's user, with the profile and notification preferences on the same row."""
 
+    username_validator = names.UsernameValidator()
+
+    username = models.CharField(
+        _("username"),
+        max_length=USERNAME_MAX_LENGTH,
+        unique=True,
+        help_text=_("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+        validators=[username_validator],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
+    # One account per skeleton: no name can be taken again under a look-alike spelling
+    # ("Ada", "аda" with a Cyrillic а), whichever code creates the account. NULL only
+    # in rows written in SQL, past the models (the benchmark's generated users).
+    username_skeleton = UsernameSkeletonField(
+        max_length=SKELETON_MAX_LENGTH,
+        null=True,
+        editable=False,
+        help_text="What the username and its look-alikes come down to (accounts.names).",
+    )
     display_name = models.CharField(
         max_length=80, blank=True, help_text="Shown on your profile beside your username."
     )
@@ -26,6 +68,15 @@ class User(AbstractUser):
         "e-mail me about replies in discussions I took part in", default=True
     )
 
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username_skeleton"],
+                name="accounts_user_username_skeleton_unique",
+                violation_error_message=names.TAKEN_MESSAGE,
+            ),
+        ]
+
     def save(self, *args, **kwargs):
         # The bio is user text like any other: rendered and sanitized once, here. Saves
         # of other fields only (the last login, on every log-in) leave it be.
@@ -34,8 +85,28 @@ class User(AbstractUser):
             for name, value in self.rendered_fields().items():
                 setattr(self, name, value)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "bio_html", "bio_renderer_version"}
+                update_fields = {*update_fields, "bio_html", "bio_renderer_version"}
+        if update_fields is None or "display_name" in update_fields:
+            # However it is set (the settings form, the admin, a script), a name that
+            # pages print holds no direction override (shortscience.text).
+            self.display_name = strip_controls(self.display_name)
+        if update_fields is not None and "username" in update_fields:
+            update_fields = {*update_fields, "username_skeleton"}
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # The admin's forms come here; sign-up forms ask names.validate_username_available
+        # first, which refuses reserved names as well. An account that keeps the
+        # set-apart skeleton of its name (names.set_apart) is left be.
+        if not self.username:
+            return
+        skeleton = names.username_skeleton(self.username)
+        stored = names.skeleton_to_store(self.username, self.username_skeleton, self.pk)
+        if stored == skeleton and names.skeleton_is_taken(skeleton, exclude_pk=self.pk):
+            raise ValidationError({"username": ValidationError(names.TAKEN_MESSAGE, code="taken")})
 
     def rendered_fields(self):
         """The stored HTML of the bio, as the current renderer makes it."""

@@ -5,7 +5,7 @@ from shortscience.forms import check_renders, limit_length, too_long_message
 
 from . import identifiers, sources
 from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
-from .models import AUTHORS_MAX_LENGTH, Paper
+from .models import AUTHORS_MAX_LENGTH, Paper, normalize_author_list
 
 # A pasted BibTeX entry with a long abstract is a few kilobytes; far more is not one entry.
 LOOKUP_MAX_LENGTH = 20_000
@@ -103,8 +103,8 @@ class PaperForm(forms.Form):
         return key
 
     def clean_authors(self):
-        names = [name.strip() for name in self.cleaned_data["authors"].split(",")]
-        return ", ".join(name for name in names if name)
+        # As the paper will store it, direction overrides and invisible characters gone.
+        return normalize_author_list(self.cleaned_data["authors"])
 
     def clean_arxiv_id(self):
         value = self.cleaned_data["arxiv_id"].strip()

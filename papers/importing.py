@@ -42,7 +42,7 @@ from shortscience.pgcopy import copy_rows
 
 from . import identifiers
 from .keys import is_valid_key
-from .models import Paper, PaperAlias
+from .models import Paper, PaperAlias, normalize_author_list
 from .signals import names_added
 from .sources import bibtex, dblp
 from .sources.base import (
@@ -428,6 +428,12 @@ def clean(record):
                 del values[name]
     if len(values.get("url", "")) > _MAX_LENGTHS["url"]:
         del values["url"]  # a broken link is not worth losing the paper for
+    if authors := values.get("authors"):
+        # Written in bulk, without save(): stored in save()'s form all the same, without
+        # direction overrides or invisible characters.
+        values["authors"] = normalize_author_list(authors)
+        if not values["authors"]:
+            del values["authors"]
     shortened = False
     for name, fit in _FITTERS.items():
         value = values.get(name)

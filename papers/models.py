@@ -7,6 +7,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
 from markup.render import RENDERER_VERSION
+from shortscience.text import strip_controls
 
 from . import identifiers
 from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
@@ -22,6 +23,19 @@ ABSTRACT_MAX_LENGTH = 10_000
 AUTHORS_SHOWN = 30
 # BibTeX's way of saying an author list goes on (`and others`), stored as a last name.
 MORE_AUTHORS = "others"
+
+
+def normalize_author_list(authors):
+    """An author list in its stored form, whoever writes it (the add-a-paper form, the
+    admin, an import): each name on one line and without direction overrides or
+    invisible characters (shortscience.text), the names comma-separated, none empty.
+
+    Pages print the names beside titles and other names, where a right-to-left
+    override left open would turn the rest of the line around.
+    """
+    # One pass over the whole list: imports call this for millions of papers.
+    names = (" ".join(name.split()) for name in strip_controls(authors).split(","))
+    return ", ".join(name for name in names if name)
 
 
 class ShownAuthors(NamedTuple):
@@ -250,6 +264,7 @@ class Paper(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalize_identifiers()
+        self.authors = normalize_author_list(self.authors)
         for name, value in self.rendered_fields().items():
             setattr(self, name, value)
         super().save(*args, **kwargs)
@@ -260,6 +275,7 @@ class Paper(models.Model):
     def clean(self):
         # Before the constraints are checked: they are about the stored forms.
         self.normalize_identifiers()
+        self.authors = normalize_author_list(self.authors)
 
     def normalize_identifiers(self):
         """Store arXiv id and DOI in the one form the uniqueness constraints compare."""
