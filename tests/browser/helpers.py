@@ -12,7 +12,10 @@ def log_in(page, live_server, username, password=PASSWORD, next_url=""):
     query = f"?next={next_url}" if next_url else ""
     page.goto(f"{live_server.url}/accounts/login/{query}")
     fill_login_form(page, username, password)
-    expect(nav(page).get_by_role("link", name=username, exact=True)).to_be_visible()
+    # On a narrow screen the link to the user's profile is in the folded menu: there, not
+    # shown until the menu is opened.
+    user = nav(page).get_by_role("link", name=username, exact=True, include_hidden=True)
+    expect(user).to_have_count(1)
 
 
 def field(page, label):
