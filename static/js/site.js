@@ -46,30 +46,6 @@ document.addEventListener("DOMContentLoaded", () => {
     document.fonts.ready.then(() => document.querySelectorAll(SCROLLERS).forEach(markScrollable));
   }
 
-  // Unfold long summaries in place.
-  document.querySelectorAll("[data-unfold]").forEach((link) => {
-    const body = link.previousElementSibling;
-    const unfold = () => {
-      body.classList.remove("folded");
-      link.remove();
-    };
-    link.addEventListener("click", (event) => {
-      if (!body || !body.classList.contains("folded")) return;
-      event.preventDefault();
-      unfold();
-    });
-    // Tabbing into the folded part would put the focus on links nobody can see.
-    if (body) {
-      body.addEventListener("focusin", (event) => {
-        if (!body.classList.contains("folded")) return;
-        // The fade covers the last few rem as well; a link under it counts as hidden.
-        const fade = 64;
-        const visibleBottom = body.getBoundingClientRect().bottom - fade;
-        if (event.target.getBoundingClientRect().bottom > visibleBottom) unfold();
-      });
-    }
-  });
-
   // A second click on a submit button must not post the form twice. The button that
   // was pressed is remembered, since its name (preview/publish) matters to the server.
   document.querySelectorAll("form[data-once]").forEach((form) => {
