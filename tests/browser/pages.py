@@ -115,5 +115,5 @@ def build_site(base_url):
         SitePage("login", "/accounts/login/"),
         SitePage("signup", "/accounts/signup/"),
         SitePage("password reset", "/accounts/password/reset/"),
-        SitePage("e-mail address", "/accounts/email/", user=READER),
+        SitePage("e-mail address", "/accounts/email/", user=AUTHOR),
     ]
