@@ -1,13 +1,13 @@
+from allauth.account import forms as allauth_forms
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
 from django.forms.boundfield import BoundField
 
 from shortscience.forms import check_renders, limit_length
 from shortscience.text import clean_line
 
-from . import names, orcid
+from . import orcid
 from .models import User
 
 
@@ -24,10 +24,22 @@ class _HoneypotInput(forms.TextInput):
         return None
 
 
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(
-        required=True, help_text="For password resets. Never shown to other users."
-    )
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's log-in form, its field named for what it takes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or e-mail"
+        # The page links to the password reset under the form already.
+        self.fields["password"].help_text = ""
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up form (username, e-mail, password twice; the username is checked
+    by accounts.adapter) with the site's trap for scripts."""
+
     # A field people never see, which form-filling scripts fill like any other.
     website = forms.CharField(
         label="Leave this empty",
@@ -36,30 +48,14 @@ class SignupForm(UserCreationForm):
         bound_field_class=_HoneypotBoundField,
     )
 
-    class Meta:
-        model = User
-        fields = ["username", "email"]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-    def clean_username(self):
-        # Django's own check first (the same name in another case), with its message;
-        # then the site's rule (accounts.names): reserved names, and names that look
-        # like a taken one.
-        username = super().clean_username()
-        if username is None:  # Django's check has added its error
-            return None
-        names.validate_username_available(username)
-        return username
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address exists already.")
-        return email
+        self.fields["email"].help_text = "For verifying and password resets. Never shown to others."
+        # allauth's placeholders repeat the labels, which crispy prints already.
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+        # The trap last, after the fields allauth adds in its __init__.
+        self.fields["website"] = self.fields.pop("website")
 
     def clean(self):
         cleaned_data = super().clean()

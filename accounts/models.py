@@ -120,5 +120,13 @@ class User(AbstractUser):
         return reverse("accounts:profile", args=[self.username])
 
     @property
+    def can_post(self):
+        """Whether the user may post summaries, comments, votes and reports, and add
+        papers: once their primary e-mail address is verified (accounts.posting)."""
+        from allauth.account.models import EmailAddress
+
+        return EmailAddress.objects.filter(user=self, primary=True, verified=True).exists()
+
+    @property
     def shown_name(self):
         return self.display_name or self.username

@@ -1,16 +1,14 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("accounts/signup/", views.signup, name="signup"),
+    # allauth's sign-up page (account_signup), under the site's limit per address; the
+    # rest of allauth's pages follow in shortscience/urls.py.
+    path("accounts/signup/", views.signup),
     path("accounts/settings/", views.settings_page, name="settings"),
     path("accounts/settings/export/", views.export, name="export"),
     path("accounts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("user/<str:username>/", views.profile, name="profile"),
 ]
-
-# Django's own login, logout and password views keep their own (un-namespaced) names,
-# which their templates and redirects expect.
-auth_urlpatterns = [path("accounts/", include("django.contrib.auth.urls"))]

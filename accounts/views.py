@@ -1,11 +1,11 @@
+from allauth.account import views as allauth_views
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,7 +16,7 @@ from summaries import cards, notifications
 from summaries.models import Comment, Summary
 
 from . import export as data_export
-from .forms import SettingsForm, SignupForm
+from .forms import SettingsForm
 from .models import User
 
 PROFILE_PAGE_SIZE = 10
@@ -26,20 +26,9 @@ PROFILE_RECENT_COMMENTS = 10
 PROFILE_OWN_UNLISTED = 50
 
 
-@ratelimit("signup")
-def signup(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = ""
-    if request.user.is_authenticated:
-        return redirect(next_url or "summaries:feed")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.username}!")
-        return redirect(next_url or "summaries:feed")
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+# allauth's sign-up, counted per address by the site's own limit, which answers with
+# the page that says so (RATE_LIMITS["signup"]).
+signup = ratelimit("signup")(allauth_views.signup)
 
 
 def _profile_comments(person):

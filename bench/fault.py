@@ -226,13 +226,14 @@ def login_session(user):
 
 def make_users(prefix, count):
     """`count` users with no usable password and no mail preferences on."""
+    from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
 
     # Unusable passwords cost nothing to make; nobody logs in with them.
     password = make_password(None)
-    return User.objects.bulk_create(
+    users = User.objects.bulk_create(
         User(
             username=f"{prefix}{n}",
             email=f"{prefix}{n}@example.org",
@@ -242,6 +243,11 @@ def make_users(prefix, count):
         )
         for n in range(count)
     )
+    # Verified addresses: only those post (accounts.posting).
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, primary=True, verified=True) for user in users
+    )
+    return users
 
 
 def browsers_for(users, port, form_path, host="127.0.0.1"):

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.posting import verified_email_to_post
 from search.text import plain_text
 from shortscience.ratelimit import ratelimit
 from summaries import drafts
@@ -41,6 +42,7 @@ def _back_url(request, target):
     return url if "#" in url else f"{url}#{fragment}"
 
 
+@verified_email_to_post
 @ratelimit("report")
 def report(request, kind, pk):
     if kind not in KINDS:

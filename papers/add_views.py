@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from accounts.posting import verified_email_to_post
 from shortscience.ratelimit import ratelimit
 
 from . import identifiers, services, sources
@@ -18,6 +19,7 @@ from .models import Paper
 
 
 @login_required
+@verified_email_to_post(fields=("text",))
 def add(request):
     # The "not known here" page links here with the name it was asked for.
     initial = {"text": request.GET.get("text", "")[:LOOKUP_MAX_LENGTH]}
@@ -68,6 +70,7 @@ def _too_many_papers(request, retry_after):
 
 
 @login_required
+@verified_email_to_post(fields=("title", "authors", "venue", "abstract"))
 @ratelimit("paper", refuse=_too_many_papers)
 def add_details(request):
     """The details form: empty for entry by hand, or posted from the lookup step.

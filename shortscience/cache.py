@@ -4,7 +4,8 @@ Everything this site keeps in the cache can be rebuilt or done without: fragment
 built from the database, sessions are written through to the database (cached_db), and
 rate limits count again once Redis is back. So an unreachable Redis should make pages
 slower, not fail them: each cache call that cannot reach the server answers as a miss
-(or as "nothing stored") and a warning is logged, at most once a minute per process.
+(or as "nothing stored"; add() as "stored", see below) and a warning is logged, at most
+once a minute per process.
 """
 
 import logging
@@ -40,7 +41,9 @@ class TolerantRedisCache(RedisCache):
             TolerantRedisCache._last_warning = now
             logger.warning("Redis unreachable, serving without the cache: %s", exc)
 
-    add = _tolerant(RedisCache.add, lambda *a, **k: False)
+    # As if stored: allauth's rate limits take a lock with add() before counting, and a
+    # lock that can never be taken would refuse every log-in while Redis is away.
+    add = _tolerant(RedisCache.add, lambda *a, **k: True)
     get = _tolerant(RedisCache.get, lambda key, default=None, version=None: default)
     set = _tolerant(RedisCache.set, lambda *a, **k: None)
     touch = _tolerant(RedisCache.touch, lambda *a, **k: False)

@@ -11,13 +11,14 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 
+from .clientip import client_ip
 from .views import too_many_requests
 
 
 def _who(request):
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"addr:{request.META.get('REMOTE_ADDR', '')}"
+    return f"addr:{client_ip(request)}"
 
 
 def allow(request, scope):

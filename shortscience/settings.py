@@ -109,6 +109,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Accounts: sign-up, log-in, e-mail addresses and passwords (see "Accounts" below).
+    "allauth",
+    "allauth.account",
     "accounts",
     "markup",
     "papers",
@@ -126,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Near the end, so that it sees a view's database errors early (exception middleware
     # runs from the bottom up) and answers them with the 503 page.
@@ -187,7 +191,7 @@ REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "summaries:feed"
 LOGOUT_REDIRECT_URL = "summaries:feed"
 
@@ -197,6 +201,53 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts are django-allauth's (allauth.account): log-in by username or e-mail, sign-up
+# with both, e-mail verification, e-mail change and password reset. The site's own rules
+# come in through accounts.adapter (usernames, client addresses) and accounts.forms (the
+# sign-up form's honeypot, the site's wording). Social log-in and two-factor will be
+# further apps and settings of their own next to these.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Anyone may log in and read with an unverified address; posting waits for the
+# verification (accounts.posting).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+# One address per account: a new one replaces it once verified.
+ACCOUNT_CHANGE_EMAIL = True
+# A login lasts SESSION_COOKIE_AGE, as before: no "remember me" box.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Counted in the default cache, shared by every process once it is Redis. "key" is the
+# username or e-mail address typed in; "ip" is accounts.adapter's client address. Sign-ups
+# are also limited per hour by RATE_LIMITS["signup"] below, which keeps the posted form.
+ACCOUNT_RATE_LIMITS = {
+    # Failed log-ins: 10 a minute from one address, 5 in 5 minutes for one account.
+    # Past either, the right password is refused too until the window has passed.
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    # Password-reset mails: 20 an hour from one address, 3 an hour to one address.
+    "reset_password": "20/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    # One verification mail per address every 3 minutes.
+    "confirm_email": "1/3m/key",
+}
+# How many proxies of one's own stand before the app, each appending the address it was
+# reached from to X-Forwarded-For: the client is the N-th address from the right. 0 (no
+# proxy) takes the connection's address. The site's own limits (shortscience.clientip)
+# and allauth's count by the same address.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Local memory (one per process) unless REDIS_URL names a shared Redis server. Several
 # app servers need Redis: rate limits, cached fragments and their invalidation are

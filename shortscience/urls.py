@@ -3,7 +3,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
-from accounts.urls import auth_urlpatterns
 from summaries import feeds
 
 from . import health
@@ -54,7 +53,9 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("feeds/", include((feed_urlpatterns, "feeds"))),
     path("", include((discovery_urlpatterns, "discovery"))),
-    *auth_urlpatterns,
+    # Log-in, log-out, e-mail addresses and passwords: allauth's pages and names
+    # (account_login, account_logout, …). accounts.urls, above, wraps its sign-up page.
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,10 +8,10 @@ from django.shortcuts import render
 _USER_TEXT_FIELDS = ("body", "bio")
 
 
-def _posted_texts(request):
+def _posted_texts(request, fields=_USER_TEXT_FIELDS):
     return [
         request.POST[name]
-        for name in _USER_TEXT_FIELDS
+        for name in fields
         if request.method == "POST" and request.POST.get(name, "").strip()
     ]
 
@@ -34,6 +34,17 @@ def text_not_kept(request, login_url):
     login page, which `login_url` is, with the way back to the form."""
     context = {"texts": _posted_texts(request), "login_url": login_url}
     return render(request, "errors/login_to_post.html", context, status=403)
+
+
+def verify_to_post(request, fields=_USER_TEXT_FIELDS):
+    """A post from someone whose e-mail address is not verified yet (see
+    accounts.posting): nothing is saved; the page says to verify, offers to send the
+    mail again and hands back the text of `fields` that was posted."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=request.user, primary=True).first()
+    context = {"texts": _posted_texts(request, fields), "address": address}
+    return render(request, "errors/verify_to_post.html", context, status=403)
 
 
 def page_not_found(request, exception):

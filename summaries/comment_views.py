@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.posting import verified_email_to_post
 from shortscience.ratelimit import ratelimit
 
 from . import drafts, idempotency, services
@@ -72,6 +73,7 @@ def _render_detail(request, summary, comment_form, reply=None, thread=None):
     return render(request, "summaries/detail.html", context, status=400)
 
 
+@verified_email_to_post
 @ratelimit("comment")
 @require_POST
 def comment(request, pk):
@@ -116,6 +118,7 @@ def comment(request, pk):
     return redirect(new_comment.get_absolute_url())
 
 
+@verified_email_to_post
 @ratelimit("comment")
 def edit_comment(request, pk):
     """The comment's author changes its text: the form (GET), and saving it (POST)."""

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from accounts.posting import verified_email_to_post
 from markup.render import Refused
 from papers.citations import render_cited, render_text
 from papers.views import answers_unknown_papers, get_paper_or_404, listing_url
@@ -122,6 +123,7 @@ def detail(request, pk):
     )
 
 
+@verified_email_to_post
 @ratelimit("summary")
 @answers_unknown_papers
 def write(request, key):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.posting import verified_email_to_post
 from shortscience.ratelimit import ratelimit
 
 from . import idempotency, services
@@ -45,6 +46,7 @@ def _back_url(request, summary):
     return f"{next_url.partition('#')[0]}#{summary.anchor}"
 
 
+@verified_email_to_post(json=_wants_json)
 @ratelimit("vote")
 @require_POST
 def vote(request, pk):

@@ -2,6 +2,8 @@
 
 from itertools import count
 
+from allauth.account.models import EmailAddress
+
 from accounts.models import User
 from papers.models import Paper
 from summaries.models import Comment, Summary
@@ -10,10 +12,17 @@ PASSWORD = "correct-horse-battery"
 _serial = count(1)
 
 
-def make_user(username=None, **fields):
+def make_user(username=None, verified=True, **fields):
+    """A user with a password and, as allauth keeps it, their e-mail address: verified
+    (they may post) unless `verified=False`."""
     username = username or f"user{next(_serial)}"
     fields.setdefault("email", f"{username}@example.org")
-    return User.objects.create_user(username=username, password=PASSWORD, **fields)
+    user = User.objects.create_user(username=username, password=PASSWORD, **fields)
+    if user.email:
+        EmailAddress.objects.create(
+            user=user, email=user.email.lower(), primary=True, verified=verified
+        )
+    return user
 
 
 def make_paper(key=None, **fields):

@@ -32,7 +32,7 @@ def ada(client):
 def test_needs_login(client):
     response = client.get(SETTINGS_URL)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_form_shows_current_values_and_links(client, ada):
@@ -43,7 +43,7 @@ def test_form_shows_current_values_and_links(client, ada):
     assert form["notify_on_comment"].value() is True
     assert form["notify_on_reply"].value() is False
     html = response.content.decode()
-    assert f'href="{reverse("password_change")}"' in html
+    assert f'href="{reverse("account_change_password")}"' in html
     assert f'href="{reverse("accounts:export")}"' in html
     assert "E-mail me about comments on my summaries" in html
 

@@ -129,7 +129,7 @@ def test_edit_from_an_expired_session_keeps_the_text_through_login(client, comme
     comment.refresh_from_db()
     assert comment.body == "First *draft*."
 
-    login = client.post(response["Location"], {"username": "writer", "password": PASSWORD})
+    login = client.post(response["Location"], {"login": "writer", "password": PASSWORD})
     assert login["Location"] == edit_url(comment)
     form = client.get(edit_url(comment)).context["form"]
     assert form["body"].value() == "Written while logged out."

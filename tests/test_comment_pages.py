@@ -185,7 +185,7 @@ def test_a_reply_kept_across_a_login_comes_back_on_its_threads_page(client):
     make_user("late")
     url = reverse("summaries:comment", args=[summary.pk])
     response = client.post(url, {"body": "A reply I keep.", "parent": thread.pk})
-    login = client.post(response["Location"], {"username": "late", "password": PASSWORD})
+    login = client.post(response["Location"], {"login": "late", "password": PASSWORD})
     page = client.get(login["Location"])
     assert page.context["comment_pages"].number == 2
     assert page.context["reply_form"]["body"].value() == "A reply I keep."

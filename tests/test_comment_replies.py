@@ -175,7 +175,7 @@ def test_reply_from_an_expired_session_keeps_the_text_under_its_parent(client):
 
     assert response.status_code == 302
     assert not Comment.objects.filter(parent=parent).exists()
-    login = client.post(response["Location"], {"username": "late", "password": PASSWORD})
+    login = client.post(response["Location"], {"login": "late", "password": PASSWORD})
     assert login["Location"] == f"/summaries/{summary.pk}/?reply={parent.pk}#reply-form-{parent.pk}"
     page = client.get(login["Location"])
     assert page.context["reply_form"]["body"].value() == "A reply I do not want to lose"

@@ -43,7 +43,7 @@ def test_comment_needs_login_and_keeps_the_text(client):
     response = client.post(comment_url(summary), {"body": "A thought I do not want to lose"})
     assert response.status_code == 302
     assert Comment.objects.count() == 0
-    client.post(response["Location"], {"username": "late", "password": PASSWORD})
+    client.post(response["Location"], {"login": "late", "password": PASSWORD})
     form = client.get(summary.get_absolute_url()).context["comment_form"]
     assert form["body"].value() == "A thought I do not want to lose"
 
@@ -147,7 +147,7 @@ def test_delete_needs_login(client):
     comment = make_comment(make_summary())
     response = client.post(reverse("summaries:delete_comment", args=[comment.pk]))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
     comment.refresh_from_db()
     assert not comment.is_gone
 

@@ -46,7 +46,7 @@ def ada(client):
 def test_needs_login(client):
     response = client.get(EXPORT_URL)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_is_a_zip_download_named_after_the_user_and_day(client, ada):

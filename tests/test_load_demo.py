@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
+from accounts.models import User
 from summaries.models import Comment, Summary, SummaryRevision, Vote
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +35,9 @@ def test_loading_twice_adds_nothing(client):
     counts = [model.objects.count() for model in (Summary, Comment, Vote, SummaryRevision)]
     call_command("load_demo", verbosity=0)
     assert [model.objects.count() for model in (Summary, Comment, Vote, SummaryRevision)] == counts
+
+
+def test_demo_accounts_have_verified_addresses_and_may_post():
+    call_command("load_demo", verbosity=0)
+    users = User.objects.all()
+    assert users and all(user.can_post for user in users)

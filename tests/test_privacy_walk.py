@@ -121,7 +121,7 @@ def fetch(client, url):
     if response.status_code == 302:
         # Only the report pages, which a visitor reaches after logging in.
         assert url.startswith("/report/"), url
-        assert response.url.startswith(reverse("login")), (url, response.url)
+        assert response.url.startswith(reverse("account_login")), (url, response.url)
     else:
         # The secret paper's own page exists (papers are public); it must just not show
         # the private summary. Everything else answers, or hides behind a 404.

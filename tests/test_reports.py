@@ -62,8 +62,8 @@ def test_logged_out_reader_logs_in_and_comes_back_to_the_form(client):
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={quote(url, safe='/')}"
-    response = client.post(response["Location"], {"username": "reader", "password": PASSWORD})
+    assert response["Location"] == f"{reverse('account_login')}?next={quote(url, safe='/')}"
+    response = client.post(response["Location"], {"login": "reader", "password": PASSWORD})
     assert response["Location"] == url
     assert client.get(url).status_code == 200
     assert not Report.objects.exists()
@@ -212,7 +212,7 @@ def test_details_posted_after_the_session_ended_wait_for_the_login(client):
 
     assert response.status_code == 302
     assert not Report.objects.exists()
-    client.post(response["Location"], {"username": "reader", "password": PASSWORD})
+    client.post(response["Location"], {"login": "reader", "password": PASSWORD})
     form = client.get(report_url("summary", summary)).context["form"]
     assert form["reason"].value() == "abuse"
     assert form["body"].value() == "Insults in paragraph 2."

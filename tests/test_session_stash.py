@@ -43,7 +43,7 @@ def assert_handed_back(response, text, next_url):
     assert f"readonly>{text}</textarea>" in html
     # The same address as the redirect to the login page, which leads back to the form.
     login_url = redirect_to_login(next_url).url
-    assert login_url.startswith(reverse("login"))
+    assert login_url.startswith(reverse("account_login"))
     assert f'href="{login_url}"' in unescape(html)
 
 
@@ -54,8 +54,8 @@ def test_the_longest_summary_waits_through_the_login(client):
     assert len(body) == settings.SUMMARY_MAX_LENGTH
     response = client.post(write_url(paper), {"body": body, "publish": "1"})
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-    login = client.post(response["Location"], {"username": "returning", "password": PASSWORD})
+    assert response["Location"].startswith(reverse("account_login"))
+    login = client.post(response["Location"], {"login": "returning", "password": PASSWORD})
     assert login["Location"] == write_url(paper)
     assert client.get(write_url(paper)).context["form"]["body"].value() == body
 

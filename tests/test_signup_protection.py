@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
-SIGNUP_URL = reverse("accounts:signup")
+SIGNUP_URL = reverse("account_signup")
 PASSWORD = "a-much-longer-new-passphrase"
 SITE_CSS = Path(__file__).resolve().parents[1] / "static" / "css" / "site.css"
 

@@ -146,9 +146,9 @@ def test_logged_out_voter_goes_to_login_and_comes_back(client):
     paper_url = summary.paper.get_absolute_url()
     response = post_vote(client, summary, "up", data={"next": paper_url})
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login") + "?next=")
+    assert response["Location"].startswith(reverse("account_login") + "?next=")
     assert not Vote.objects.exists()
-    response = client.post(response["Location"], {"username": "late", "password": PASSWORD})
+    response = client.post(response["Location"], {"login": "late", "password": PASSWORD})
     assert response["Location"] == f"{paper_url}#ada"
 
 

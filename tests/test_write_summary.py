@@ -32,7 +32,7 @@ def test_form_needs_login(client):
     paper = make_paper()
     response = client.get(write_url(paper))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_publish_creates_summary_and_lands_on_it(client):
@@ -148,9 +148,9 @@ def test_expired_session_keeps_the_text_through_login(client):
     author = make_user("returning")
     response = post(client, paper, "Written while the session ran out", is_private="on")
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
     login = client.post(
-        response["Location"], {"username": "returning", "password": PASSWORD}, follow=False
+        response["Location"], {"login": "returning", "password": PASSWORD}, follow=False
     )
     assert login["Location"] == write_url(paper)
     form = client.get(write_url(paper)).context["form"]

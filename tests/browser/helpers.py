@@ -24,7 +24,7 @@ def field(page, label):
 
 
 def fill_login_form(page, username, password=PASSWORD):
-    field(page, "Username").fill(username)
+    field(page, "Username or e-mail").fill(username)
     field(page, "Password").fill(password)
     page.get_by_role("button", name="Log in").click()
 

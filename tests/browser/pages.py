@@ -114,4 +114,6 @@ def build_site(base_url):
         SitePage("search results", "/search?q=attention"),
         SitePage("login", "/accounts/login/"),
         SitePage("signup", "/accounts/signup/"),
+        SitePage("password reset", "/accounts/password/reset/"),
+        SitePage("e-mail address", "/accounts/email/", user=AUTHOR),
     ]

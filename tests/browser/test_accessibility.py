@@ -2,8 +2,8 @@
 
 axe-core (pinned in package.json; `make test` installs it into node_modules) runs over
 the homepage, a paper page, a summary with math, the summary form, a profile, search
-results, and the login and signup pages, in light and in dark mode, and must find
-nothing serious or critical.
+results, and the account pages (log-in, sign-up, password reset, e-mail address), in
+light and in dark mode, and must find nothing serious or critical.
 
 Keyboard use is checked by tabbing through the homepage and the summary form: every
 stop shows where the focus is and the main actions are all reached. The colour-mode
@@ -32,6 +32,8 @@ PAGE_NAMES = [
     "search results",
     "login",
     "signup",
+    "password reset",
+    "e-mail address",
 ]
 
 
@@ -77,7 +79,9 @@ def test_axe_finds_nothing_serious(live_server, new_page, axe_source, name, sche
     assert not blocking, f"axe on the {name} ({scheme}):\n{describe(blocking)}"
 
 
-@pytest.mark.parametrize("name", ["summary form", "summary with math", "login", "signup"])
+@pytest.mark.parametrize(
+    "name", ["summary form", "summary with math", "login", "signup", "password reset"]
+)
 def test_every_form_field_has_a_label(live_server, new_page, name):
     page = new_page()
     open_site_page(page, live_server, site_page(live_server, name))

@@ -70,6 +70,9 @@ def open_page(browser, live_server):
             page.goto(f"{live_server.url}/accounts/login/")
             fill_login_form(page, LONG_USERNAME)
             expect(page).to_have_url(f"{live_server.url}/")
+            # The address changes before the new page has run its scripts (the menu's
+            # among them): wait for them, as goto() does.
+            page.wait_for_load_state("load")
         else:
             page.goto(f"{live_server.url}/")
         return page

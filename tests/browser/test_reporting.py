@@ -81,7 +81,7 @@ def test_logged_out_reader_is_sent_to_log_in_and_back(live_server, js_disabled_p
 
     summary_article(page, "ada").get_by_role("link", name="Report this summary").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-    field(page, "Username").fill("reader")
+    field(page, "Username or e-mail").fill("reader")
     field(page, "Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
