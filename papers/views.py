@@ -22,7 +22,7 @@ from .models import Paper, venue_display_name
 CITING_LIMIT = 20
 # A paper's page lists its summaries a few at a time, each with the start of its
 # discussion, so that it weighs about the same however much was written about the paper:
-# a summary whose HTML is over WHOLE_SUMMARY_UP_TO characters shows as its excerpt, and
+# a summary whose HTML is over WHOLE_SUMMARY_UP_TO bytes shows as its excerpt, and
 # under each the first COMMENT_THREADS threads with up to REPLIES_PER_THREAD replies each.
 # The rest is on the summary's own page.
 SUMMARIES_PER_PAGE = 5

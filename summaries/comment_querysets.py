@@ -3,7 +3,9 @@ comments loads of each (`Comment.objects`, see summaries.models)."""
 
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, Length
+from django.db.models.functions import Coalesce
+
+from shortscience.dbfunctions import OctetLength
 
 
 def thread_order():
@@ -62,12 +64,12 @@ class CommentQuerySet(models.QuerySet):
 
         The whole text is shown when it is as light as an excerpt (`excerpt_html` is
         empty, see `Comment.excerpt_html`), when its HTML is at most `whole_up_to`
-        characters, and for the comment whose id is `whole`, which a reader asked for.
+        bytes, and for the comment whose id is `whole`, which a reader asked for.
         """
         queryset = self.defer(*COMMENT_TEXT_FIELDS)
         shown_whole = Q(excerpt_html="")
         if whole_up_to:
-            queryset = queryset.alias(html_length=Length("body_html"))
+            queryset = queryset.alias(html_length=OctetLength("body_html"))
             shown_whole |= Q(html_length__lte=whole_up_to)
         if whole is not None:
             shown_whole |= Q(pk=whole)

@@ -11,7 +11,7 @@ link to a comment names the comment, not a page: `?comment=<id>`
 (`Comment.get_absolute_url`) opens the page that holds it, `?reply=<id>` the page that
 holds the thread replied to; `?page=<n>` is for paging through.
 
-A comment shows whole when its HTML is at most WHOLE_COMMENT_UP_TO characters, and as
+A comment shows whole when its HTML is at most WHOLE_COMMENT_UP_TO bytes, and as
 its excerpt beyond that, linking to itself whole (`?comment=<id>` shows the comment it
 names whole). A comment may render to 2 MB (markup.limits), so a page of them shown
 whole would be bounded only at hundreds of megabytes; the longest comment of prose

@@ -12,12 +12,13 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, DenseRank, Length, RowNumber
+from django.db.models.functions import Coalesce, DenseRank, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
 from markup.render import RENDERER_VERSION, cited_keys
 from papers.citations import render_text
+from shortscience.dbfunctions import OctetLength
 
 from .comment_querysets import CommentQuerySet, thread_order, within_thread_order
 from .excerpts import COMMENT, render_excerpt
@@ -76,7 +77,7 @@ class SummaryQuerySet(models.QuerySet):
         nor the HTML that is not shown.
 
         The whole text is shown when it fits a card (`excerpt_html` is empty, see
-        `Summary.excerpt_html`) or when its HTML is at most `whole_up_to` characters;
+        `Summary.excerpt_html`) or when its HTML is at most `whole_up_to` bytes;
         None shows every text whole.
         """
         queryset = self.defer(*TEXT_FIELDS)
@@ -84,7 +85,7 @@ class SummaryQuerySet(models.QuerySet):
             return queryset.annotate(shown_html=F("body_html"), is_cut=Value(False))
         whole = Q(excerpt_html="")
         if whole_up_to:
-            queryset = queryset.alias(html_length=Length("body_html"))
+            queryset = queryset.alias(html_length=OctetLength("body_html"))
             whole |= Q(html_length__lte=whole_up_to)
         return queryset.annotate(
             shown_html=Case(When(whole, then=F("body_html")), default=F("excerpt_html")),
