@@ -389,6 +389,12 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [
+            # A profile's recent comments, newest first. Without it PostgreSQL walked
+            # the index on every comment's date and filtered by author: the fewer
+            # comments a person wrote, the more of the whole table it read.
+            models.Index(fields=["author", "-created_at", "-id"], name="comment_author_recent_idx"),
+        ]
 
     def __str__(self):
         return f"Comment by {self.author} on {self.summary_id}"

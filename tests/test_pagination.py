@@ -338,3 +338,30 @@ def test_postgresql_finds_a_venue_year_through_its_index():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "paper_venue_year_idx" in plan, plan
     assert "Seq Scan" not in plan, plan
+
+
+@ON_POSTGRESQL_ONLY
+def test_postgresql_finds_a_profile_s_recent_comments_through_the_author_s_index(client):
+    """Many comments by others and three by the person: the recent comments must come
+    from the index on (author, date), not from walking every comment by date."""
+    bulk_listing(summaries=600, authors=30)
+    from summaries.models import Comment
+
+    summaries = list(Summary.objects.public()[:200])
+    others = list(User.objects.filter(username__startswith="bulk"))
+    Comment.objects.bulk_create(
+        Comment(summary=summary, author=others[n % len(others)], body="c", body_html="<p>c</p>")
+        for n, summary in enumerate(summaries * 10)
+    )
+    person = make_user()
+    for summary in summaries[:3]:
+        make_comment(summary, author=person)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE summaries_comment")
+    url = reverse("accounts:profile", args=[person.username])
+    queries = page_queries(client, url)
+    [sql] = [q for q in queries if q.startswith('SELECT "summaries_comment"."id"') and "LIMIT" in q]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "comment_author_recent_idx" in plan, plan
