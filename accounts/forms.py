@@ -1,4 +1,5 @@
 from allauth.account import forms as allauth_forms
+from allauth.socialaccount import forms as social_forms
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -66,6 +67,22 @@ class SignupForm(allauth_forms.SignupForm):
                 "Your account could not be created. Please try again.", code="refused"
             )
         return cleaned_data
+
+
+class SocialSignupForm(social_forms.SignupForm):
+    """The last step of a sign-up with ORCID or GitHub, when the provider's details
+    are not enough: a username that is free (accounts.adapter), and an e-mail address
+    when the provider gave none (ORCID often gives none), which is then verified by
+    mail before the account may post."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "email" in self.fields:
+            self.fields[
+                "email"
+            ].help_text = "For verifying and password resets. Never shown to others."
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
 
 
 BIO_MAX_LENGTH = User._meta.get_field("bio").max_length

@@ -88,6 +88,43 @@ def read_secret_key():
     raise ImproperlyConfigured("Set SECRET_KEY in the environment (or run `make run` once).")
 
 
+def envpair(id_name, secret_name):
+    """An OAuth client id and secret, both set or both unset (None): one without the
+    other is a mistake in the configuration, not a provider turned off."""
+    client_id, secret = os.getenv(id_name, ""), os.getenv(secret_name, "")
+    if bool(client_id) != bool(secret):
+        raise ImproperlyConfigured(f"Set both {id_name} and {secret_name}, or neither")
+    return {"client_id": client_id, "secret": secret} if client_id else None
+
+
+def social_apps():
+    """allauth's SOCIALACCOUNT_PROVIDERS for ORCID and GitHub, from the environment, and
+    the origins their sign-in pages are on.
+
+    A provider whose client id and secret are unset gets no app: allauth then does not
+    offer it, and accounts.adapter answers its addresses with 404. The origins go into
+    the CSP's form-action: the sign-in button posts to the site, which redirects to the
+    provider, and browsers hold that redirect to form-action too.
+    """
+    orcid_domain = os.getenv("ORCID_BASE_DOMAIN", "") or "orcid.org"
+    orcid_app = envpair("ORCID_CLIENT_ID", "ORCID_SECRET")
+    github_app = envpair("GITHUB_CLIENT_ID", "GITHUB_SECRET")
+    providers = {
+        # The public API (pub.<domain>) reads the record of whoever signs in; the member
+        # API is for institutions that pay ORCID and adds nothing a sign-in needs.
+        "orcid": {"BASE_DOMAIN": orcid_domain, "MEMBER_API": False, "APPS": []},
+        "github": {"APPS": []},
+    }
+    origins = []
+    if orcid_app:
+        providers["orcid"]["APPS"].append(orcid_app)
+        origins.append(f"https://{orcid_domain}")
+    if github_app:
+        providers["github"]["APPS"].append(github_app)
+        origins.append("https://github.com")
+    return providers, origins
+
+
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = read_secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
@@ -112,6 +149,11 @@ INSTALLED_APPS = [
     # Accounts: sign-up, log-in, e-mail addresses and passwords (see "Accounts" below).
     "allauth",
     "allauth.account",
+    # Sign-in with ORCID and GitHub, each on only when its app is configured (see
+    # "Social log-in" below).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.orcid",
+    "allauth.socialaccount.providers.github",
     "accounts",
     "markup",
     "papers",
@@ -205,8 +247,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Accounts are django-allauth's (allauth.account): log-in by username or e-mail, sign-up
 # with both, e-mail verification, e-mail change and password reset. The site's own rules
 # come in through accounts.adapter (usernames, client addresses) and accounts.forms (the
-# sign-up form's honeypot, the site's wording). Social log-in and two-factor will be
-# further apps and settings of their own next to these.
+# sign-up form's honeypot, the site's wording). Two-factor will be a further app with
+# settings of its own next to these.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -242,6 +284,28 @@ ACCOUNT_RATE_LIMITS = {
     # One verification mail per address every 3 minutes.
     "confirm_email": "1/3m/key",
 }
+# Social log-in (allauth.socialaccount): sign-in and sign-up with ORCID or GitHub, and
+# connecting either to an existing account. Apps come from the environment (no database
+# rows); accounts.adapter.SocialAccountAdapter applies the site's rules: usernames as in
+# sign-up, the ORCID iD from an ORCID sign-in, 404 for a provider that is off.
+SOCIALACCOUNT_PROVIDERS, SOCIAL_LOGIN_ORIGINS = social_apps()
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "accounts.forms.SocialSignupForm"}
+# GitHub's list of the user's addresses ("user:email"), each saying whether GitHub
+# verified it.
+SOCIALACCOUNT_QUERY_EMAIL = True
+# An address from a provider counts as verified only when the provider says so (GitHub's
+# list does; ORCID gives none, or only public ones without a word on it): otherwise
+# the user verifies it by mail like any other before posting.
+SOCIALACCOUNT_EMAIL_VERIFICATION = ACCOUNT_EMAIL_VERIFICATION
+# An address that matches an existing account never logs into it: connecting a provider
+# is done while logged in (/accounts/3rdparty/).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# The sign-in button posts (with the CSRF token); a plain link would log in on a GET.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Tokens would only be kept to call the providers' APIs later, which the site does not.
+SOCIALACCOUNT_STORE_TOKENS = False
+
 # How many proxies of one's own stand before the app, each appending the address it was
 # reached from to X-Forwarded-For: the client is the N-th address from the right. 0 (no
 # proxy) takes the connection's address. The site's own limits (shortscience.clientip)
@@ -365,7 +429,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "https:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # The sign-in pages of the social log-in providers that are on (social_apps).
+        "form-action": [SELF, *SOCIAL_LOGIN_ORIGINS],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],

@@ -67,5 +67,8 @@ def js_disabled_page(browser):
     context.close()
 
 
-# The recorded arXiv, Crossref and DBLP answers, served locally (tests/sources_server.py).
+# Local stand-ins for outside services: ORCID's and GitHub's OAuth servers and APIs
+# (tests/oauth_server.py); the recorded arXiv, Crossref and DBLP answers
+# (tests/sources_server.py).
+from tests.oauth_server import oauth_providers, oauth_server  # noqa: E402, F401
 from tests.sources_server import recorded_sources, sources_server  # noqa: E402, F401
