@@ -8,7 +8,7 @@ from django.forms.boundfield import BoundField
 from shortscience.forms import check_renders, limit_length
 from shortscience.text import clean_line
 
-from . import orcid
+from . import orcid, services
 from .models import User
 
 
@@ -138,3 +138,33 @@ class SettingsForm(forms.ModelForm):
     def clean_orcid(self):
         value = self.cleaned_data["orcid"]
         return orcid.normalize(value) if value.strip() else ""
+
+
+class DeleteAccountForm(forms.Form):
+    """What becomes of what the person wrote once their account is gone. Who they are
+    was asked just before: the view wants a fresh log-in (allauth's reauthentication)."""
+
+    content = forms.ChoiceField(
+        label="What you wrote",
+        choices=[
+            (
+                services.DELETE,
+                "Delete it: my summaries with their comments, my comments and my votes. "
+                "Comments of mine that others replied to stay as “[deleted]”.",
+            ),
+            (
+                services.ANONYMISE,
+                "Keep it without my name: my summaries become anonymous, my comments "
+                "show no name, my votes still count. Private summaries are deleted.",
+            ),
+        ],
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account cannot be brought back.", required=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -67,6 +67,9 @@ class User(AbstractUser):
     notify_on_reply = models.BooleanField(
         "e-mail me about replies in discussions I took part in", default=True
     )
+    # Set when the person deleted their account (accounts.services.delete_account): the
+    # row stays, scrubbed and inactive, for what it wrote that was kept without a name.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         constraints = [

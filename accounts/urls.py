@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/signup/", views.signup),
     path("accounts/settings/", views.settings_page, name="settings"),
     path("accounts/settings/export/", views.export, name="export"),
+    path("accounts/delete/", views.delete_account, name="delete"),
     path("accounts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("user/<str:username>/", views.profile, name="profile"),
 ]

@@ -1,5 +1,7 @@
 from allauth.account import views as allauth_views
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Q
@@ -16,7 +18,8 @@ from summaries import cards, notifications
 from summaries.models import Comment, Summary
 
 from . import export as data_export
-from .forms import SettingsForm
+from . import services
+from .forms import DeleteAccountForm, SettingsForm
 from .models import User
 
 PROFILE_PAGE_SIZE = 10
@@ -106,6 +109,27 @@ def export(request):
     response = HttpResponse(data_export.build_archive(request.user), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
+
+
+@never_cache
+@login_required
+@reauthentication_required
+def delete_account(request):
+    """Delete one's account (accounts.services.delete_account), after the data export.
+
+    Asked for the password again first, or, with two-factor on, for it or a code:
+    allauth's reauthentication, good for a few minutes, so that a session left open on
+    someone else's computer cannot delete the account.
+    """
+    if request.method == "POST":
+        form = DeleteAccountForm(request.POST)
+        if form.is_valid():
+            services.delete_account(request.user, content=form.cleaned_data["content"])
+            logout(request)
+            messages.success(request, "Your account was deleted.")
+            return redirect("summaries:feed")
+        return render(request, "accounts/delete.html", {"form": form}, status=400)
+    return render(request, "accounts/delete.html", {"form": DeleteAccountForm()})
 
 
 UNSUBSCRIBE_DESCRIPTIONS = {

@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.orcid",
     "allauth.socialaccount.providers.github",
+    # Two-factor authentication: an authenticator app's codes, with recovery codes.
+    "allauth.mfa",
     "accounts",
     "markup",
     "papers",
@@ -247,8 +249,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Accounts are django-allauth's (allauth.account): log-in by username or e-mail, sign-up
 # with both, e-mail verification, e-mail change and password reset. The site's own rules
 # come in through accounts.adapter (usernames, client addresses) and accounts.forms (the
-# sign-up form's honeypot, the site's wording). Two-factor will be a further app with
-# settings of its own next to these.
+# sign-up form's honeypot, the site's wording). Sign-in with ORCID and GitHub
+# (allauth.socialaccount) and two-factor (allauth.mfa) have their settings below.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -312,6 +314,15 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # and allauth's count by the same address.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Two-factor authentication (allauth.mfa, under /accounts/2fa/): a code from an
+# authenticator app (TOTP), and single-use recovery codes for a lost phone. Once it is
+# on, log-in asks for a code after the password. Passkeys (WebAuthn) are left off:
+# allauth's pages for them run inline scripts, which the Content-Security-Policy below
+# refuses. Only a verified address may turn two-factor on (allauth's default), so that
+# a lost phone can be answered by mail.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
 
 # Local memory (one per process) unless REDIS_URL names a shared Redis server. Several
 # app servers need Redis: rate limits, cached fragments and their invalidation are

@@ -177,6 +177,7 @@ def _comment_key(comment, summary, role):
             comment.is_gone,
             comment.placeholder if not shows_text else "",
             comment.author_is_withheld if shows_text else None,
+            comment.author.deleted_at is not None if shows_text else None,
             comment.author.username if shows_text else "",
             comment.is_cut if shows_text else None,
             comment.edited_at is not None,
