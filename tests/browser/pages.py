@@ -116,4 +116,7 @@ def build_site(base_url):
         SitePage("signup", "/accounts/signup/"),
         SitePage("password reset", "/accounts/password/reset/"),
         SitePage("e-mail address", "/accounts/email/", user=AUTHOR),
+        SitePage("two-factor", "/accounts/2fa/", user=AUTHOR),
+        SitePage("password asked again", "/accounts/reauthenticate/", user=AUTHOR),
+        SitePage("connected accounts", "/accounts/3rdparty/", user=AUTHOR),
     ]
