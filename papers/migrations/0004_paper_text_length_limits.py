@@ -44,29 +44,42 @@ def shorten_long_texts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('papers', '0003_aliases_and_unique_identifiers'),
+        ("papers", "0003_aliases_and_unique_identifiers"),
     ]
 
     operations = [
         migrations.RunPython(shorten_long_texts, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='paper',
-            name='abstract',
+            model_name="paper",
+            name="abstract",
             field=models.TextField(blank=True, max_length=10000),
         ),
         migrations.AlterField(
-            model_name='paper',
-            name='authors',
-            field=models.TextField(help_text="Comma-separated, in the paper's order.", max_length=5000),
+            model_name="paper",
+            name="authors",
+            field=models.TextField(
+                help_text="Comma-separated, in the paper's order.", max_length=5000
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paper',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('authors'), 5000), name='paper_authors_max_length', violation_error_message='The author list can be at most 5000 characters long.'),
+            model_name="paper",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("authors"), 5000
+                ),
+                name="paper_authors_max_length",
+                violation_error_message="The author list can be at most 5000 characters long.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paper',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('abstract'), 10000), name='paper_abstract_max_length', violation_error_message='The abstract can be at most 10000 characters long.'),
+            model_name="paper",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("abstract"), 10000
+                ),
+                name="paper_abstract_max_length",
+                violation_error_message="The abstract can be at most 10000 characters long.",
+            ),
         ),
     ]

@@ -5,14 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('papers', '0004_paper_text_length_limits'),
+        ("papers", "0004_paper_text_length_limits"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='paper',
-            index=models.Index(django.db.models.functions.text.Upper('venue'), models.F('year'), name='paper_venue_year_idx'),
+            model_name="paper",
+            index=models.Index(
+                django.db.models.functions.text.Upper("venue"),
+                models.F("year"),
+                name="paper_venue_year_idx",
+            ),
         ),
     ]

@@ -6,20 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('papers', '0005_paper_venue_year_index'),
+        ("papers", "0005_paper_venue_year_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='paper',
-            name='bibtex_key',
-            field=models.CharField(help_text='Canonical key, e.g. conf/nips/RenHGS15. May contain slashes.', max_length=255, unique=True, validators=[django.core.validators.RegexValidator(re.compile('^[A-Za-z0-9][A-Za-z0-9:._+\\-]*(?:/(?!\\.\\.?(?:/|\\Z))[A-Za-z0-9:._+\\-]+)*\\Z'), 'A key is letters, digits and / : . _ + - (for example conf/nips/RenHGS15), and cannot hold an empty part, “.” or “..” between slashes.')], verbose_name='BibTeX key'),
+            model_name="paper",
+            name="bibtex_key",
+            field=models.CharField(
+                help_text="Canonical key, e.g. conf/nips/RenHGS15. May contain slashes.",
+                max_length=255,
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        re.compile(
+                            "^[A-Za-z0-9][A-Za-z0-9:._+\\-]*(?:/(?!\\.\\.?(?:/|\\Z))[A-Za-z0-9:._+\\-]+)*\\Z"
+                        ),
+                        "A key is letters, digits and / : . _ + - (for example conf/nips/RenHGS15), and cannot hold an empty part, “.” or “..” between slashes.",
+                    )
+                ],
+                verbose_name="BibTeX key",
+            ),
         ),
         migrations.AlterField(
-            model_name='paperalias',
-            name='key',
-            field=models.CharField(help_text='e.g. journals/corr/1608.06993 or DBLP:conf/cvpr/HuangLMW17 without DBLP:', max_length=255, validators=[django.core.validators.RegexValidator(re.compile('^[A-Za-z0-9][A-Za-z0-9:._+\\-]*(?:/(?!\\.\\.?(?:/|\\Z))[A-Za-z0-9:._+\\-]+)*\\Z'), 'A key is letters, digits and / : . _ + - (for example conf/nips/RenHGS15), and cannot hold an empty part, “.” or “..” between slashes.')]),
+            model_name="paperalias",
+            name="key",
+            field=models.CharField(
+                help_text="e.g. journals/corr/1608.06993 or DBLP:conf/cvpr/HuangLMW17 without DBLP:",
+                max_length=255,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        re.compile(
+                            "^[A-Za-z0-9][A-Za-z0-9:._+\\-]*(?:/(?!\\.\\.?(?:/|\\Z))[A-Za-z0-9:._+\\-]+)*\\Z"
+                        ),
+                        "A key is letters, digits and / : . _ + - (for example conf/nips/RenHGS15), and cannot hold an empty part, “.” or “..” between slashes.",
+                    )
+                ],
+            ),
         ),
     ]

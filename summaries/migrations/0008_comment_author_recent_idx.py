@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('summaries', '0007_comment_excerpt_html'),
+        ("summaries", "0007_comment_excerpt_html"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['author', '-created_at', '-id'], name='comment_author_recent_idx'),
+            model_name="comment",
+            index=models.Index(
+                fields=["author", "-created_at", "-id"], name="comment_author_recent_idx"
+            ),
         ),
     ]
