@@ -23,12 +23,13 @@ https://github.com and `/github-api` for https://api.github.com.
 
 import json
 import secrets
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+
+from tests.local_server import LocalServer
 
 DATA = Path(__file__).parent / "data" / "oauth"
 CLIENTS = {
@@ -180,13 +181,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class OAuthServer:
+class OAuthServer(LocalServer):
     def __init__(self):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.server.daemon_threads = True
-        self.server.block_on_close = False
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(_Handler)
         self.reset()
 
     def reset(self):
@@ -208,13 +205,6 @@ class OAuthServer:
     def requests(self):
         """(method, path, headers with lowercased names) of each request, in order."""
         return self.server.requests
-
-    def start(self):
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(scope="session")

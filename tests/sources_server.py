@@ -14,14 +14,15 @@ and with no hits for a query nothing was recorded for.
 
 import json
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 import pytest
+
+from tests.local_server import LocalServer
 
 DATA = Path(__file__).parent / "data" / "sources"
 SLOW_SECONDS = 1.5
@@ -100,14 +101,10 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class RecordedSources:
+class RecordedSources(LocalServer):
     def __init__(self):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.server.daemon_threads = True
-        self.server.block_on_close = False
+        super().__init__(_Handler)
         self.server.requests = []
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def requests(self):
@@ -121,13 +118,6 @@ class RecordedSources:
             "CROSSREF_API_URL": f"{self.url}{prefix}/crossref/works",
             "DBLP_URL": f"{self.url}{prefix}/dblp",
         }
-
-    def start(self):
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(scope="session")
