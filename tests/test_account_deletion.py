@@ -185,7 +185,8 @@ def test_keep_it_anonymised(client, world):
     assert "My summary of leaving, edited." in paper_page and "Anonymous" in paper_page
     # Still found by its words, under no name.
     results = client.get(reverse("search:results") + "?q=leaving").content.decode()
-    assert "My summary of <mark>leaving</mark>" in results and "Anonymous" in results
+    # (PostgreSQL's headline starts at the first word that is not a stop word.)
+    assert "summary of <mark>leaving</mark>" in results and "Anonymous" in results
 
 
 def test_the_service_refuses_an_unknown_choice(world):
