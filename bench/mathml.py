@@ -48,18 +48,9 @@ from markup import katex  # noqa: E402
 from markup.math import DOLLAR, normalize, protect  # noqa: E402
 from markup.render import render  # noqa: E402
 from summaries import demo_content  # noqa: E402
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 STATIC = ROOT / "static"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 MODES = ("htmlAndMathml", "mathml")
 WIDTHS = (1280, 360)
 MATH_FONT = "STIX Two Math"

@@ -6,22 +6,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+
 # Playwright's sync API keeps an event loop running in the main thread, so Django would
 # otherwise refuse the test's own database work (fixtures, flushes) as unsafe in async code.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-# Debian's Chromium: Playwright's own browser builds cannot be downloaded on these machines.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    # The network is closed here; without these Chromium keeps trying to phone home.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 # Fail a stuck step in seconds rather than after Playwright's default 30 s per action.
 ACTION_TIMEOUT_MS = 15_000
 
