@@ -139,6 +139,7 @@ def _summaries_listing(request, paper):
         .with_user_vote(user)
     )
     page = paginate(request, summaries, SUMMARIES_PER_PAGE)
+    cards.attach_blocks(page, request)
     cards.attach_comments(page, request)
     own = None
     if user.is_authenticated:

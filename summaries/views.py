@@ -98,6 +98,7 @@ def detail(request, pk):
         comment=request.GET.get("comment"),
         thread=thread.pk if thread else None,
     )
+    cards.attach_blocks([summary], request, level=2)
     cards.attach_comments([summary], request)
     if not request.user.is_authenticated:
         # A visitor lands on the thread, and logs in to answer it.
