@@ -14,6 +14,24 @@ from shortscience.views import verify_to_post
 
 REFUSAL = "Verify your e-mail address to post: follow the link we sent you."
 
+# The session remembers that its user may post, so that the notice every page prints for
+# an unverified user costs a query only until the address is verified, not on every page
+# for ever. Only the notice reads it: whether a post is taken is asked of
+# `User.can_post` each time, so a session that outlives its verified address goes
+# without the notice but is refused all the same.
+MAY_POST_SESSION_KEY = "may_post"
+
+
+def shows_verify_notice(request):
+    """Whether the page tells its logged-in reader to verify their address first."""
+    user = request.user
+    if not user.is_authenticated or request.session.get(MAY_POST_SESSION_KEY) == user.pk:
+        return False
+    if user.can_post:
+        request.session[MAY_POST_SESSION_KEY] = user.pk
+        return False
+    return True
+
 
 def verified_email_to_post(view=None, *, fields=None, json=None):
     """Refuse POSTs to the view from a logged-in user who may not post yet.

@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -442,3 +443,31 @@ def test_migration_gives_existing_accounts_their_address_verified_oldest_first()
         other: ("other@example.org", True, True),
     }
     assert User.objects.get(pk=oldest).can_post and not User.objects.get(pk=later).can_post
+
+
+def test_the_notice_asks_the_database_only_until_the_address_is_verified(client):
+    notice = "Verify your e-mail address to write summaries"
+    user = make_user(verified=False)
+    client.force_login(user)
+
+    def home():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/").content.decode()
+        asked = any("account_emailaddress" in q["sql"] for q in queries.captured_queries)
+        return notice in html, asked
+
+    assert home() == (True, True)
+    assert home() == (True, True)  # asked on each page while unverified
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    assert home() == (False, True)
+    assert home() == (False, False)  # the session remembers it
+
+
+def test_a_session_that_remembers_it_may_post_is_still_refused_once_unverified(client):
+    user = make_user()
+    client.force_login(user)
+    client.get("/")  # remembered
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    summary = make_summary()
+    response = client.post(reverse("summaries:vote", args=[summary.pk]), {"value": "up"})
+    assert response.status_code == 403
