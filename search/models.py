@@ -10,10 +10,10 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Upper
+from django.db.models.functions import Left, Upper
 from django.urls import reverse
 
-from summaries.models import comment_url
+from summaries.models import TEXT_FIELDS, comment_url
 
 from .text import START_SEL, STOP_SEL
 
@@ -28,6 +28,13 @@ SEARCH_CONFIG = "english"
 # shown and the count says "500+". Fifty pages is more than anyone reads, and each
 # halving of the bound takes about a quarter off the time of a common word's search.
 MAX_RESULTS = 500
+
+# ts_headline parses the whole text it is given, so a result's snippet cost grows with
+# its document: one 100,000-character summary took 13 ms, as much as ranking 500
+# matches. Snippets are drawn from the text's start, this many characters: ten times a
+# typical summary's. A longer text whose only matches lie further on shows its start,
+# unmarked; its title and rank still come from the whole.
+HEADLINE_SOURCE_CHARS = 10_000
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -50,9 +57,21 @@ class DocumentQuerySet(models.QuerySet):
             queryset = queryset.filter(year=year)
         return queryset
 
-    def for_results(self):
-        """What a result card prints, joined into the same query."""
-        return self.select_related("paper", "summary__author")
+    def for_results(self, *, with_body=True):
+        """What a result card prints, joined into the same query, and none of the long
+        texts it does not print: a summary's HTML alone can be megabytes. The body is
+        loaded only `with_body`, for snippets made in Python."""
+        texts = [f"summary__{name}" for name in TEXT_FIELDS]
+        rest = [] if with_body else ["body"]
+        return self.select_related("paper", "summary__author").defer(
+            "search_vector",
+            *rest,
+            *texts,
+            "paper__abstract",
+            "paper__abstract_html",
+            "summary__author__bio",
+            "summary__author__bio_html",
+        )
 
     def search(self, query, parsed):
         """The ranked matches of a query, as SearchResults (for the paginator).
@@ -68,7 +87,7 @@ class DocumentQuerySet(models.QuerySet):
             rank = SearchRank(F("search_vector"), tsquery)
             snippets = {
                 "headline": _headline(
-                    "body",
+                    Left("body", HEADLINE_SOURCE_CHARS),
                     tsquery,
                     max_words=35,
                     min_words=15,
@@ -82,33 +101,29 @@ class DocumentQuerySet(models.QuerySet):
             rank, snippets = _fallback_rank(parsed), {}
         else:
             matches, rank, snippets = self.none(), Value(0), {}
-        return SearchResults(matches.order_by().values("pk")[:MAX_RESULTS], rank, snippets)
+        candidates = matches.order_by().annotate(rank=rank).values_list("pk", "rank")
+        return SearchResults(candidates[:MAX_RESULTS], snippets)
 
 
 class SearchResults:
     """A query's matches, best first, as Paginator takes them: count() and slices.
 
-    Two queries in all. The first finds the candidates (at most MAX_RESULTS), ranks them
-    and returns their ids best first: the count is their number, so the match runs once
-    for both. The second joins only the page's rows to what a result card prints and
-    gives them their snippets: joining every candidate would cost more than the ranking.
+    Two queries in all. The first finds the candidates (at most MAX_RESULTS) with their
+    rank, computed as each is found, and they are sorted here, best first: the count is
+    their number, so the match runs once for both, and no candidate is looked up twice.
+    The second joins only the page's rows to what a result card prints and gives them
+    their snippets: joining every candidate would cost more than the ranking.
     """
 
-    def __init__(self, candidates, rank, snippets):
-        self.candidates = candidates
-        self.rank = rank
+    def __init__(self, candidates, snippets):
+        self.candidates = candidates  # (pk, rank) pairs
         self.snippets = snippets
         self._ranked_ids = None
 
     def ranked_ids(self):
         if self._ranked_ids is None:
-            self._ranked_ids = list(
-                Document.objects.using(self.candidates.db)
-                .filter(pk__in=self.candidates)
-                .annotate(rank=self.rank)
-                .order_by("-rank", "-pk")
-                .values_list("pk", flat=True)
-            )
+            ranked = sorted(self.candidates, key=lambda row: (row[1], row[0]), reverse=True)
+            self._ranked_ids = [pk for pk, _ in ranked]
         return self._ranked_ids
 
     def count(self):
@@ -123,7 +138,7 @@ class SearchResults:
         rows = (
             Document.objects.using(self.candidates.db)
             .filter(pk__in=page_ids)
-            .for_results()
+            .for_results(with_body=not self.snippets)
             .annotate(**self.snippets)
         )
         position = {pk: n for n, pk in enumerate(page_ids)}

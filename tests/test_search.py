@@ -9,6 +9,8 @@ from html import unescape
 from urllib.parse import parse_qs
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import search.models
@@ -326,3 +328,27 @@ def test_no_results_and_no_query_cost_one_and_no_query(client):
     assert queries_for(client, f"{SEARCH}?q=nothing") == 1
     assert queries_for(client, SEARCH) == 0
     assert queries_for(client, f"{SEARCH}?q=the") == 0
+
+
+def test_a_result_page_loads_none_of_the_long_texts_it_does_not_print(client):
+    summary = make_summary(body="Quaternions " + "and rotations, " * 5000)
+    with CaptureQueriesContext(connection) as queries:
+        html = get(client, "quaternions")
+    assert result_links(html) == [summary.get_absolute_url()]
+    page_query = queries.captured_queries[-1]["sql"]
+    for column in ("body_html", "excerpt_html", "abstract_html", "bio_html", "search_vector"):
+        assert f'."{column}"' not in page_query, column
+
+
+def test_a_snippet_is_drawn_from_the_start_of_a_long_text(client):
+    """ts_headline parses what it is given: the snippet comes from the first
+    HEADLINE_SOURCE_CHARS of a document, and a match further on still finds it."""
+    start = "Opening words about rotations. "
+    filler = "and more words, " * (search.models.HEADLINE_SOURCE_CHARS // 16 + 10)
+    summary = make_summary(body=start + filler + " quaternions at the very end.")
+    html = get(client, "quaternions")
+    assert result_links(html) == [summary.get_absolute_url()]
+    snippet = re.search(r'<p class="search-snippet[^>]*>(.*?)</p>', html, re.S).group(1)
+    if connection.vendor == "postgresql":
+        assert snippet.startswith("Opening words about rotations")
+        assert "<mark>" not in snippet
