@@ -122,9 +122,10 @@ class Numbering:
         if environment_ends(stripped).get(0) != len(stripped):
             return self._drop_labels(tex)  # "\begin{x}..\end{x} \begin{x}..\end{x}"
         head = len("\\begin{") + len(name) + 1
-        argument = _ALIGNAT_ARGUMENT_RE.match(stripped, head)
-        if name.rstrip("*") == "alignat" and argument:
-            head = argument.end()
+        # alignat's argument, its number of column pairs, stays before the body.
+        columns = _ALIGNAT_ARGUMENT_RE.match(stripped, head)
+        if name.rstrip("*") == "alignat" and columns:
+            head = columns.end()
         body = stripped[head : -len(f"\\end{{{name}}}")]
         drawn = _DRAWN_AS.get(name, name if name.endswith("*") else f"{name}*")
         if name in _NUMBERED:

@@ -2,11 +2,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from markup.excerpt import CHARS
 from papers.citations import citation_targets
 from papers.models import Paper
 from summaries.models import Citation
 
-from .factories import make_paper, make_summary
+from .factories import make_comment, make_paper, make_summary
 from .utils import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +79,6 @@ def test_citing_list_costs_one_query_whatever_its_length(client):
 
 
 def test_comments_render_citations_too():
-    from .factories import make_comment
-
     cited = make_paper("conf/cvpr/HeZRS16")
     comment = make_comment(make_summary(), body="Compare \\cite{conf/cvpr/HeZRS16}.")
     assert f'href="{cited.get_absolute_url()}"' in comment.body_html
@@ -126,3 +125,14 @@ def test_edits_of_what_citations_do_not_show_leave_citing_summaries_alone():
     cited.save(update_fields=["abstract", "abstract_html", "renderer_version"])
     summary.refresh_from_db()
     assert "[Lovelace and Turing, 2020]" in summary.body_html
+
+
+def test_only_the_whole_summary_ends_with_references():
+    make_paper("conf/cvpr/HeZRS16")
+    body = "Builds on \\cite{conf/cvpr/HeZRS16}.\n\n" + "More text. " * (CHARS // 5)
+    summary = make_summary(body=body)
+    assert '<div class="references">' in summary.body_html
+    assert summary.excerpt_html and "[Lovelace and Turing, 2020]" in summary.excerpt_html
+    assert "references" not in summary.excerpt_html
+    comment = make_comment(summary, body="As in \\cite{conf/cvpr/HeZRS16}.")
+    assert "references" not in comment.body_html

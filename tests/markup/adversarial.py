@@ -143,6 +143,7 @@ AT_THE_LIMITS = {
     "matrices": _under("$\\begin{pmatrix}" + "a&" * 199 + "a\\end{pmatrix}$", 46),
     "long formula": "$" + "x+" * 4_999 + "x$\n\n$" + "x+" * 4_990 + "x$",
     "citations": _under("\\cite{conf/nips/RenHGS15}", 499),
+    "distinct citations": " ".join(f"\\cite{{conf/x/Paper{i}}}" for i in range(499)),
     "numbered environments": _under(
         "\\begin{align}" + "a&=b\\label{x}\\\\" * 49 + "a&=b\\end{align} \\eqref{x}", 18
     ),
