@@ -4,7 +4,9 @@ Math is cut out of the text before Markdown sees it, so that ``_``, ``*``, ``\\`
 braces inside a formula reach KaTeX untouched. Code (fenced, indented, inline spans and
 raw ``<pre>``/``<code>``) is found first and left alone, so dollars in code stay code.
 ``\\cite{key}`` travels the same way, so that keys with ``_`` or ``*`` are not read as
-emphasis and a ``\\cite`` in code or in a formula is not a citation.
+emphasis and a ``\\cite`` in code or in a formula is not a citation. So does a LaTeX
+environment written in prose without ``$$`` (``\\begin{align}...\\end{align}``, see
+markup.environments): it is a display formula, and its ``\\\\`` and ``*`` are TeX's.
 
 Each cut-out is replaced by an opaque alphanumeric placeholder carrying a per-call nonce,
 which Markdown passes through as a word and users cannot forge.
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
 
+from .environments import DISPLAY_ENVIRONMENTS, Numbering, environment_ends, environment_name
 from .fences import code_blocks
 
 __all__ = [
@@ -64,6 +67,10 @@ class Protected:
     text: str
     maths: list[Math] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    numbering: Numbering = field(default_factory=Numbering)
+    # Whether \ref{...} and \eqref{...} in prose are read as references to equations:
+    # only in a text that has labels, so that any other use of them stays as written.
+    refs: bool = False
 
 
 # A literal dollar (written ``\$``) also travels as a placeholder: Markdown has no escape
@@ -74,8 +81,11 @@ _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+")
 _LIST_ITEM_RE = re.compile(r"( *)(?:[*+-]|\d+\.)[ ]+\S")
 _INLINE_CODE_START_RE = re.compile(r"\\[\s\S]|`+|(?i:<code\b[^>]*>)")
 _RAW_CODE_END_RE = re.compile(r"</code\s*>", re.IGNORECASE)
-# "\cite{" is tried before the general escape, which would otherwise take "\c".
-_START_RE = re.compile(r"\\cite\{|\\[\s\S]|\$\$?")
+# "\cite{" and "\begin{" are tried before the general escape, which would otherwise take
+# "\c" and "\b".
+_START_RE = re.compile(r"\\cite\{|\\begin\{|\\[\s\S]|\$\$?")
+_START_WITH_REFS_RE = re.compile(r"\\cite\{|\\begin\{|\\(?:eq)?ref\{|\\[\s\S]|\$\$?")
+_PROSE_REF_RE = re.compile(r"\\(?:eq)?ref\{[^{}\\\n]{0,64}\}")
 _ESCAPE_OR_DOLLAR_RE = re.compile(r"\\[\s\S]|\$")
 _ESCAPE_OR_DOUBLE_DOLLAR_RE = re.compile(r"\\[\s\S]|\$\$")
 _ESCAPE_RE = re.compile(r"\\[\s\S]")
@@ -85,7 +95,7 @@ _CITE_BODY_RE = re.compile(r"([^{}\n]*)\}")
 
 def protect(text: str, nonce: str) -> Protected:
     """Replace math and citations outside code by placeholders; text must be normalized."""
-    found = Protected("")
+    found = Protected("", refs="\\label{" in text)
     out: list[str] = []
     pos = 0
     for start, end in code_blocks(text):
@@ -94,6 +104,11 @@ def protect(text: str, nonce: str) -> Protected:
         pos = end
     _protect_blocks(text[pos:], nonce, found, out)
     found.text = "".join(out)
+    # References are resolved once every label is known: they may point forward.
+    numbering = found.numbering
+    found.maths = [
+        m if m is DOLLAR else Math(m.source, numbering.refer(m.tex), m.display) for m in found.maths
+    ]
     return found
 
 
@@ -178,8 +193,11 @@ def _protect_paragraph(block: str, nonce: str, found: Protected) -> str:
     out: list[str] = []
     # Closers known to be absent up to a limit: keeps text full of unmatched "\(" linear.
     unclosed: dict[str, int] = {}
+    # Where each environment of the paragraph ends, found when the first one is met.
+    ends: dict[int, int] | None = None
+    start_re = _START_WITH_REFS_RE if found.refs else _START_RE
     copied = scan = k = 0
-    while m := _START_RE.search(block, scan):
+    while m := start_re.search(block, scan):
         start = m.start()
         while k < len(spans) and spans[k][1] <= start:
             k += 1
@@ -197,11 +215,21 @@ def _protect_paragraph(block: str, nonce: str, found: Protected) -> str:
             placeholder = f"{CITE}{nonce}n{len(found.citations)}e"
             found.citations.append(citation)
         else:
-            math = _find_math(block, m, limit, unclosed)
+            if m.group(0) == "\\begin{":
+                if ends is None:
+                    ends = environment_ends(block, spans)
+                math = _find_environment(block, m, limit, ends)
+            elif m.group(0) in ("\\ref{", "\\eqref{"):
+                ref = _PROSE_REF_RE.match(block, m.start(), limit)
+                math = (Math(ref.group(0), ref.group(0), False), ref.end()) if ref else None
+            else:
+                math = _find_math(block, m, limit, unclosed)
             if math is None:
                 scan = m.end()
                 continue
             formula, end = math
+            if formula.display:
+                formula = Math(formula.source, found.numbering.display(formula.tex), True)
             placeholder = f"{MATH}{nonce}n{len(found.maths)}e"
             found.maths.append(formula)
         out.append(block[copied:start])
@@ -219,6 +247,17 @@ def _find_citation(block: str, m: re.Match[str], limit: int) -> tuple[Citation, 
     if not keys:
         return None
     return Citation(block[m.start() : body.end()], keys), body.end()
+
+
+def _find_environment(
+    block: str, m: re.Match[str], limit: int, ends: dict[int, int]
+) -> tuple[Math, int] | None:
+    name = environment_name(block, m.end())
+    end = ends.get(m.start())
+    if name not in DISPLAY_ENVIRONMENTS or end is None or end > limit:
+        return None
+    source = block[m.start() : end]
+    return Math(source, source, True), end
 
 
 _CLOSERS = {

@@ -12,9 +12,9 @@ The steps, each in its own module:
    cut out and replaced by placeholders.
 2. markup.md: Python-Markdown turns the rest into HTML, with each flavor's rules for
    headings and images.
-3. Citations are put back as links (markup.citations), so that they are sanitized with
-   the rest; markup.sanitize then runs bleach: allowlist, linkify, old-site links,
-   ``rel`` on links.
+3. Citations are put back as links (markup.citations), and a summary gets its list of
+   references, so that they are sanitized with the rest; markup.sanitize then runs
+   bleach: allowlist, linkify, old-site links, ``rel`` on links.
 4. markup.katex renders all formulas in one call and checks KaTeX's markup.
 5. The formulas are put in place of their placeholders (only in text, never inside
    attributes).
@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from html import escape
 
 from . import limits
-from .citations import citation_html, valid_keys
+from .citations import CitedPaper, citation_html, references_html, valid_keys
 from .katex import render_maths
 from .limits import Refused
 from .math import CITE, DOLLAR, MATH, normalize, protect, put_back
@@ -51,13 +51,15 @@ def render(
     *,
     flavor: str = "summary",
     sanitize: bool = True,
-    citations: Mapping[str, tuple[str, str]] | None = None,
+    citations: Mapping[str, CitedPaper] | None = None,
+    references: bool = True,
 ) -> str:
     """Markdown with math to sanitized HTML, safe to print with ``|safe``.
 
-    ``citations`` maps a cited key, lowercased, to ``(canonical key, title)`` for the
-    papers the site has; other valid keys link to their (empty) page all the same,
-    marked ``citation-unknown``.
+    ``citations`` maps a cited key, lowercased, to the paper the site has under it;
+    other valid keys link to their (empty) page all the same, marked
+    ``citation-unknown``. A summary that cites ends with its references, unless
+    ``references`` is false (an excerpt: the whole text has them).
 
     Raises ``Refused`` for a text over one of markup.limits' limits, or one that took
     longer than ``RENDER_DEADLINE``.
@@ -69,7 +71,7 @@ def render(
         raise ValueError(f"unknown flavor {flavor!r}; expected one of {FLAVORS}")
     try:
         with deadline(RENDER_DEADLINE):
-            html = _render(text, flavor, sanitize, citations)
+            html = _render(text, flavor, sanitize, citations, references and flavor == "summary")
     except Overrun:
         raise Refused(
             f"This text took more than {RENDER_DEADLINE:g} seconds to render. Simplify it "
@@ -85,7 +87,7 @@ def refusal_html(error: Refused) -> str:
     return f'<p class="render-refused">This text cannot be shown: {escape(str(error))}</p>'
 
 
-def _render(text, flavor, sanitize, citations):
+def _render(text, flavor, sanitize, citations, references):
     nonce = secrets.token_hex(8)
     text = normalize(text or "")
     limits.check_source(text)
@@ -107,6 +109,8 @@ def _render(text, flavor, sanitize, citations):
             [c.source for c in cites],
             lambda i, in_link: citation_html(cites[i], citations, in_link=in_link),
         )
+        if references:
+            body += references_html((key for c in cites for key in c.keys), citations)
     if sanitize:
         body = user_cleaner(flavor).clean(body)
     if not found.maths:

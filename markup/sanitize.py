@@ -17,7 +17,12 @@ from urllib.parse import urlsplit
 import bleach
 from bleach.linkifier import LinkifyFilter
 
-from .citations import CITATION_LINK_CLASSES, CITATION_SPAN_CLASSES, is_citation_href
+from .citations import (
+    CITATION_LINK_CLASSES,
+    CITATION_SPAN_CLASSES,
+    REFERENCES_CLASS,
+    is_citation_href,
+)
 from .highlight import CSS_CLASS, PYGMENTS_CLASSES
 from .links import is_http_url, legacy_paper_url
 from .md import DEMOTED_HEADINGS, IMAGE_CLASS
@@ -43,7 +48,7 @@ LINK_REL = "nofollow ugc noopener"
 
 # Classes are limited to what rendering produces, so that user-written HTML cannot
 # borrow the site's layout classes (a full-page overlay, say).
-_DIV_CLASSES = frozenset({CSS_CLASS, "footnote"})
+_DIV_CLASSES = frozenset({CSS_CLASS, "footnote", REFERENCES_CLASS})
 _LINK_CLASSES = frozenset({"footnote-ref", "footnote-backref"}) | CITATION_LINK_CLASSES
 _SPAN_CLASSES = PYGMENTS_CLASSES | CITATION_SPAN_CLASSES
 _LANGUAGE_CLASS_RE = re.compile(r"language-[\w#+.-]+")

@@ -14,6 +14,7 @@ form of that id, which is what a paper's own names are compared with
 
 from django.db.models.functions import Lower
 
+from markup.citations import CitedPaper
 from markup.render import Refused, cited_keys, refusal_html, render
 
 from . import identifiers
@@ -61,7 +62,9 @@ def paper_alias_names(paper):
 
 
 def citation_targets(keys):
-    """{lowercased key: (canonical key, title)} for the cited keys the site knows.
+    """{lowercased key: markup.citations.CitedPaper} for the cited keys the site knows:
+    canonical key, title, authors (split as `Paper.author_list` splits them), year and
+    venue, which is what a citation and a summary's references show.
 
     One query whatever the number of keys: the papers any key names by key, alias,
     arXiv id or DOI, one row per alias of each. A key is read the way the paper page
@@ -80,13 +83,17 @@ def citation_targets(keys):
         )
         .annotate(alias_lower=Lower("aliases__key"))
         .order_by()
-        .values_list("key_lower", "alias_lower", "arxiv_lower", "doi_lower", "bibtex_key", "title")
-    )
+        .values_list(
+            "key_lower", "alias_lower", "arxiv_lower", "doi_lower",
+            "bibtex_key", "title", "authors", "year", "venue",
+        )
+    )  # fmt: skip
     by_key, by_alias, by_arxiv_id, by_doi = {}, {}, {}, {}
-    for key_lower, alias_lower, arxiv_lower, doi_lower, key, title in rows:
+    for key_lower, alias_lower, arxiv_lower, doi_lower, *paper in rows:
         # Each of these names is unique across papers (constraints, and the check in
-        # papers.services that an alias is nobody's key).
-        target = by_key[key_lower] = (key, title)
+        # papers.services that an alias is nobody's key). A paper comes once per alias.
+        target = by_key.get(key_lower) or _cited_paper(*paper)
+        by_key[key_lower] = target
         if alias_lower:
             by_alias[alias_lower] = target
         if arxiv_lower:
@@ -106,7 +113,12 @@ def citation_targets(keys):
     return targets
 
 
-def render_text(text, *, flavor, keys=None):
+def _cited_paper(key, title, authors, year, venue):
+    names = tuple(name.strip() for name in authors.split(",") if name.strip())
+    return CitedPaper(key, title, names, year, venue)
+
+
+def render_text(text, *, flavor, keys=None, references=True):
     """Render user text; `keys` are its cited keys, when the caller has them already.
 
     A text the renderer refuses (markup.limits) is stored as a notice that says why.
@@ -115,14 +127,15 @@ def render_text(text, *, flavor, keys=None):
     text under a stricter renderer.
     """
     try:
-        return render_cited(text, flavor=flavor, keys=keys)
+        return render_cited(text, flavor=flavor, keys=keys, references=references)
     except Refused as error:
         return refusal_html(error)
 
 
-def render_cited(text, *, flavor, keys=None):
+def render_cited(text, *, flavor, keys=None, references=True):
     """`render_text` for a caller that answers a refusal itself (the live preview):
-    raises markup.render.Refused."""
+    raises markup.render.Refused. `references=False` leaves a summary's list of
+    references out (an excerpt)."""
     if keys is None:
         keys = cited_keys(text)
-    return render(text, flavor=flavor, citations=citation_targets(keys))
+    return render(text, flavor=flavor, citations=citation_targets(keys), references=references)

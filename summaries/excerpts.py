@@ -49,7 +49,8 @@ def render_excerpt(body, body_html, keys, budget=SUMMARY):
             if len(body_html) <= budget.max_html or chars == 0:
                 return ""
         else:
-            html = render_text(part.text, flavor=budget.flavor, keys=keys)
+            # The references end the whole text only: on a card they would crowd it out.
+            html = render_text(part.text, flavor=budget.flavor, keys=keys, references=False)
             if len(html) <= budget.max_html or chars == 0:
                 return html
         chars, formulas = chars // 2, formulas // 2

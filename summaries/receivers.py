@@ -8,18 +8,31 @@ from shortscience import fragments
 
 from .models import Citation, Comment, Summary
 
+# What a citation and a summary's references show of a paper (markup.citations).
+CITED_FIELDS = frozenset({"bibtex_key", "title", "authors", "year", "venue"})
+
 
 @receiver(post_save, sender=Paper, dispatch_uid="summaries.rerender_citing")
 @receiver(post_save, sender=PaperAlias, dispatch_uid="summaries.rerender_citing_alias")
 @receiver(names_added, dispatch_uid="summaries.rerender_citing_names")
-def rerender_citing_summaries(sender, instance=None, created=True, papers=(), aliases=(), **kwargs):
+def rerender_citing_summaries(
+    sender, instance=None, created=True, papers=(), aliases=(), update_fields=None, **kwargs
+):
     """A new paper, or a paper's new alias, turns `\\cite{that name}` in earlier summaries
-    from unknown into a link to the paper.
+    from unknown into a link to the paper; an edit of what citations show of a paper
+    (title, authors, year, venue) shows in the summaries that cite it.
 
     Citations are recorded under every name they can match (papers.citations), so one
     indexed lookup of the new names finds them, whichever spelling the summary used.
+    A paper saved whole (the admin) may have changed any field: its citing summaries
+    are re-rendered, which is one indexed lookup when nothing cites it.
     """
-    if not created:
+    edited = (
+        isinstance(instance, Paper)
+        and not created
+        and (update_fields is None or not CITED_FIELDS.isdisjoint(update_fields))
+    )
+    if not created and not edited:
         return
     if isinstance(instance, Paper):
         papers = [instance]

@@ -43,9 +43,10 @@ def densenet(**fields):
     return paper
 
 
-def link_to_densenet(html):
+def link_to_densenet(html, text="Lovelace and Turing, 2020"):
+    # The factory's authors and year by default: "Ada Lovelace, Alan Turing", 2020.
     return (
-        f'<a class="citation" href="/paper/{KEY}/" title="{TITLE}">[{KEY}]</a>' in html
+        f'<a class="citation" href="/paper/{KEY}/" title="{KEY}: {TITLE}">[{text}]</a>' in html
         and "citation-unknown" not in html
     )
 
@@ -69,7 +70,8 @@ def test_each_name_is_one_the_paper_page_answers_to(client, name):
 def test_names_of_no_paper_stay_unknown():
     densenet()
     html = make_summary(body="\\cite{1608.06994v1} \\cite{10.1109/CVPR.2017.244}").body_html
-    assert html.count("citation-unknown") == 2
+    # Each in the text and in the references.
+    assert html.count("citation-unknown") == 4
     assert 'href="/paper/1608.06994v1/"' in html  # its page offers to add the paper
 
 
@@ -159,7 +161,7 @@ def test_an_arxiv_paper_added_later_resolves_citations_of_its_arxiv_id_and_old_k
     assert created
     for summary in (by_id, by_old_key, by_dblp_key):
         summary.refresh_from_db()
-        assert link_to_densenet(summary.body_html), summary.body
+        assert link_to_densenet(summary.body_html, "Huang"), summary.body
     assert set(Summary.objects.citing(paper)) == {by_id, by_old_key, by_dblp_key}
 
 
@@ -175,7 +177,7 @@ def test_papers_written_in_bulk_are_announced_with_names_added():
     names_added.send(sender=Paper, papers=papers, aliases=[])
 
     summary.refresh_from_db()
-    assert link_to_densenet(summary.body_html)
+    assert link_to_densenet(summary.body_html, "Huang")
 
 
 def test_an_edit_records_the_names_of_the_new_text_only():

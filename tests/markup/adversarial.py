@@ -91,6 +91,18 @@ CASES = {
     "huge sizes": fill("$\\rule{1000em}{1000em}\\kern-1000em\\raisebox{1000em}{x}$ "),
     "big matrices": fill("$\\begin{pmatrix}" + "a&" * 200 + "a\\end{pmatrix}$ "),
     "accents": fill("$\\widehat{\\widetilde{\\overline{x}}}$ "),
+    # LaTeX environments in prose (markup.environments), and the numbers of equations.
+    "unclosed environments": fill("\\begin{align} "),
+    "unclosed environments with rows": fill("\\begin{align}a&=b\\\\"),
+    "unclosed environments on lines": fill("\\begin{equation}\n"),
+    "mismatched environments": fill("\\begin{align}\\begin{gather}\\end{align}"),
+    "environments": fill("\\begin{align}a\\end{align} "),
+    "nested environments in prose": "\\begin{equation}" * 3_000 + "x" + "\\end{equation}" * 3_000,
+    "nested unclosed environments": "\\begin{equation}" * 6_000 + "x",
+    "numbered rows": "\\begin{align}" + "a\\\\" * 30_000 + "\\end{align}",
+    "nested rows": "\\begin{align}" + "{a\\\\" * 30_000 + "\\end{align}",
+    "labels and references": fill("\\label{a}\\eqref{a} "),
+    "unclosed references": fill("\\label{a}\\eqref{"),
 }
 
 
@@ -131,5 +143,9 @@ AT_THE_LIMITS = {
     "matrices": _under("$\\begin{pmatrix}" + "a&" * 199 + "a\\end{pmatrix}$", 46),
     "long formula": "$" + "x+" * 4_999 + "x$\n\n$" + "x+" * 4_990 + "x$",
     "citations": _under("\\cite{conf/nips/RenHGS15}", 499),
+    "distinct citations": " ".join(f"\\cite{{conf/x/Paper{i}}}" for i in range(499)),
+    "numbered environments": _under(
+        "\\begin{align}" + "a&=b\\label{x}\\\\" * 49 + "a&=b\\end{align} \\eqref{x}", 18
+    ),
     "lines": "\n\n".join(["a"] * 4_999),
 }

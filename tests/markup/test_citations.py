@@ -3,15 +3,27 @@
 import pytest
 from django.urls import reverse
 
+from markup.citations import CitedPaper
 from markup.render import cited_keys, render
 
 from .helpers import katex_count
 
-KNOWN = {"conf/cvpr/hezrs16": ("conf/cvpr/HeZRS16", "Deep Residual Learning")}
+RESNET = CitedPaper(
+    "conf/cvpr/HeZRS16",
+    "Deep Residual Learning",
+    ("Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun"),
+    2016,
+    "CVPR",
+)
+KNOWN = {"conf/cvpr/hezrs16": RESNET}
+RESNET_LINK = (
+    '<a class="citation" href="/paper/conf/cvpr/HeZRS16/" '
+    'title="conf/cvpr/HeZRS16: Deep Residual Learning">[He et al., 2016]</a>'
+)
 
 
-def known(key, title):
-    return f'<a class="citation" href="/paper/{key}/" title="{title}">[{key}]</a>'
+def paper(key, title):
+    return CitedPaper(key, title, ("A. Author",), 2020)
 
 
 def unknown(key):
@@ -26,8 +38,8 @@ def invalid(text):
 
 
 def test_known_key_links_to_the_paper_with_its_title():
-    html = render(r"Builds on \cite{conf/cvpr/HeZRS16}.", citations=KNOWN)
-    assert html == (f"<p>Builds on {known('conf/cvpr/HeZRS16', 'Deep Residual Learning')}.</p>")
+    html = render(r"Builds on \cite{conf/cvpr/HeZRS16}.", citations=KNOWN, references=False)
+    assert html == f"<p>Builds on {RESNET_LINK}.</p>"
 
 
 def test_link_is_the_paper_url():
@@ -37,13 +49,14 @@ def test_link_is_the_paper_url():
 
 def test_known_key_in_any_case_shows_the_canonical_key():
     html = render(r"See \cite{CONF/CVPR/hezrs16}.", citations=KNOWN)
-    assert known("conf/cvpr/HeZRS16", "Deep Residual Learning") in html
+    assert RESNET_LINK in html
     assert "hezrs16" not in html
 
 
 def test_title_is_escaped():
-    html = render(r"\cite{k}", citations={"k": ("k", 'A "quoted" <b>title</b> & more')})
-    assert 'title="A &quot;quoted&quot; &lt;b&gt;title&lt;/b&gt; &amp; more"' in html
+    html = render(r"\cite{k}", citations={"k": paper("k", 'A "quoted" <b>title</b> & more')})
+    assert 'title="k: A &quot;quoted&quot; &lt;b&gt;title&lt;/b&gt; &amp; more"' in html
+    assert ">A &quot;quoted&quot; &lt;b&gt;title&lt;/b&gt; &amp; more</a>" in html
     assert "<b>" not in html
 
 
@@ -65,17 +78,14 @@ def test_unknown_key_still_links_and_is_marked(citations):
     ],
 )
 def test_invalid_key_is_text_without_a_link(key, shown):
-    html = render(f"See \\cite{{{key}}}.", citations={key.lower(): ("k", "T")})
+    html = render(f"See \\cite{{{key}}}.", citations={key.lower(): paper("k", "T")})
     assert invalid(shown) in html
     assert "<a" not in html and "<script" not in html
 
 
 def test_several_keys_in_one_cite():
-    html = render(r"\cite{conf/cvpr/HeZRS16, b/c ,,bad key}", citations=KNOWN)
-    assert html == (
-        f"<p>{known('conf/cvpr/HeZRS16', 'Deep Residual Learning')}, {unknown('b/c')}, "
-        f"{invalid('bad key')}</p>"
-    )
+    html = render(r"\cite{conf/cvpr/HeZRS16, b/c ,,bad key}", citations=KNOWN, flavor="comment")
+    assert html == f"<p>{RESNET_LINK}, {unknown('b/c')}, {invalid('bad key')}</p>"
 
 
 def test_keys_are_not_markdown():
@@ -135,16 +145,17 @@ def test_what_is_not_a_citation_stays_text(text):
 
 
 def test_cite_in_link_text_does_not_nest_links():
-    html = render(r"[as in \cite{conf/cvpr/HeZRS16}](https://example.org/)", citations=KNOWN)
+    text = r"[as in \cite{conf/cvpr/HeZRS16}](https://example.org/)"
+    html = render(text, citations=KNOWN, references=False)
     assert html.count("<a") == 1
-    assert ">as in [conf/cvpr/HeZRS16]</a>" in html
+    assert ">as in [He et al., 2016]</a>" in html
 
 
 def test_cite_in_attributes_is_its_source():
     html = render(r'![fig \cite{k}](https://e.org/f.png "from \cite{k}") [l](\cite{k})')
     assert 'alt="fig \\cite{k}"' in html and 'title="from \\cite{k}"' in html
     assert 'href="%5Ccite%7Bk%7D"' in html
-    assert "citation" not in html
+    assert "citation" not in html.split('<div class="references">')[0]
 
 
 def test_cite_in_raw_html_attributes_leaves_no_placeholder():
@@ -218,6 +229,6 @@ def test_cited_keys_match_what_render_links():
 def test_hostile_paper_title_stays_inside_the_title_attribute():
     # Paper titles come from users and outside services: they must not break out.
     title = '"><img src=x onerror=alert(1)> <script>alert(2)</script>'
-    html = render(r"see \cite{a/b/C}", citations={"a/b/c": ("a/b/C", title)})
+    html = render(r"see \cite{a/b/C}", citations={"a/b/c": paper("a/b/C", title)})
     assert "<img" not in html and "<script" not in html
-    assert 'title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' in html
+    assert 'title="a/b/C: &quot;&gt;&lt;img src=x onerror=alert(1)&gt;' in html
