@@ -28,6 +28,10 @@ class UsernameSkeletonField(models.CharField):
         return value
 
 
+# The columns accounts.counts keeps, which no save() of a user writes.
+COUNT_FIELDS = ("public_summary_count", "public_comment_count")
+
+
 class User(AbstractUser):
     """The site's user, with the profile and notification preferences on the same row."""
 
@@ -70,6 +74,12 @@ class User(AbstractUser):
     # Set when the person deleted their account (accounts.services.delete_account): the
     # row stays, scrubbed and inactive, for what it wrote that was kept without a name.
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What the profile counts: the person's summaries and comments that it lists
+    # (Summary.objects.on_profile, Comment.objects.on_profile). Kept by accounts.counts
+    # wherever those change, so that a profile does not count hundreds of rows on each
+    # view; a full save() of the user leaves them be (see save()).
+    public_summary_count = models.PositiveIntegerField(default=0, editable=False)
+    public_comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -95,6 +105,14 @@ class User(AbstractUser):
             self.display_name = strip_controls(self.display_name)
         if update_fields is not None and "username" in update_fields:
             update_fields = {*update_fields, "username_skeleton"}
+        if update_fields is None and not self._state.adding:
+            # The counts are written by accounts.counts alone: a user loaded before a
+            # recount (a settings form, a log-in) must not write back what it read.
+            update_fields = {
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in COUNT_FIELDS
+            }
         if update_fields is not None:
             kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from shortscience import fragments
 from summaries.models import Comment, PostKey, Summary, Vote, hotness
 
+from . import counts
 from .models import User
 
 # What becomes of what the person wrote: deleted, or kept without their name.
@@ -65,6 +66,7 @@ def delete_account(user, *, content):
         else:
             _anonymise_content(user)
         _scrub(user)
+        counts.recount({user.pk})
         fragments.touch(fragments.FEED, *(fragments.paper_scope(pk) for pk in papers))
     return user
 

@@ -34,33 +34,25 @@ PROFILE_OWN_UNLISTED = 50
 signup = ratelimit("signup")(allauth_views.signup)
 
 
-def _profile_comments(person):
-    """The person's comments anyone may read, as their profile counts and lists them.
-
-    Their comments under their own anonymous summaries stay off: an author answering
-    the comments on "their" summary would sign it.
-    """
-    return (
-        Comment.objects.public()
-        .filter(author=person, deleted_at__isnull=True)
-        .exclude(summary__author=person, summary__is_anonymous=True)
-    )
-
-
 @redirects_page_numbers
 def profile(request, username):
     person = get_object_or_404(User, username=username, is_active=True)
-    # Anonymous summaries stay off the profile: listing them here would sign them.
-    summaries = Summary.objects.public().filter(author=person, is_anonymous=False)
     page = keyset_page(
         request,
-        summaries.for_listing().with_user_vote(request.user).newest_first(),
+        Summary.objects.on_profile(person)
+        .for_listing()
+        .with_user_vote(request.user)
+        .newest_first(),
         PROFILE_PAGE_SIZE,
     )
     cards.attach(page)
-    comments = _profile_comments(person)
     # Excerpts, each linking to its comment in context: see CommentQuerySet.with_shown_text.
-    recent_comments = comments.on_papers().with_shown_text().order_by("-created_at", "-pk")
+    recent_comments = (
+        Comment.objects.on_profile(person)
+        .on_papers()
+        .with_shown_text()
+        .order_by("-created_at", "-pk")
+    )
     hidden = None
     if request.user == person:
         # The list prints titles and badges alone. The author is the person, whom the
@@ -77,10 +69,9 @@ def profile(request, username):
         {
             "person": person,
             "page": page,
-            # Counts of one person's rows, found through indexes on the author: they
-            # grow with what the person wrote, not with the site.
-            "summary_count": summaries.count(),
-            "comment_count": comments.count(),
+            # Kept on the person's row (accounts.counts), not counted on each view.
+            "summary_count": person.public_summary_count,
+            "comment_count": person.public_comment_count,
             "recent_comments": recent_comments[:PROFILE_RECENT_COMMENTS],
             "own_hidden_summaries": hidden[:PROFILE_OWN_UNLISTED] if hidden else None,
             "more_own_hidden": hidden is not None and len(hidden) > PROFILE_OWN_UNLISTED,

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import counts
 from search import services as search_index
 from shortscience import fragments
 from summaries.models import Comment, Summary
@@ -117,8 +118,10 @@ def _set_hidden(target, hidden):
     fragments.touch(fragments.paper_scope(summary.paper_id), fragments.FEED)
     if isinstance(target, Summary):
         search_index.index_summary(target)
+        counts.recount({target.author_id, *counts.commenters(target.pk)})
     else:
         search_index.index_comment(target)
+        counts.recount({target.author_id})
 
 
 def _resolve(reports, by, outcome):

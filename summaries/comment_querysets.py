@@ -33,6 +33,17 @@ class CommentQuerySet(models.QuerySet):
         """
         return self.filter(is_hidden=False, summary__is_private=False, summary__is_hidden=False)
 
+    def on_profile(self, person):
+        """What the person's profile lists and counts (User.public_comment_count): their
+        comments anyone may read, neither deleted nor removed. Their comments under their
+        own anonymous summaries stay off: an author answering the comments on "their"
+        summary would sign it. `person` may be an OuterRef."""
+        return (
+            self.public()
+            .filter(author=person, deleted_at__isnull=True)
+            .exclude(summary__author=person, summary__is_anonymous=True)
+        )
+
     def discussion(self):
         """The comments a discussion shows, in reading order: each top-level comment
         followed by its replies, oldest first.

@@ -40,6 +40,12 @@ class SummaryQuerySet(models.QuerySet):
         """What anyone may read: not private, not hidden by a moderator."""
         return self.filter(PUBLIC)
 
+    def on_profile(self, person):
+        """What the person's profile lists and counts (User.public_summary_count): their
+        public summaries, not the anonymous ones, which listing there would sign.
+        `person` may be an OuterRef, for a count per user in one query."""
+        return self.public().filter(author=person, is_anonymous=False)
+
     def visible_to(self, user):
         """Public summaries, plus the user's own, private or hidden."""
         if user.is_authenticated:

@@ -1,6 +1,7 @@
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from accounts import counts
 from papers.citations import paper_citation_names
 from papers.models import Paper, PaperAlias
 from papers.signals import names_added
@@ -73,3 +74,28 @@ def summary_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Comment, dispatch_uid="summaries.fragments_comment")
 def comment_changed(sender, instance, **kwargs):
     fragments.touch(fragments.paper_scope(instance.summary.paper_id), fragments.FEED)
+
+
+# The counts on profiles (accounts.counts): a summary's own author's, and its
+# commenters', whose comments show on their profiles only while it is public.
+
+
+@receiver(post_save, sender=Summary, dispatch_uid="summaries.counts_summary_saved")
+def recount_summary_people(sender, instance, **kwargs):
+    counts.recount({instance.author_id, *counts.commenters(instance.pk)})
+
+
+@receiver(pre_delete, sender=Summary, dispatch_uid="summaries.counts_summary_deleting")
+def note_commenters(sender, instance, **kwargs):
+    # Its comments are gone by post_delete.
+    instance._commenters = counts.commenters(instance.pk)
+
+
+@receiver(post_delete, sender=Summary, dispatch_uid="summaries.counts_summary_deleted")
+def recount_after_deletion(sender, instance, **kwargs):
+    counts.recount({instance.author_id, *getattr(instance, "_commenters", ())})
+
+
+@receiver(post_save, sender=Comment, dispatch_uid="summaries.counts_comment")
+def recount_commenter(sender, instance, **kwargs):
+    counts.recount({instance.author_id})
