@@ -12,7 +12,7 @@ from shortscience import fragments
 from shortscience.pagination import offset_page, paginate
 from summaries import cards
 from summaries.forms import CommentForm
-from summaries.models import TEXT_FIELDS, Summary
+from summaries.models import TEXT_FIELDS, Citation, Summary
 
 from . import identifiers
 from .keys import is_valid_key
@@ -91,13 +91,18 @@ def detail(request, key):
         listing = fragments.cached(
             "paper", parts, scopes, lambda: _summaries_listing(request, paper)
         )
+    # Most papers are cited by no summary: the citations' own index answers that in
+    # one short query, and only a cited paper's page asks for the summaries.
+    cited = Citation.objects.citing(paper)
     citing = (
         Summary.objects.public()
-        .citing(paper)
+        .filter(pk__in=cited)
         .exclude(paper=paper)
         .select_related("paper", "author")
         .defer(*TEXT_FIELDS, "paper__abstract", "paper__abstract_html")
         .newest_first()[:CITING_LIMIT]
+        if cited[:1]
+        else ()
     )
     return render(
         request, "papers/detail.html", {"paper": paper, "citing_summaries": citing, **listing}

@@ -154,21 +154,8 @@ class SummaryQuerySet(models.QuerySet):
         return self.order_by("-hotness", "-pk")
 
     def citing(self, paper):
-        """Summaries that cite `paper` under any of its names: key, alias, arXiv id, DOI.
-
-        A subquery on the citations rather than a join, so a summary that cites the
-        paper under two names comes once. The alias keys are a subquery of their own,
-        unioned rather than OR-ed with the fixed names: an OR of two IN conditions, one
-        a subquery, would keep PostgreSQL from using the index on the cited key.
-        """
-        from papers.citations import paper_alias_names, paper_citation_names
-
-        cited = (
-            Citation.objects.filter(key__in=paper_citation_names(paper))
-            .values("summary_id")
-            .union(Citation.objects.filter(key__in=paper_alias_names(paper)).values("summary_id"))
-        )
-        return self.filter(pk__in=cited)
+        """Summaries that cite `paper` under any of its names (Citation.objects.citing)."""
+        return self.filter(pk__in=Citation.objects.citing(paper))
 
 
 class Summary(models.Model):
@@ -463,12 +450,30 @@ class Comment(models.Model):
         }
 
 
+class CitationQuerySet(models.QuerySet):
+    def citing(self, paper):
+        """The ids of the summaries that cite `paper` under any of its names: key,
+        alias, arXiv id, DOI; each once, however many of them it used.
+
+        The alias keys are a subquery of their own, unioned rather than OR-ed with the
+        fixed names: an OR of two IN conditions, one a subquery, would keep PostgreSQL
+        from using the index on the cited key.
+        """
+        from papers.citations import paper_alias_names, paper_citation_names
+
+        ids = self.filter(key__in=paper_citation_names(paper)).values_list("summary_id")
+        aliases = self.filter(key__in=paper_alias_names(paper)).values_list("summary_id")
+        return ids.union(aliases)
+
+
 class Citation(models.Model):
     """A `\\cite{key}` in a summary. The key is kept, lowercased, rather than a paper:
     a summary may cite a paper the catalogue gains only later."""
 
     summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="citations")
     key = models.CharField(max_length=255, db_index=True)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         constraints = [

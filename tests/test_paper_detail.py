@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from summaries.models import Summary
@@ -170,3 +172,21 @@ def test_no_arxiv_or_doi_links_without_them(client):
     paper = make_paper()
     html = client.get(paper.get_absolute_url()).content.decode()
     assert "arxiv.org" not in html and "doi.org" not in html
+
+
+def test_only_a_cited_paper_s_page_asks_for_the_summaries_citing_it(client):
+    cited, uncited = make_paper(), make_paper()
+    citing = make_summary(body=f"Builds on \\cite{{{cited.bibtex_key}}}.")
+
+    def summary_queries(paper):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(paper.get_absolute_url()).content.decode()
+        joined = [q["sql"] for q in queries.captured_queries if "summaries_citation" in q["sql"]]
+        return html, joined
+
+    html, joined = summary_queries(uncited)
+    assert "Summaries that cite this paper" not in html
+    assert len(joined) == 1  # whether any summary cites it, and nothing more
+    html, joined = summary_queries(cited)
+    assert citing.get_absolute_url() in html.split("Summaries that cite this paper")[1]
+    assert len(joined) == 2

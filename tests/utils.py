@@ -10,12 +10,12 @@ def queries_for(client, url, cached=False):
     """How many SQL queries one GET of the page takes (the page must answer 200).
 
     From an empty cache unless `cached`: the count to hold constant is the one of a
-    page built from the database, not of a cached fragment. After one view of the page:
-    a session's first page stores what the session remembers from then on (that its
-    user may post, accounts.posting), which no later page repeats.
+    page built from the database, not of a cached fragment, and after one view of the
+    page: a session's first page stores what the session remembers from then on (that
+    its user may post, accounts.posting), which no later page repeats.
     """
-    client.get(url)
     if not cached:
+        client.get(url)
         cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
