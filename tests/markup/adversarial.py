@@ -91,6 +91,26 @@ CASES = {
     "huge sizes": fill("$\\rule{1000em}{1000em}\\kern-1000em\\raisebox{1000em}{x}$ "),
     "big matrices": fill("$\\begin{pmatrix}" + "a&" * 200 + "a\\end{pmatrix}$ "),
     "accents": fill("$\\widehat{\\widetilde{\\overline{x}}}$ "),
+    # GitHub's syntax: strikethrough (pymdownx.tilde), task lists, lists nested at two
+    # spaces (markup.lists), bare image and video addresses (markup.md).
+    "tilde pairs": fill("~~"),
+    "strikethrough": fill("~~a~~ "),
+    "nested strikethrough": "~~" * 25_000 + "a" + "~~" * 24_999,
+    "unbalanced strikethrough": fill("~~a "),
+    "tilde runs": fill("~~~ "),
+    "one tilde run": "~" * SUMMARY_LENGTH,
+    "task list": fill("- [ ] a\n- [x] b\n"),
+    "task list nested": "".join("  " * (i % 32) + "- [x] a\n" for i in range(9_000)),
+    "list continuations": fill("- a\n\n  b\n"),
+    "list items with wide markers": fill("123456789. a\n   - b\n"),
+    "two-space list stairs": "".join("  " * (i % 33) + "- a\n  b\n" for i in range(4_900)),
+    "one long address": "http://" + fill("a/", SUMMARY_LENGTH - 7),
+    "addresses inside an address": fill("http://a/"),
+    "closing parentheses after an image address": "http://x.example/a.png" + ")" * 99_000,
+    "parentheses in an image address": "http://x.example/" + "(" * 49_000 + ")" * 49_000 + "a.png",
+    "image addresses in sentences": fill("see http://x.example/a.png, "),
+    "video addresses": fill("https://youtu.be/dQw4w9WgXcQ\n"),
+    "video addresses between spaces": fill("  https://youtu.be/dQw4w9WgXcQ  \n\n"),
 }
 
 
@@ -132,4 +152,9 @@ AT_THE_LIMITS = {
     "long formula": "$" + "x+" * 4_999 + "x$\n\n$" + "x+" * 4_990 + "x$",
     "citations": _under("\\cite{conf/nips/RenHGS15}", 499),
     "lines": "\n\n".join(["a"] * 4_999),
+    "strikethrough": _under("~~a~~", 1_495, paragraph=1_495),
+    "task lists": "\n".join(["- [x] item"] * 999),
+    "two-space nested lists": "\n".join("  " * (i % 33) + "- a" for i in range(999)),
+    "image addresses in sentences": _under("see http://x.example/a.png", 990, paragraph=990),
+    "video addresses": "\n\n".join(["https://youtu.be/dQw4w9WgXcQ"] * 990),
 }
