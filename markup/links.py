@@ -1,15 +1,17 @@
-"""Which URLs may be links or images, and where the old site's paper links lead now."""
+"""Which URLs may be links, images or video previews, and where the old site's paper links
+lead now."""
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from papers.keys import is_valid_key
 
 from .citations import paper_path
 
-__all__ = ["is_http_url", "is_image_url", "legacy_paper_url"]
+__all__ = ["VIDEO_EMBEDS", "Video", "is_http_url", "is_image_url", "legacy_paper_url", "video"]
 
 
 def is_http_url(value: str) -> bool:
@@ -32,6 +34,64 @@ _IMAGE_URL_RE = re.compile(
 def is_image_url(value: str) -> bool:
     """An http(s) URL whose path names an image file, the only kind shown inline."""
     return _IMAGE_URL_RE.fullmatch(value) is not None and is_http_url(value)
+
+
+class Video(NamedTuple):
+    provider: str  # a key of VIDEO_EMBEDS
+    id: str
+
+
+# Where a preview's player is loaded from once the reader asks for it (static/js/video.js
+# builds the address; the CSP's frame-src admits exactly these origins). YouTube's
+# no-cookie host sets no cookie until the video plays.
+VIDEO_EMBEDS = {
+    "youtube": "https://www.youtube-nocookie.com/embed/",
+    "vimeo": "https://player.vimeo.com/video/",
+}
+# Whatever the address says, only an id of this form is ever framed: video.js checks the
+# same patterns again before it builds the player's address.
+_VIDEO_ID_RES = {
+    "youtube": re.compile(r"[A-Za-z0-9_-]{11}"),
+    "vimeo": re.compile(r"[0-9]{1,12}"),
+}
+_YOUTUBE_HOSTS = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com"})
+_VIMEO_HOSTS = frozenset({"vimeo.com", "www.vimeo.com"})
+
+
+def video(url: str) -> Video | None:
+    """The YouTube or Vimeo video a link shows, or None.
+
+    ``youtube.com/watch?v=ID``, ``youtu.be/ID``, ``youtube.com/shorts/ID``,
+    ``youtube.com/embed/ID`` and ``vimeo.com/NUMBER``, over http or https, with no user,
+    port or other path: anything else is an ordinary link.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or port is not None:
+        return None
+    host = parts.netloc.lower()
+    path = parts.path.removesuffix("/") if parts.path.count("/") > 1 else parts.path
+    segments = path.split("/")[1:]
+    if host in _YOUTUBE_HOSTS:
+        if path == "/watch":
+            ids = parse_qs(parts.query).get("v", [])
+            found = Video("youtube", ids[0]) if len(ids) == 1 else None
+        elif len(segments) == 2 and segments[0] in ("shorts", "embed"):
+            found = Video("youtube", segments[1])
+        else:
+            return None
+    elif host == "youtu.be" and len(segments) == 1:
+        found = Video("youtube", segments[0])
+    elif host in _VIMEO_HOSTS and len(segments) == 1:
+        found = Video("vimeo", segments[0])
+    else:
+        return None
+    if found is None or not _VIDEO_ID_RES[found.provider].fullmatch(found.id):
+        return None
+    return found
 
 
 _OLD_SITE_HOSTS = frozenset({"shortscience.org", "www.shortscience.org"})

@@ -1,10 +1,15 @@
 """Step 2 of rendering: Python-Markdown, its extensions, and what each flavor allows.
 
+The syntax is a superset of the original site's (marked, GitHub-flavoured): lists nest
+at two spaces (markup.lists), ``~~strikethrough~~`` and task lists (pymdown-extensions),
+bare image addresses show the image wherever they stand, and a YouTube or Vimeo address
+on a line of its own becomes a preview that loads the player only when clicked.
+
 - summary: headings, moved down so that the text's top level is an h3 (the page
   around a summary has its own h1 and h2) and the levels below follow without gaps;
-  images, and a bare image URL on a line of its own shows the image.
-- abstract: images as in summaries; headings become bold paragraphs.
-- comment: no headings (bold paragraphs) and no images (links to them).
+  images, bare image addresses shown as images, video previews.
+- abstract: images and video previews as in summaries; headings become bold paragraphs.
+- comment: no headings (bold paragraphs), no images and no previews (links to them).
 """
 
 from __future__ import annotations
@@ -21,25 +26,51 @@ from markdown.extensions import Extension
 from markdown.extensions.codehilite import CodeHilite, CodeHiliteExtension, parse_hl_lines
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 from .fences import fenced_blocks
 from .highlight import CSS_CLASS
-from .links import is_http_url, is_image_url
+from .links import is_http_url, is_image_url, video
+from .lists import ListIndentPreprocessor
 
-__all__ = ["DEMOTED_HEADINGS", "IMAGE_CLASS", "convert"]
+__all__ = [
+    "DEMOTED_HEADINGS",
+    "IMAGE_CLASS",
+    "TASK_ITEM_CLASS",
+    "TASK_LIST_CLASS",
+    "VIDEO_CLASSES",
+    "convert",
+]
 
 # Fenced code comes from markup.fences (see _FencedCodePreprocessor), not from
 # Python-Markdown's fenced_code extension, whose pattern is superlinear.
-_EXTENSIONS = ["tables", "footnotes", "sane_lists", "codehilite"]
+_EXTENSIONS = [
+    "tables",
+    "footnotes",
+    "sane_lists",
+    "codehilite",
+    "pymdownx.tilde",
+    "pymdownx.tasklist",
+]
 _CONFIG = {
     "codehilite": {"css_class": CSS_CLASS, "guess_lang": False, "noclasses": False},
     # Alignment as an attribute: inline styles are not allowed in user content.
     "tables": {"use_align_attribute": True},
+    # ~~struck~~ only: a lone "~" stays a tilde ("~5 ms", "x ~ N(0, 1)" outside $…$).
+    "pymdownx.tilde": {"subscript": False},
 }
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TOP_LEVEL = 3  # the page has its own h1 (the paper) and h2 (the summaries)
 DEMOTED_HEADINGS = frozenset({"h3", "h4", "h5", "h6"})
 IMAGE_CLASS = "summary-image"
+# A task list's items and the list that holds them (pymdownx.tasklist's names).
+TASK_ITEM_CLASS = "task-list-item"
+TASK_LIST_CLASS = "task-list"
+# A video preview: the link (markup.sanitize adds its data attributes), the play
+# button drawn by CSS, and the caption.
+VIDEO_CLASS = "video-preview"
+VIDEO_CLASSES = {"link": VIDEO_CLASS, "play": "video-play", "caption": "video-caption"}
+_VIDEO_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo"}
 
 
 def convert(text: str, flavor: str) -> str:
@@ -71,6 +102,9 @@ class _FlavorExtension(Extension):
         # The name and priority of fenced_code's preprocessor: after whitespace is
         # normalized (30), before raw HTML blocks are stashed (20).
         md.preprocessors.register(_FencedCodePreprocessor(md), "fenced_code_block", 25)
+        # After fenced code and raw HTML blocks are stashed: their lines are never
+        # re-indented.
+        md.preprocessors.register(ListIndentPreprocessor(md), "list_indent", 15)
         for name in _LINK_PATTERNS:
             if name in md.inlinePatterns:
                 processor = md.inlinePatterns[name]
@@ -171,7 +205,8 @@ class _FlavorTreeprocessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown, flavor: str, footnote_prefix: str) -> None:
         super().__init__(md)
         self.demote = flavor == "summary"
-        self.images = flavor != "comment"
+        # Images and video previews: both show what another site serves.
+        self.media = flavor != "comment"
         self.footnote_prefix = footnote_prefix
 
     def run(self, root: etree.Element) -> None:
@@ -189,15 +224,17 @@ class _FlavorTreeprocessor(Treeprocessor):
             if el.tag == "img":
                 if not is_http_url(el.get("src", "")):
                     _image_to_text(el)
-                elif self.images:
+                elif self.media:
                     el.set("loading", "lazy")
                 else:
                     _image_to_link(el)
             elif el.tag in ("a", "li", "sup") and self.footnote_prefix:
                 _prefix_footnote_ids(el, self.footnote_prefix)
-        if self.images:
-            for paragraph in list(root.iter("p")):
-                _show_bare_images(paragraph)
+            if el.tag == "li" and TASK_ITEM_CLASS in el.get("class", ""):
+                _task_box_to_glyph(self.md, el)
+        if self.media:
+            for el in _text_holders(root):
+                _show_bare_media(el)
 
 
 def _prefix_footnote_ids(el: etree.Element, prefix: str) -> None:
@@ -241,44 +278,134 @@ def _image_to_link(el: etree.Element) -> None:
         el.text = alt
 
 
-# A line that is a URL and nothing else, spaces aside.
-_LINE_URL_RE = re.compile(r"^[ ]*(\S+)[ ]*$", re.MULTILINE)
+# A web address in text, as far as it can run in prose. Each search resumes where the
+# last match ended, and the character class stops at the first space: one linear scan.
+_BARE_URL_RE = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
+# Punctuation that ends a sentence rather than an address (GitHub's rule), and a closing
+# parenthesis that has no opening one in the address.
+_TRAILING = frozenset(".,:;!?*_~")
+# Elements whose text is not prose: links, code and images are left as written.
+_NOT_PROSE = frozenset({"a", "code", "pre", "img"})
+# Elements that may hold a video preview (a block of its own, drawn by CSS).
+_VIDEO_HOLDERS = frozenset({"p", "li"})
 # Elements that end a line, so text just before or after them starts or ends one.
 _LINE_BREAKS = frozenset({"br"})
 
 
-def _show_bare_images(paragraph: etree.Element) -> None:
-    """An image URL alone on its line, in a paragraph's own text, becomes the image.
+def _text_holders(root: etree.Element) -> list[etree.Element]:
+    """Every element whose own text is prose: all but links, code and images, and what
+    they hold. Walked with a stack, listed before any is changed."""
+    found, stack = [], [root]
+    while stack:
+        el = stack.pop()
+        found.append(el)
+        stack.extend(child for child in el if child.tag not in _NOT_PROSE)
+    return found
 
-    Text inside inline elements (links, emphasis, code) is not the paragraph's own and is
-    never looked at; a URL sharing its line with anything else stays text (linkify makes
-    it a link).
+
+def _show_bare_media(el: etree.Element) -> None:
+    """Bare image addresses in ``el``'s own text become the image, wherever they stand;
+    a YouTube or Vimeo address alone on its line, in a paragraph or list item, becomes a
+    video preview. Other addresses stay text (linkify makes them links).
+
+    Text inside inline elements is looked at in its own turn (``_text_holders``); text in
+    links, code and images never is.
     """
-    children = list(paragraph)
-    # Each run of the paragraph's own text: its text, then each child's tail.
+    children = list(el)
+    # Each run of the element's own text: its text, then each child's tail.
     for index in range(len(children), -1, -1):
-        text = paragraph.text if index == 0 else children[index - 1].tail
+        text = el.text if index == 0 else children[index - 1].tail
         if not text or "://" not in text:
             continue
         opens_line = index == 0 or children[index - 1].tag in _LINE_BREAKS
         closes_line = index == len(children) or children[index].tag in _LINE_BREAKS
         pieces: list[str | etree.Element] = []
         pos = 0
-        for m in _LINE_URL_RE.finditer(text):
-            url = m.group(1)
-            if not is_image_url(url):
+        for m in _BARE_URL_RE.finditer(text):
+            if m.start() > 0 and text[m.start() - 1].isalnum():
                 continue
-            if m.start() == 0 and not opens_line:
+            url = _trim(m.group(0))
+            end = m.start() + len(url)
+            if is_image_url(url):
+                shown = _image_link(url)
+            elif (
+                el.tag in _VIDEO_HOLDERS
+                and (found := video(url))
+                and _alone_on_line(text, m.start(), end, opens_line, closes_line)
+            ):
+                shown = _video_link(url, found.provider)
+            else:
                 continue
-            if m.end() == len(text) and not closes_line:
-                continue
-            pieces.append(text[pos : m.start(1)])
-            pieces.append(_image_link(url))
-            pos = m.end(1)
+            pieces.append(text[pos : m.start()])
+            pieces.append(shown)
+            pos = end
         if not pieces:
             continue
         pieces.append(text[pos:])
-        _replace_text(paragraph, index, pieces)
+        _replace_text(el, index, pieces)
+
+
+def _trim(url: str) -> str:
+    """``url`` without the punctuation after it that belongs to the sentence."""
+    unmatched = url.count(")") - url.count("(")
+    end = len(url)
+    while end:
+        char = url[end - 1]
+        if char in _TRAILING:
+            end -= 1
+        elif char == ")" and unmatched > 0:
+            end -= 1
+            unmatched -= 1
+        else:
+            break
+    return url[:end]
+
+
+def _alone_on_line(text: str, start: int, end: int, opens_line: bool, closes_line: bool) -> bool:
+    """Only spaces between ``text[start:end]`` and the line's ends. Each look goes no
+    further than the spaces next to the address, so the scan stays linear."""
+    before = start
+    while before > 0 and text[before - 1] == " ":
+        before -= 1
+    after = end
+    while after < len(text) and text[after] == " ":
+        after += 1
+    starts = text[before - 1] == "\n" if before > 0 else opens_line
+    ends = text[after] == "\n" if after < len(text) else closes_line
+    return starts and ends
+
+
+def _video_link(url: str, provider: str) -> etree.Element:
+    """The preview: a link to the video, drawn as a box with a play button. It stays a
+    link without JavaScript; static/js/video.js puts the player in its place on click,
+    from the data attributes markup.sanitize derives from the link's address."""
+    link = etree.Element("a", {"href": url, "class": VIDEO_CLASSES["link"]})
+    etree.SubElement(link, "span", {"class": VIDEO_CLASSES["play"]})
+    caption = etree.SubElement(link, "span", {"class": VIDEO_CLASSES["caption"]})
+    caption.text = f"{_VIDEO_NAMES[provider]} video: {url}"
+    return link
+
+
+_TASK_BOXES = {False: "\u2610", True: "\u2611"}  # ☐ and ☑
+
+
+def _task_box_to_glyph(md: markdown.Markdown, item: etree.Element) -> None:
+    """pymdownx.tasklist's checkbox, stashed as raw ``<input>``, becomes a glyph.
+
+    A glyph cannot be ticked, needs no form element in user content, and is read out
+    ("ballot box", "ballot box with check") by screen readers.
+    """
+    holder = item
+    if not item.text and len(item) and item[0].tag == "p":
+        holder = item[0]
+    m = HTML_PLACEHOLDER_RE.match(holder.text or "")
+    if m is None:
+        return
+    stashed = md.htmlStash.rawHtmlBlocks[int(m.group(1))]
+    if not str(stashed).startswith('<input type="checkbox"'):
+        return
+    checked = " checked" in str(stashed)
+    holder.text = f"{_TASK_BOXES[checked]} {holder.text[m.end() :]}"
 
 
 def _image_link(url: str) -> etree.Element:

@@ -38,7 +38,7 @@ from .watchdog import Overrun, deadline
 __all__ = ["RENDERER_VERSION", "FLAVORS", "Refused", "cited_keys", "refusal_html", "render"]
 
 # Stored next to each rendered text: bump on any change to the output.
-RENDERER_VERSION = 6
+RENDERER_VERSION = 7
 
 # Seconds. Texts within the limits render in a fraction of this; see markup.watchdog.
 RENDER_DEADLINE = 5.0

@@ -1,9 +1,11 @@
 """Step 3 of rendering: bleach over everything except the formulas.
 
-A strict allowlist per flavor (no ``style``, no MathML, no SVG, a few known classes),
-then linkify: bare http(s) URLs become links, the old site's paper links are pointed at
-their new addresses, and every link gets ``rel="nofollow ugc noopener"`` except the
-site's own citation links.
+A strict allowlist per flavor (no ``style``, no MathML, no SVG, no form elements or
+frames, no ``data-`` attributes, a few known classes), then linkify: bare http(s) URLs
+and ``www.`` addresses become links, the old site's paper links are pointed at their new
+addresses, every link gets ``rel="nofollow ugc noopener"`` except the site's own
+citation links, and a video preview's link gets the data attributes static/js/video.js
+reads, derived from its own address after sanitizing, so none can be written by hand.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from .citations import (
     is_citation_href,
 )
 from .highlight import CSS_CLASS, PYGMENTS_CLASSES
-from .links import is_http_url, legacy_paper_url
-from .md import DEMOTED_HEADINGS, IMAGE_CLASS
+from .links import is_http_url, legacy_paper_url, video
+from .md import DEMOTED_HEADINGS, IMAGE_CLASS, TASK_ITEM_CLASS, TASK_LIST_CLASS, VIDEO_CLASSES
 
 __all__ = ["LINK_REL", "user_cleaner"]
 
@@ -51,15 +53,20 @@ LINK_REL = "nofollow ugc noopener"
 _DIV_CLASSES = frozenset({CSS_CLASS, "footnote", REFERENCES_CLASS})
 _LINK_CLASSES = frozenset({"footnote-ref", "footnote-backref"}) | CITATION_LINK_CLASSES
 _SPAN_CLASSES = PYGMENTS_CLASSES | CITATION_SPAN_CLASSES
+# Video previews, in the flavors that have them.
+_MEDIA_LINK_CLASSES = frozenset({VIDEO_CLASSES["link"]})
+_MEDIA_SPAN_CLASSES = frozenset({VIDEO_CLASSES["play"], VIDEO_CLASSES["caption"]})
 _LANGUAGE_CLASS_RE = re.compile(r"language-[\w#+.-]+")
 _FOOTNOTE_ID_RE = re.compile(r"fn(?:ref\d*)?:[^\s\"'<>]+")
 
 
-def _allow_user_attribute(tag: str, name: str, value: str) -> bool:
+def _allow_user_attribute(tag: str, name: str, value: str, media: bool = True) -> bool:
     if tag == "a":
         if name == "href":
             return _scheme_allowed(value)
-        return name == "title" or (name == "class" and value in _LINK_CLASSES)
+        return name == "title" or (
+            name == "class" and (value in _LINK_CLASSES or (media and value in _MEDIA_LINK_CLASSES))
+        )
     if tag == "img":
         if name == "src":
             return is_http_url(value)
@@ -70,9 +77,13 @@ def _allow_user_attribute(tag: str, name: str, value: str) -> bool:
         )
     if name == "class":
         if tag == "span":
-            return value in _SPAN_CLASSES
+            return value in _SPAN_CLASSES or (media and value in _MEDIA_SPAN_CLASSES)
         if tag == "div":
             return value in _DIV_CLASSES
+        if tag == "li":
+            return value == TASK_ITEM_CLASS
+        if tag in ("ul", "ol"):
+            return value == TASK_LIST_CLASS
         return tag == "code" and _LANGUAGE_CLASS_RE.fullmatch(value) is not None
     if name == "id":
         return tag in ("sup", "li") and _FOOTNOTE_ID_RE.fullmatch(value) is not None
@@ -99,10 +110,11 @@ def _scheme_allowed(href: str) -> bool:
 
 def _link_attributes(attrs: dict, new: bool = False) -> dict | None:
     """Linkify callback, for new links and for those already in the HTML."""
-    if new and not attrs.get("_text", "").lower().startswith(("http://", "https://")):
-        return None  # "model.pt" or "numpy.org" in prose stays text
+    if new and not attrs.get("_text", "").lower().startswith(("http://", "https://", "www.")):
+        return None  # "model.pt" or "numpy.org" in prose stays text; "www.x.org" is a link
     href = attrs.get((None, "href"))
     if not href:
+        _video_attributes(attrs, "")
         return attrs
     # bleach keeps entities in the attributes it found ("&amp;"), not in those it makes.
     plain = href if new else unescape(href)
@@ -112,7 +124,21 @@ def _link_attributes(attrs: dict, new: bool = False) -> dict | None:
         attrs[(None, "href")] = href = plain = moved
     if not href.startswith("#") and not _is_citation_link(attrs, plain):
         attrs[(None, "rel")] = LINK_REL
+    _video_attributes(attrs, plain)
     return attrs
+
+
+def _video_attributes(attrs: dict, href: str) -> None:
+    """A video preview's data attributes, from its (sanitized) address; a link with the
+    class and no video's address loses the class."""
+    if attrs.get((None, "class")) not in _MEDIA_LINK_CLASSES:
+        return
+    found = video(href)
+    if found is None:
+        del attrs[(None, "class")]
+        return
+    attrs[(None, "data-video")] = found.provider
+    attrs[(None, "data-video-id")] = found.id
 
 
 # What a browser drops from anywhere in an address (the URL standard's "ASCII tab or
@@ -137,7 +163,7 @@ def user_cleaner(flavor: str) -> bleach.Cleaner:
     if cleaner is None:
         cleaner = cleaners[flavor] = bleach.Cleaner(
             tags=_USER_TAGS[flavor],
-            attributes=_allow_user_attribute,
+            attributes=partial(_allow_user_attribute, media=flavor != "comment"),
             protocols=_LINK_PROTOCOLS,
             strip=False,
             strip_comments=True,

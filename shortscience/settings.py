@@ -442,6 +442,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         # The sign-in pages of the social log-in providers that are on (social_apps).
         "form-action": [SELF, *SOCIAL_LOGIN_ORIGINS],
+        # Video players, framed only when a reader clicks a preview (static/js/video.js):
+        # the two origins of markup.links.VIDEO_EMBEDS and no other.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],

@@ -5,7 +5,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from summaries import feeds
 
-from . import health
+from . import health, views
 from .sitemaps import SITEMAPS, kept
 
 # Each feed in both formats. The format comes before the key, username or venue, which
@@ -44,8 +44,14 @@ discovery_urlpatterns = [
     path("rss.xml", RedirectView.as_view(pattern_name="feeds:rss", permanent=True)),
 ]
 
+# Pages about the site itself.
+help_urlpatterns = [
+    path("syntax/", views.syntax_help, name="syntax"),
+]
+
 urlpatterns = [
     path("healthz", health.healthz, name="health"),
+    path("help/", include((help_urlpatterns, "help"))),
     path("", include("summaries.urls")),
     path("", include("papers.urls")),
     path("", include("accounts.urls")),

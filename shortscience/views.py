@@ -1,6 +1,9 @@
-"""Site-wide pages that belong to no app: error pages, and the pages for refused posts."""
+"""Site-wide pages that belong to no app: error pages, the pages for refused posts, and
+the formatting help."""
 
 from django.shortcuts import render
+
+from . import syntax
 
 # Fields whose text a user may have spent a long time writing. When a form post is
 # refused (stale CSRF token after logging in elsewhere, expired page, a text too long
@@ -14,6 +17,11 @@ def _posted_texts(request, fields=_USER_TEXT_FIELDS):
         for name in fields
         if request.method == "POST" and request.POST.get(name, "").strip()
     ]
+
+
+def syntax_help(request):
+    """docs/syntax.md with each example's result (shortscience.syntax)."""
+    return render(request, "help/syntax.html", {"body": syntax.page_html()})
 
 
 def csrf_failure(request, reason=""):

@@ -2,9 +2,12 @@
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+
+from markup.links import VIDEO_EMBEDS
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +21,7 @@ EXPECTED = {
     "font-src": "'self' data:",
     "connect-src": "'self'",
     "form-action": "'self'",
+    "frame-src": "https://www.youtube-nocookie.com https://player.vimeo.com",
     "frame-ancestors": "'none'",
     "base-uri": "'none'",
     "object-src": "'none'",
@@ -32,6 +36,12 @@ def directives(response):
 @pytest.mark.parametrize("url", ["/", "/no-such-page/", "/accounts/login/"])
 def test_pages_carry_the_policy(client, url):
     assert directives(client.get(url)) == EXPECTED
+
+
+def test_frames_only_the_video_players_origins():
+    # What static/js/video.js frames, and nothing else: no page of ours frames anything.
+    origins = {f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" for url in VIDEO_EMBEDS.values()}
+    assert set(EXPECTED["frame-src"].split()) == origins
 
 
 def test_other_security_headers(client):

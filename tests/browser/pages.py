@@ -112,6 +112,7 @@ def build_site(base_url):
         SitePage("summary form", f"/summaries/write/{cited.bibtex_key}/", user=AUTHOR),
         SitePage("profile", f"/user/{AUTHOR}/"),
         SitePage("search results", "/search?q=attention"),
+        SitePage("formatting help", "/help/syntax/"),
         SitePage("login", "/accounts/login/"),
         SitePage("signup", "/accounts/signup/"),
         SitePage("password reset", "/accounts/password/reset/"),

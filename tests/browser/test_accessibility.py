@@ -30,6 +30,7 @@ PAGE_NAMES = [
     "summary form",
     "profile",
     "search results",
+    "formatting help",
     "login",
     "signup",
     "password reset",

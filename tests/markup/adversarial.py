@@ -103,6 +103,27 @@ CASES = {
     "nested rows": "\\begin{align}" + "{a\\\\" * 30_000 + "\\end{align}",
     "labels and references": fill("\\label{a}\\eqref{a} "),
     "unclosed references": fill("\\label{a}\\eqref{"),
+
+    # GitHub's syntax: strikethrough (pymdownx.tilde), task lists, lists nested at two
+    # spaces (markup.lists), bare image and video addresses (markup.md).
+    "tilde pairs": fill("~~"),
+    "strikethrough": fill("~~a~~ "),
+    "nested strikethrough": "~~" * 25_000 + "a" + "~~" * 24_999,
+    "unbalanced strikethrough": fill("~~a "),
+    "tilde runs": fill("~~~ "),
+    "one tilde run": "~" * SUMMARY_LENGTH,
+    "task list": fill("- [ ] a\n- [x] b\n"),
+    "task list nested": "".join("  " * (i % 32) + "- [x] a\n" for i in range(9_000)),
+    "list continuations": fill("- a\n\n  b\n"),
+    "list items with wide markers": fill("123456789. a\n   - b\n"),
+    "two-space list stairs": "".join("  " * (i % 33) + "- a\n  b\n" for i in range(4_900)),
+    "one long address": "http://" + fill("a/", SUMMARY_LENGTH - 7),
+    "addresses inside an address": fill("http://a/"),
+    "closing parentheses after an image address": "http://x.example/a.png" + ")" * 99_000,
+    "parentheses in an image address": "http://x.example/" + "(" * 49_000 + ")" * 49_000 + "a.png",
+    "image addresses in sentences": fill("see http://x.example/a.png, "),
+    "video addresses": fill("https://youtu.be/dQw4w9WgXcQ\n"),
+    "video addresses between spaces": fill("  https://youtu.be/dQw4w9WgXcQ  \n\n"),
 }
 
 
@@ -148,4 +169,9 @@ AT_THE_LIMITS = {
         "\\begin{align}" + "a&=b\\label{x}\\\\" * 49 + "a&=b\\end{align} \\eqref{x}", 18
     ),
     "lines": "\n\n".join(["a"] * 4_999),
+    "strikethrough": _under("~~a~~", 1_495, paragraph=1_495),
+    "task lists": "\n".join(["- [x] item"] * 999),
+    "two-space nested lists": "\n".join("  " * (i % 33) + "- a" for i in range(999)),
+    "image addresses in sentences": _under("see http://x.example/a.png", 990, paragraph=990),
+    "video addresses": "\n\n".join(["https://youtu.be/dQw4w9WgXcQ"] * 990),
 }

@@ -1,4 +1,4 @@
-"""Images: Markdown images, and bare image URLs on their own line, in summaries and abstracts."""
+"""Images: Markdown images, and bare image URLs wherever they stand, in summaries and abstracts."""
 
 import re
 from urllib.parse import unquote, urlsplit
@@ -73,20 +73,36 @@ def test_several_image_lines():
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "before", "after"),
     [
-        f"See {URL} for the figure.",
-        f"See {URL}",
-        f"{URL} shows it.",
-        f"*Figure:* {URL}",
-        f"{URL} *(figure)*",
-        f"Figure: {URL}\nnext line",
+        (f"See {URL} for the figure.", "<p>See ", " for the figure.</p>"),
+        (f"See {URL}", "<p>See ", "</p>"),
+        (f"{URL} shows it.", "<p>", " shows it.</p>"),
+        (f"*Figure:* {URL}", "<p><em>Figure:</em> ", "</p>"),
+        (f"{URL} *(figure)*", "<p>", " <em>(figure)</em></p>"),
+        (f"Figure: {URL}\nnext line", "<p>Figure: ", "\nnext line</p>"),
+        # Punctuation after the address belongs to the sentence, as on GitHub.
+        (f"See {URL}.", "<p>See ", ".</p>"),
+        (f"(see {URL})", "<p>(see ", ")</p>"),
+        (f"Figures: {URL}, {URL}; and more", "<p>Figures: ", ", "),
+        (f"**Figure {URL}**", "<p><strong>Figure ", "</strong></p>"),
     ],
 )
-def test_image_url_inside_a_sentence_stays_a_link(text):
+def test_image_url_inside_a_sentence_shows_the_image(text, before, after):
+    # The original site (marked) turned any bare image link into the image.
     html = render(text)
+    assert f"{before}{shown(URL)}{after}" in html
+
+
+def test_image_url_glued_to_a_word_stays_text():
+    html = render(f"x{URL}")
     assert "<img" not in html
-    assert linked(URL) in html
+
+
+def test_image_url_with_balanced_parentheses_keeps_them():
+    url = "https://example.com/File:Plot_(log).png"
+    html = render(f"({url})")
+    assert f"<p>({shown(url)})</p>" in html
 
 
 @pytest.mark.parametrize(
@@ -137,15 +153,25 @@ def test_image_urls_in_code_and_links_are_left_alone():
     assert f"<code>{URL}</code>" in html
 
 
-def test_image_url_in_a_tight_list_item_stays_a_link():
-    html = render(f"- {URL}\n- two")
-    assert "<img" not in html and linked(URL) in html
+@pytest.mark.parametrize(
+    "text",
+    [f"- {URL}\n- two", f"| a |\n|---|\n| {URL} |", f"> quoted {URL}", f"# Figure {URL}"],
+)
+def test_image_url_in_lists_tables_quotes_and_headings_shows_the_image(text):
+    assert shown(URL) in render(text)
+
+
+def test_image_url_in_a_markdown_link_stays_a_link():
+    html = render(f"[the figure]({URL}) and [{URL}](https://example.org/)")
+    assert "<img" not in html
+    assert f'<a href="{URL}" {REL}>the figure</a>' in html
 
 
 def test_comments_get_a_link_not_the_image():
-    html = render(f"Look:\n\n{URL}", flavor="comment")
+    html = render(f"Look:\n\n{URL}\n\nand {URL} here", flavor="comment")
     assert "<img" not in html
     assert f"<p>{linked(URL)}</p>" in html
+    assert f"<p>and {linked(URL)} here</p>" in html
 
 
 # --- Markdown image syntax ----------------------------------------------------------------

@@ -100,3 +100,67 @@ def test_raw_headings_above_the_summary_outline_are_text():
     assert "<h1>" not in html and "<h2>" not in html
     assert "&lt;h1&gt;Big&lt;/h1&gt;" in html
     assert "<h3>Fine</h3>" in html
+
+
+# --- What rendering adds: video previews and task lists ---------------------------------
+
+YOUTUBE = "https://youtu.be/dQw4w9WgXcQ"
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_stored_html_never_holds_a_frame_or_script(flavor):
+    html = render(
+        f"{YOUTUBE}\n\nhttps://vimeo.com/76979871\n\n- [x] done\n\n"
+        '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"></iframe>\n\n'
+        '<script src="/static/js/video.js"></script>',
+        flavor=flavor,
+    )
+    assert "<iframe" not in html and "<script" not in html and "<input" not in html
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '<span data-video="youtube" data-video-id="dQw4w9WgXcQ">x</span>',
+        '<a href="https://example.org/" data-video="youtube" data-video-id="dQw4w9WgXcQ">x</a>',
+        '<a class="video-preview" href="https://example.org/">x</a>',
+        '<a class="video-preview" href="https://youtu.be/dQw4w9WgXcQ.evil">x</a>',
+        '<a class="video-preview" href="javascript:alert(1)//youtu.be/dQw4w9WgXcQ">x</a>',
+        '<div data-bs-toggle="modal" data-bs-target="#x">x</div>',
+        "<p data-theme-toggle>x</p>",
+    ],
+)
+def test_forged_data_attributes_are_stripped(written):
+    html = render(written)
+    assert "data-" not in html and "video-preview" not in html
+
+
+def test_a_written_preview_gets_only_what_its_own_address_says():
+    # The data attributes come from the link's address after sanitizing, never from the
+    # text: a written preview of a real video is the same as writing its address.
+    html = render(
+        '<a class="video-preview" href="https://youtu.be/dQw4w9WgXcQ" '
+        'data-video="vimeo" data-video-id="1">x</a>'
+    )
+    assert 'data-video="youtube" data-video-id="dQw4w9WgXcQ"' in html
+    assert 'data-video="vimeo"' not in html and 'data-video-id="1"' not in html
+
+
+def test_comments_allow_no_preview_classes():
+    html = render(
+        f'<a class="video-preview" href="{YOUTUBE}">x</a> <span class="video-play">y</span>',
+        flavor="comment",
+    )
+    assert "video-" not in html and "data-" not in html
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '<ul class="task-list fixed-top"><li class="task-list-item x">a</li></ul>',
+        '<p class="task-list">a</p>',
+        '<li class="summary-image">a</li>',
+    ],
+)
+def test_task_list_classes_only_where_rendering_puts_them(written):
+    assert "class=" not in render(written)
