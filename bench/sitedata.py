@@ -30,7 +30,7 @@ from bench import columns
 from bench import search as search_bench
 from markup.render import RENDERER_VERSION, cited_keys, render
 from papers.citations import render_text
-from search.text import plain_text
+from search.text import readable_text
 from summaries import demo_content
 from summaries.models import Comment, Summary
 
@@ -214,7 +214,7 @@ JOIN bench_template t ON t.kind = 'summary' AND t.n = 1 + s.id %% %(templates)s,
      unnest(t.cites) AS c(key)
 WHERE s.id BETWEEN %(start)s AND %(stop)s
 """
-# The documents as search.services makes them (plain_text of each body); the trigger
+# The documents as search.services makes them (the readable text of each); the trigger
 # computes their vectors.
 INSERT_DOCUMENTS = {
     # Abstracts are plain words here as in the search benchmark: the same documents.
@@ -417,7 +417,7 @@ def store_templates():
             cursor.executemany(
                 "INSERT INTO bench_template VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [
-                    (kind, n, text, html, plain_text(text), sorted(cited_keys(text)))
+                    (kind, n, text, html, readable_text(html), sorted(cited_keys(text)))
                     + (columns.as_json(extra),)
                     for n, (text, html, extra) in enumerate(rows, start=1)
                 ],

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 
-from search.text import plain_text
+from search.text import readable_text
 from summaries.models import comment_url
 
 from . import services
@@ -125,7 +125,8 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="reported text")
     def target_excerpt(self, report):
-        text = plain_text(report.target.body)
+        target = report.target
+        text = readable_text(target.excerpt_html or target.body_html)
         if len(text) > EXCERPT_CHARS:
             text = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
         hidden = " (hidden)" if report.target.is_hidden else ""

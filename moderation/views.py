@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.posting import verified_email_to_post
-from search.text import plain_text
+from search.text import readable_text
 from shortscience.ratelimit import ratelimit
 from summaries import drafts
 from summaries.models import Comment, Summary
@@ -84,7 +84,7 @@ def report(request, kind, pk):
             "kind": kind,
             "target": target,
             "summary": target if kind == "summary" else target.summary,
-            "excerpt": _excerpt(target.body),
+            "excerpt": _excerpt(target),
             "back_url": back,
             "already_reported": already,
         },
@@ -92,6 +92,7 @@ def report(request, kind, pk):
     )
 
 
-def _excerpt(body):
-    text = plain_text(body)
+def _excerpt(target):
+    # From the stored excerpt when the text has one: a bounded read of a text of any size.
+    text = readable_text(target.excerpt_html or target.body_html)
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"

@@ -868,7 +868,9 @@ def _reindex(created, updated):
     if created:
         search.save_documents(
             [
-                search.paper_document_row(p.pk, p.title, p.authors, p.abstract, p.venue, p.year)
+                search.paper_document_row(
+                    p.pk, p.title, p.authors, p.abstract_html, p.venue, p.year
+                )
                 for p in created
             ],
             new=True,

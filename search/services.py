@@ -18,7 +18,7 @@ from shortscience.pgcopy import copy_rows
 from summaries.models import Comment, Summary
 
 from .models import Document
-from .text import plain_text
+from .text import readable_text
 
 Kind = Document.Kind
 # Every column an upsert writes; the key (kind, object_id) identifies the row.
@@ -32,17 +32,18 @@ DOCUMENT_FIELDS = ("kind", "object_id", "paper_id", "summary_id", "title", "body
 COPY_FROM = 200
 
 
-def paper_document_row(pk, title, authors, abstract, venue, year):
+def paper_document_row(pk, title, authors, abstract_html, venue, year):
     """A paper's document as a row of DOCUMENT_FIELDS."""
     # Authors go in the body: a search for a name should find the paper, but the title
     # alone deserves the heavier weight.
-    body = "\n".join(part for part in (authors, plain_text(abstract) if abstract else "") if part)
+    abstract = readable_text(abstract_html) if abstract_html else ""
+    body = "\n".join(part for part in (authors, abstract) if part)
     return (Kind.PAPER.value, pk, pk, None, title, body, venue, year)
 
 
 def paper_document(paper):
     row = paper_document_row(
-        paper.pk, paper.title, paper.authors, paper.abstract, paper.venue, paper.year
+        paper.pk, paper.title, paper.authors, paper.abstract_html, paper.venue, paper.year
     )
     return Document(**dict(zip(DOCUMENT_FIELDS, row, strict=True)))
 
@@ -55,7 +56,7 @@ def summary_document(summary, paper):
         object_id=summary.pk,
         paper_id=paper.pk,
         summary_id=summary.pk,
-        body=plain_text(summary.body),
+        body=readable_text(summary.body_html),
         venue=paper.venue,
         year=paper.year,
     )
@@ -67,7 +68,7 @@ def comment_document(comment, paper):
         object_id=comment.pk,
         paper_id=paper.pk,
         summary_id=comment.summary_id,
-        body=plain_text(comment.body),
+        body=readable_text(comment.body_html),
         venue=paper.venue,
         year=paper.year,
     )
@@ -183,7 +184,10 @@ def index_summary(summary):
         comments = _indexed_comments().filter(summary_id=summary.pk)
         save_documents(
             [summary_document(summary, paper)]
-            + [comment_document(comment, paper) for comment in comments.only("summary_id", "body")]
+            + [
+                comment_document(comment, paper)
+                for comment in comments.only("summary_id", "body_html")
+            ]
         )
 
 
@@ -215,18 +219,22 @@ def rebuild(batch_size=1000, progress=None):
     documents written.
     """
     sources = [
-        (Paper.objects.all(), paper_document, ["title", "authors", "abstract", "venue", "year"]),
+        (
+            Paper.objects.all(),
+            paper_document,
+            ["title", "authors", "abstract_html", "venue", "year"],
+        ),
         (
             Summary.objects.public().select_related("paper"),
             lambda summary: summary_document(summary, summary.paper),
-            ["body", "paper__venue", "paper__year"],
+            ["body_html", "paper__venue", "paper__year"],
         ),
         (
             _indexed_comments()
             .filter(summary__is_private=False, summary__is_hidden=False)
             .select_related("summary__paper"),
             lambda comment: comment_document(comment, comment.summary.paper),
-            ["summary_id", "body", "summary__paper__venue", "summary__paper__year"],
+            ["summary_id", "body_html", "summary__paper__venue", "summary__paper__year"],
         ),
     ]
     total = 0

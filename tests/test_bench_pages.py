@@ -13,7 +13,7 @@ from accounts.models import User
 from papers.citations import render_text
 from papers.models import Paper
 from search.models import Document
-from search.text import plain_text
+from search.text import readable_text
 from summaries.models import Comment, Summary, Vote, hotness
 from tests.factories import make_paper, make_summary, make_user
 
@@ -78,7 +78,7 @@ def test_generated_data_is_what_the_site_would_store():
         if summary.is_private or summary.is_hidden:
             assert document is None
         else:
-            assert document.body == plain_text(summary.body)
+            assert document.body == readable_text(summary.body_html)
     comments = Comment.objects.filter(deleted_at__isnull=True).order_by("pk")
     for comment in comments[:: len(comments) // 10]:
         assert comment.body_html == render_text(comment.body, flavor="comment")

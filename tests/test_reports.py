@@ -1,5 +1,6 @@
 """Reporting a summary or a comment: the link, the form, the report it makes."""
 
+from html import unescape
 from urllib.parse import quote
 
 import pytest
@@ -277,3 +278,12 @@ def test_report_links_add_no_queries_to_the_paper_page(client):
     html = client.get(summary.paper.get_absolute_url()).content.decode()
     assert html.count('class="report-link') == SUMMARIES_PER_PAGE
     assert queries_for(client, summary.paper.get_absolute_url()) == one
+
+
+def test_the_report_page_quotes_the_text_as_readers_see_it(client):
+    summary = make_summary(body=r"Adam with $\beta_1 = 0.9$ and **momentum**. " + "More. " * 300)
+    client.force_login(make_user())
+    html = client.get(reverse("moderation:report", args=["summary", summary.pk])).content.decode()
+    quoted = unescape(html.split('class="mb-0 report-excerpt">')[1].split("</blockquote>")[0])
+    assert quoted.startswith("Adam with β_1=0.9 and momentum. More.")
+    assert quoted.endswith(" …")

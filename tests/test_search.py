@@ -352,3 +352,11 @@ def test_a_snippet_is_drawn_from_the_start_of_a_long_text(client):
     if connection.vendor == "postgresql":
         assert snippet.startswith("Opening words about rotations")
         assert "<mark>" not in snippet
+
+
+def test_snippets_show_formulas_as_their_symbols_not_as_latex(client):
+    make_summary(body=r"Adam with $\beta_1 = 0.9$ and **momentum** converges.")
+    html = get(client, "momentum")
+    snippet = unescape(re.search(r'<p class="search-snippet[^>]*>(.*?)</p>', html, re.S).group(1))
+    assert "β_1=0.9" in snippet
+    assert "$" not in snippet and "\\beta" not in snippet and "**" not in snippet

@@ -2,6 +2,7 @@
 
 import pytest
 
+from markup.render import render
 from search.text import (
     MAX_QUERY_LENGTH,
     START_SEL,
@@ -11,7 +12,7 @@ from search.text import (
     highlight_terms,
     marked_headline,
     parse_query,
-    plain_text,
+    readable_text,
 )
 
 
@@ -80,17 +81,30 @@ def test_clean_query_removes_nul_and_bounds_the_length():
     assert len(clean_query("word " * 100)) <= MAX_QUERY_LENGTH
 
 
-def test_plain_text_keeps_words_not_markup():
+def test_readable_text_keeps_the_words_a_reader_sees_not_the_markup():
     source = (
         "# Heading\n\n> quoted **bold** and _it_ `code`\n\n- item [link text](https://x.org)"
-        "\n![alt words](https://x.org/a.png) <span>tag</span> $x_1$\n```python\nprint(1)\n```"
+        "\n\n![alt words](https://x.org/a.png) <sub>tag</sub>\n```python\nprint(1)\n```"
     )
-    text = plain_text(source)
-    assert text == ("Heading quoted bold and _it_ code item link text alt words tag $x_1$ print(1)")
+    text = readable_text(render(source))
+    assert text == "Heading quoted bold and it code item link text alt words tag print(1)"
 
 
-def test_plain_text_removes_control_characters_so_snippet_marks_stay_unambiguous():
-    assert plain_text(f"a{START_SEL}b{STOP_SEL}c\x00d") == "a b c d"
+def test_formulas_read_as_their_symbols_never_as_latex():
+    text = readable_text(
+        render(r"With $\beta_1 = 0.9$ and $$\frac{a}{b} + x^2 + \sqrt{y} + x_i^2$$ done.")
+    )
+    assert text == "With β_1=0.9 and a/b+x^2+√y+x_i^2 done."
+
+
+def test_readable_text_removes_control_characters_so_snippet_marks_stay_unambiguous():
+    assert readable_text(f"<p>a{START_SEL}b{STOP_SEL}c</p>") == "a b c"
+
+
+def test_every_formula_of_a_long_text_is_read():
+    small, large = render("$x_1^2$ " * 100), render("$x_1^2$ " * 1000)
+    small_text, large_text = readable_text(small), readable_text(large)
+    assert large_text.count("x_1^2") == 10 * small_text.count("x_1^2") == 1000
 
 
 def test_highlight_escapes_everything_and_marks_matches():

@@ -103,7 +103,6 @@ CASES = {
     "nested rows": "\\begin{align}" + "{a\\\\" * 30_000 + "\\end{align}",
     "labels and references": fill("\\label{a}\\eqref{a} "),
     "unclosed references": fill("\\label{a}\\eqref{"),
-
     # GitHub's syntax: strikethrough (pymdownx.tilde), task lists, lists nested at two
     # spaces (markup.lists), bare image and video addresses (markup.md).
     "tilde pairs": fill("~~"),
