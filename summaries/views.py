@@ -17,7 +17,7 @@ from shortscience import fragments
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 
-from . import cards, drafts, idempotency, services
+from . import cards, idempotency, services, stash
 from .discussion import discussion_page
 from .forms import CommentForm, SummaryForm, reply_form
 from .models import Comment, Summary
@@ -84,13 +84,13 @@ def detail(request, pk):
     one holding the thread replied to (`?reply=`, a kept reply) or the comment linked
     to (`?comment=`); see summaries.discussion."""
     summary = _get_visible_summary(request, pk)
-    draft = {}
+    kept = {}
     if request.user.is_authenticated:
         # A text kept across a login goes back where it was written: under the comment
         # it replied to, or in the comment form. `?reply=` opens a reply form without
         # JavaScript.
-        draft = drafts.pop(request, f"comment:{pk}") or {}
-    replying_to = draft.get("parent") or request.GET.get("reply")
+        kept = stash.pop(request, f"comment:{pk}") or {}
+    replying_to = kept.get("parent") or request.GET.get("reply")
     thread = Comment.objects.thread_for(summary, replying_to) if replying_to else None
     page = discussion_page(
         summary,
@@ -103,10 +103,10 @@ def detail(request, pk):
     if not request.user.is_authenticated:
         # A visitor lands on the thread, and logs in to answer it.
         thread = None
-    comment_form, reply = CommentForm(initial=draft or None), None
+    comment_form, reply = CommentForm(initial=kept or None), None
     if thread is not None:
-        if draft.get("parent"):
-            comment_form, reply = CommentForm(), reply_form(thread, initial=draft)
+        if kept.get("parent"):
+            comment_form, reply = CommentForm(), reply_form(thread, initial=kept)
         else:
             reply = reply_form(thread)
     return render(
@@ -131,7 +131,7 @@ def write(request, key):
     """Write a summary of a paper, or edit the one the user already has."""
     paper = get_paper_or_404(request, key)
     if not request.user.is_authenticated:
-        return drafts.login_keeping_text(
+        return stash.login_keeping_text(
             request, f"summary:{paper.pk}", reverse("summaries:write", args=[paper.bibtex_key])
         )
     existing = paper.summaries.filter(author=request.user).first()
@@ -165,8 +165,8 @@ def write(request, key):
                 messages.success(request, "Summary published." if created else "Summary saved.")
                 return redirect(services.summary_landing_url(summary))
     else:
-        draft = drafts.pop(request, f"summary:{paper.pk}")
-        form = SummaryForm(draft, instance=existing) if draft else SummaryForm(instance=existing)
+        kept = stash.pop(request, f"summary:{paper.pk}")
+        form = SummaryForm(kept, instance=existing) if kept else SummaryForm(instance=existing)
 
     return render(
         request,
