@@ -482,6 +482,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Limits on user text, shared by forms and the renderer.
 SUMMARY_MAX_LENGTH = 100_000
+# The shortest summary the form publishes, in characters once the whitespace around the
+# text is stripped: "ok." is not a summary, and would lead the Recent feed.
+SUMMARY_MIN_LENGTH = envint("SUMMARY_MIN_LENGTH", 100)
 COMMENT_MAX_LENGTH = 10_000
 
 # Where the add-a-paper page looks papers up, and how long it waits for each answer

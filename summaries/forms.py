@@ -32,7 +32,14 @@ class SummaryForm(forms.ModelForm):
         self.helper.form_tag = False
 
     def clean_body(self):
-        return check_renders(self.cleaned_data["body"], "summary")
+        body = self.cleaned_data["body"]
+        floor, length = settings.SUMMARY_MIN_LENGTH, len(body.strip())
+        if length < floor:
+            # The text stays in the form, to be written on.
+            raise forms.ValidationError(
+                f"A summary needs at least {floor:,} characters; this one has {length:,}."
+            )
+        return check_renders(body, "summary")
 
 
 class CommentForm(forms.ModelForm):
