@@ -360,6 +360,9 @@ RATE_LIMITS = {
     # The live preview asks after each pause of 400 ms in typing (static/js/site.js), so
     # no typing, however paced, sends more than 150 a minute; a script is held to that.
     "preview": (150, 60),
+    # The write page saves its draft every 10 s while the text changes, and on Preview:
+    # 6 a minute from one tab, so 30 leaves room for a few tabs and nothing for a script.
+    "draft": (30, 60),
     "paper": (30, 3600),
 }
 

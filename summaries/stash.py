@@ -8,6 +8,10 @@ up again.
 Anyone can post without logging in, and a post may carry megabytes (Django reads up to
 DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB), so what waits is capped: a text too long to wait
 is handed back on the page instead, to copy (shortscience.views.text_not_kept).
+
+Not to be confused with drafts (summaries.draft_models), which the write page saves on
+the server as the author types: the stash holds a text only from a refused post to the
+login that follows it.
 """
 
 from django.contrib import messages

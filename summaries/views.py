@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.posting import verified_email_to_post
 from markup.render import Refused
 from papers.citations import render_cited, render_text
+from papers.models import Paper
 from papers.views import answers_unknown_papers, get_paper_or_404, listing_url
 from shortscience import fragments
 from shortscience.pagination import keyset_page, redirects_page_numbers
@@ -20,7 +21,7 @@ from shortscience.ratelimit import ratelimit
 from . import cards, idempotency, services, stash
 from .discussion import discussion_page
 from .forms import CommentForm, SummaryForm, reply_form
-from .models import Comment, Summary
+from .models import Comment, Draft, Summary
 
 FEED_PAGE_SIZE = 10
 
@@ -128,7 +129,11 @@ def detail(request, pk):
 @ratelimit("summary")
 @answers_unknown_papers
 def write(request, key):
-    """Write a summary of a paper, or edit the one the user already has."""
+    """Write a summary of a paper, or edit the one the user already has.
+
+    The form starts from, in this order: a text kept across a login (summaries.stash),
+    the author's draft when it is newer than the published text (summaries.draft_models),
+    or the published text. Preview saves the draft; publishing deletes it."""
     paper = get_paper_or_404(request, key)
     if not request.user.is_authenticated:
         return stash.login_keeping_text(
@@ -136,6 +141,7 @@ def write(request, key):
         )
     existing = paper.summaries.filter(author=request.user).first()
     preview_html = None
+    draft = None
 
     if request.method == "POST":
         post_key, earlier = idempotency.look_up(request)
@@ -145,6 +151,12 @@ def write(request, key):
             messages.success(request, "Summary saved.")
             return redirect(earlier.result_url)
         form = SummaryForm(request.POST, instance=existing)
+        if "preview" in request.POST:
+            # Kept whatever the form says of it: a text too short to publish is still
+            # worth coming back to.
+            body = request.POST.get("body", "")
+            if len(body) <= settings.SUMMARY_MAX_LENGTH:
+                Draft.objects.save_text(request.user, paper, body)
         if form.is_valid():
             data = form.cleaned_data
             if "preview" in request.POST:
@@ -162,17 +174,45 @@ def write(request, key):
                 except idempotency.Replayed as replayed:
                     messages.success(request, "Summary saved.")
                     return redirect(replayed.post.result_url)
+                Draft.objects.discard(request.user, paper)
                 messages.success(request, "Summary published." if created else "Summary saved.")
                 return redirect(services.summary_landing_url(summary))
     else:
         kept = stash.pop(request, f"summary:{paper.pk}")
-        form = SummaryForm(kept, instance=existing) if kept else SummaryForm(instance=existing)
+        if kept:
+            form = SummaryForm(kept, instance=existing)
+        else:
+            draft = Draft.objects.to_resume(request.user, paper, existing)
+            initial = {"body": draft.body} if draft else None
+            form = SummaryForm(instance=existing, initial=initial)
 
     return render(
         request,
         "summaries/write.html",
-        {"paper": paper, "form": form, "existing": existing, "preview_html": preview_html},
+        {
+            "paper": paper,
+            "form": form,
+            "existing": existing,
+            "preview_html": preview_html,
+            "draft": draft,
+        },
     )
+
+
+@verified_email_to_post(json=lambda request: True)
+@ratelimit("draft")
+@require_POST
+def save_draft(request, paper_pk):
+    """Keep the text of the write form as the author's draft (static/js/drafts.js posts
+    it every few seconds while it changes). 204 when kept; nothing is rendered."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    paper = get_object_or_404(Paper, pk=paper_pk)
+    body = request.POST.get("body", "")
+    if len(body) > settings.SUMMARY_MAX_LENGTH:
+        return HttpResponse(status=413)
+    Draft.objects.save_text(request.user, paper, body)
+    return HttpResponse(status=204)
 
 
 def edit(request, pk):
