@@ -25,7 +25,9 @@ class SummaryForm(forms.ModelForm):
         model = Summary
         fields = ["body", "is_private", "is_anonymous"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, publishing=True, **kwargs):
+        # Previewing is not publishing: a text below the floor may still be previewed.
+        self.publishing = publishing
         super().__init__(*args, **kwargs)
         _without_maxlength(self.fields["body"])
         self.helper = FormHelper()
@@ -34,7 +36,7 @@ class SummaryForm(forms.ModelForm):
     def clean_body(self):
         body = self.cleaned_data["body"]
         floor, length = settings.SUMMARY_MIN_LENGTH, len(body.strip())
-        if length < floor:
+        if self.publishing and length < floor:
             # The text stays in the form, to be written on.
             raise forms.ValidationError(
                 f"A summary needs at least {floor:,} characters; this one has {length:,}."

@@ -150,8 +150,9 @@ def write(request, key):
             # the message in it) may never have arrived, so say it again.
             messages.success(request, "Summary saved.")
             return redirect(earlier.result_url)
-        form = SummaryForm(request.POST, instance=existing)
-        if "preview" in request.POST:
+        previewing = "preview" in request.POST
+        form = SummaryForm(request.POST, instance=existing, publishing=not previewing)
+        if previewing:
             # Kept whatever the form says of it: a text too short to publish is still
             # worth coming back to.
             body = request.POST.get("body", "")
@@ -159,7 +160,7 @@ def write(request, key):
                 Draft.objects.save_text(request.user, paper, body)
         if form.is_valid():
             data = form.cleaned_data
-            if "preview" in request.POST:
+            if previewing:
                 preview_html = render_text(data["body"], flavor="summary")
             else:
                 try:

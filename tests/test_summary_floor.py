@@ -69,3 +69,14 @@ def test_the_test_data_and_the_demo_pass_the_floor():
     assert len(summary_text("ok.").strip()) >= floor
     for summary in demo_content.SUMMARIES:
         assert len(summary["body"].strip()) >= floor, summary["body"][:60]
+
+
+def test_a_short_text_can_still_be_previewed(client):
+    """Previewing is not publishing: the floor waits for Publish."""
+    client.force_login(make_user())
+    url = reverse("summaries:write", args=[make_paper().bibtex_key])
+    response = client.post(url, {"body": "Just $x$ so far.", "preview": "1"})
+    assert response.status_code == 200
+    assert "katex" in response.context["preview_html"]
+    assert "A summary needs at least" not in response.content.decode()
+    assert not Summary.objects.exists()
