@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -236,22 +236,36 @@ def delete(request, pk):
     return render(request, "summaries/delete.html", {"summary": summary, "paper": summary.paper})
 
 
+# The texts a preview renders, each with the limit its form has: a flavor outside these
+# is refused, so the renderer is never asked for one it does not know.
+PREVIEW_LIMITS = {
+    "summary": settings.SUMMARY_MAX_LENGTH,
+    "comment": settings.COMMENT_MAX_LENGTH,
+}
+
+
 @ratelimit("preview")
 @require_POST
 def preview(request):
     """The HTML a text will publish as, for the live preview beside the form; a text the
-    site would refuse gets the refusal's message instead, as publishing it would."""
+    site would refuse gets the refusal's message instead, as publishing it would.
+
+    `flavor` says which form asks: "summary" (the default) or "comment", for comments,
+    replies and their edits, with the comment form's limit."""
     if not request.user.is_authenticated:
         raise PermissionDenied
+    flavor = request.POST.get("flavor", "summary")
+    if flavor not in PREVIEW_LIMITS:
+        return HttpResponseBadRequest("Unknown flavor.")
     body = request.POST.get("body", "")
-    limit = settings.SUMMARY_MAX_LENGTH
+    limit = PREVIEW_LIMITS[flavor]
     if len(body) > limit:
         return _preview_refusal(
             f"This text is too long to preview ({len(body):,} characters; the limit is {limit:,})."
         )
     # Rendered once: a refusal is the limit's own message, as the form would give it.
     try:
-        return HttpResponse(render_cited(body, flavor="summary"))
+        return HttpResponse(render_cited(body, flavor=flavor))
     except Refused as error:
         return _preview_refusal(str(error))
 
