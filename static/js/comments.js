@@ -10,10 +10,11 @@
     return input ? input.value : null;
   }
 
-  // Forms added after load get what site.js gives the page's own forms: the preview,
-  // the Write/Preview switch and Ctrl+Enter.
+  // Forms added after load get what site.js and drafts.js give the page's own forms: the
+  // preview, the Write/Preview switch, Ctrl+Enter and a kept draft.
   function enhance(form) {
     if (typeof enhanceWriting === "function") enhanceWriting(form);
+    if (typeof watchDraft === "function") watchDraft(form);
   }
 
   // Forms added after load are not seen by site.js's double-submit guard: the same here.
@@ -48,6 +49,7 @@
       form.dataset.previewUrl = section.dataset.previewUrl;
       form.dataset.previewFlavor = "comment";
     }
+    if (section.dataset.draftOwner) form.dataset.draft = `${section.dataset.draftOwner}:reply:${parentId}`;
     form.append(
       element("input", { type: "hidden", name: "csrfmiddlewaretoken", value: token }),
       element("input", { type: "hidden", name: "idempotency_key", value: newIdempotencyKey() }),
