@@ -1,8 +1,8 @@
 """A user's own data as a zip: their summaries as Markdown, the papers' BibTeX, and
-everything (summaries and comments) as JSON.
+everything (summaries, drafts and comments) as JSON.
 
 Everything here is the user's own: their summaries (private, anonymous and hidden ones
-included) and their comments. Of other people's summaries nothing is included but
+included), their drafts and their comments. Of other people's summaries nothing is included but
 the paper a comment was about, and, where the user may still read it, the address of
 the summary: never its text, author or privacy.
 """
@@ -15,7 +15,7 @@ import zipfile
 from django.conf import settings
 from django.utils import timezone
 
-from summaries.models import Comment, Summary
+from summaries.models import Comment, Draft, Summary
 
 
 def archive_name(user, today=None):
@@ -25,13 +25,16 @@ def archive_name(user, today=None):
 
 
 def build_archive(user):
-    """The zip's bytes. Three queries whatever the amount: summaries with their papers,
-    their earlier versions, and comments."""
+    """The zip's bytes. Four queries whatever the amount: summaries with their papers,
+    their earlier versions, drafts with their papers, and comments."""
     summaries = list(
         Summary.objects.filter(author=user)
         .select_related("paper")
         .prefetch_related("revisions")
         .order_by("created_at", "pk")
+    )
+    drafts = list(
+        Draft.objects.filter(author=user).select_related("paper").order_by("saved_at", "pk")
     )
     comments = list(
         Comment.objects.filter(author=user, deleted_at__isnull=True)
@@ -57,6 +60,7 @@ def build_archive(user):
                 "date_joined": _when(user.date_joined),
             },
             "summaries": [_summary_data(summary, files[summary.pk]) for summary in summaries],
+            "drafts": [_draft_data(draft) for draft in drafts],
             "comments": [_comment_data(comment, user) for comment in comments],
         }
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -130,6 +134,15 @@ def _summary_data(summary, filename):
             }
             for revision in summary.revisions.all()
         ],
+    }
+
+
+def _draft_data(draft):
+    return {
+        "paper": draft.paper.bibtex_key,
+        "paper_title": draft.paper.title,
+        "saved_at": _when(draft.saved_at),
+        "body": draft.body,
     }
 
 

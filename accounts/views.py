@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 from summaries import cards, notifications
-from summaries.models import Comment, Summary
+from summaries.models import Comment, Draft, Summary
 
 from . import export as data_export
 from . import services
@@ -53,7 +53,7 @@ def profile(request, username):
         .with_shown_text()
         .order_by("-created_at", "-pk")
     )
-    hidden = None
+    hidden = drafts = None
     if request.user == person:
         # The list prints titles and badges alone. The author is the person, whom the
         # related manager sets on each row from its `author_id`.
@@ -62,6 +62,14 @@ def profile(request, username):
             .select_related("paper")
             .only("pk", "author", "is_private", "is_anonymous", "is_hidden", "paper__title")
             .newest_first()[: PROFILE_OWN_UNLISTED + 1]
+        )
+        # Drafts are the owner's alone, and as bounded: the newest, with their papers'
+        # titles and keys for the links back to the write form.
+        drafts = list(
+            Draft.objects.filter(author=person)
+            .select_related("paper")
+            .only("pk", "saved_at", "paper__title", "paper__bibtex_key")
+            .order_by("-saved_at", "-pk")[: PROFILE_OWN_UNLISTED + 1]
         )
     return render(
         request,
@@ -75,6 +83,8 @@ def profile(request, username):
             "recent_comments": recent_comments[:PROFILE_RECENT_COMMENTS],
             "own_hidden_summaries": hidden[:PROFILE_OWN_UNLISTED] if hidden else None,
             "more_own_hidden": hidden is not None and len(hidden) > PROFILE_OWN_UNLISTED,
+            "own_drafts": drafts[:PROFILE_OWN_UNLISTED] if drafts else None,
+            "more_own_drafts": drafts is not None and len(drafts) > PROFILE_OWN_UNLISTED,
         },
     )
 

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.posting import verified_email_to_post
 from search.text import readable_text
 from shortscience.ratelimit import ratelimit
-from summaries import drafts
+from summaries import stash
 from summaries.models import Comment, Summary
 
 from . import services
@@ -47,9 +47,9 @@ def _back_url(request, target):
 def report(request, kind, pk):
     if kind not in KINDS:
         raise Http404
-    draft_name = f"report:{kind}:{pk}"
+    kept_name = f"report:{kind}:{pk}"
     if not request.user.is_authenticated:
-        return drafts.login_keeping_text(request, draft_name, request.get_full_path())
+        return stash.login_keeping_text(request, kept_name, request.get_full_path())
     target = _get_reportable(request, kind, pk)
     back = _back_url(request, target)
     if target.author_id == request.user.id:
@@ -73,7 +73,7 @@ def report(request, kind, pk):
             return redirect(back)
         status = 400
     else:
-        form = ReportForm(initial=drafts.pop(request, draft_name))
+        form = ReportForm(initial=stash.pop(request, kept_name))
 
     already = services.reports_on(target).filter(reporter=request.user).first()
     return render(

@@ -360,6 +360,9 @@ RATE_LIMITS = {
     # The live preview asks after each pause of 400 ms in typing (static/js/site.js), so
     # no typing, however paced, sends more than 150 a minute; a script is held to that.
     "preview": (150, 60),
+    # The write page saves its draft every 10 s while the text changes, and on Preview:
+    # 6 a minute from one tab, so 30 leaves room for a few tabs and nothing for a script.
+    "draft": (30, 60),
     "paper": (30, 3600),
 }
 
@@ -482,6 +485,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Limits on user text, shared by forms and the renderer.
 SUMMARY_MAX_LENGTH = 100_000
+# The shortest summary the form publishes, in characters once the whitespace around the
+# text is stripped: "ok." is not a summary, and would lead the Recent feed.
+SUMMARY_MIN_LENGTH = envint("SUMMARY_MIN_LENGTH", 100)
 COMMENT_MAX_LENGTH = 10_000
 
 # Where the add-a-paper page looks papers up, and how long it waits for each answer

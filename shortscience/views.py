@@ -38,7 +38,7 @@ def too_many_requests(request, retry_after):
 
 def text_not_kept(request, login_url):
     """A post from someone logged out, with a text too long to wait in the session for
-    the login (see summaries.drafts): the page hands it back to copy, and links to the
+    the login (see summaries.stash): the page hands it back to copy, and links to the
     login page, which `login_url` is, with the way back to the form."""
     context = {"texts": _posted_texts(request), "login_url": login_url}
     return render(request, "errors/login_to_post.html", context, status=403)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.posting import verified_email_to_post
 from shortscience.ratelimit import ratelimit
 
-from . import drafts, idempotency, services
+from . import idempotency, services, stash
 from .discussion import discussion_page
 from .forms import CommentForm, reply_form
 from .models import Comment, Summary
@@ -83,7 +83,7 @@ def comment(request, pk):
         next_url = reverse("summaries:detail", args=[pk])
         if parent_id.isdigit():
             next_url += f"?reply={parent_id}#reply-form-{parent_id}"
-        return drafts.login_keeping_text(request, f"comment:{pk}", next_url)
+        return stash.login_keeping_text(request, f"comment:{pk}", next_url)
     post_key, earlier = idempotency.look_up(request)
     if earlier is not None:
         # Before the checks below: the comment replied to may be gone by now, and the
@@ -124,7 +124,7 @@ def edit_comment(request, pk):
     """The comment's author changes its text: the form (GET), and saving it (POST)."""
     edit_url = reverse("summaries:edit_comment", args=[pk])
     if not request.user.is_authenticated:
-        return drafts.login_keeping_text(request, f"comment-edit:{pk}", edit_url)
+        return stash.login_keeping_text(request, f"comment-edit:{pk}", edit_url)
     target = _get_own_comment(request, pk)
     if target.is_gone:
         raise Http404
@@ -145,8 +145,8 @@ def edit_comment(request, pk):
                 return redirect(target.get_absolute_url())
         status = 400
     else:
-        draft = drafts.pop(request, f"comment-edit:{pk}")
-        initial = {"body": draft["body"]} if draft else None
+        kept = stash.pop(request, f"comment-edit:{pk}")
+        initial = {"body": kept["body"]} if kept else None
         form = CommentForm(instance=target, initial=initial, id_prefix=f"edit-{pk}")
 
     summary = target.summary

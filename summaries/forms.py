@@ -25,14 +25,23 @@ class SummaryForm(forms.ModelForm):
         model = Summary
         fields = ["body", "is_private", "is_anonymous"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, publishing=True, **kwargs):
+        # Previewing is not publishing: a text below the floor may still be previewed.
+        self.publishing = publishing
         super().__init__(*args, **kwargs)
         _without_maxlength(self.fields["body"])
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean_body(self):
-        return check_renders(self.cleaned_data["body"], "summary")
+        body = self.cleaned_data["body"]
+        floor, length = settings.SUMMARY_MIN_LENGTH, len(body.strip())
+        if self.publishing and length < floor:
+            # The text stays in the form, to be written on.
+            raise forms.ValidationError(
+                f"A summary needs at least {floor:,} characters; this one has {length:,}."
+            )
+        return check_renders(body, "summary")
 
 
 class CommentForm(forms.ModelForm):

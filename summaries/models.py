@@ -513,3 +513,7 @@ def comment_url(summary_id, comment_id):
     ids alone, for lists that hold the ids and not the comment."""
     path = reverse("summaries:detail", args=[summary_id])
     return f"{path}?comment={comment_id}#comment-{comment_id}"
+
+
+# Its own module, so that this one stays readable; imported here so Django finds it.
+from .draft_models import Draft  # noqa: E402, F401

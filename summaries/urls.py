@@ -9,6 +9,7 @@ urlpatterns = [
     path("top/", views.feed, {"tab": "top"}, name="top"),
     path("summaries/write/<path:key>/", views.write, name="write"),
     path("summaries/preview/", views.preview, name="preview"),
+    path("summaries/drafts/<int:paper_pk>/", views.save_draft, name="save_draft"),
     path("summaries/<int:pk>/", views.detail, name="detail"),
     path("summaries/<int:pk>/edit/", views.edit, name="edit"),
     path("summaries/<int:pk>/delete/", views.delete, name="delete"),

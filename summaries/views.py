@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,15 +12,16 @@ from django.views.decorators.http import require_POST
 from accounts.posting import verified_email_to_post
 from markup.render import Refused
 from papers.citations import render_cited, render_text
+from papers.models import Paper
 from papers.views import answers_unknown_papers, get_paper_or_404, listing_url
 from shortscience import fragments
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 
-from . import cards, drafts, idempotency, services
+from . import cards, idempotency, services, stash
 from .discussion import discussion_page
 from .forms import CommentForm, SummaryForm, reply_form
-from .models import Comment, Summary
+from .models import Comment, Draft, Summary
 
 FEED_PAGE_SIZE = 10
 
@@ -84,13 +85,13 @@ def detail(request, pk):
     one holding the thread replied to (`?reply=`, a kept reply) or the comment linked
     to (`?comment=`); see summaries.discussion."""
     summary = _get_visible_summary(request, pk)
-    draft = {}
+    kept = {}
     if request.user.is_authenticated:
         # A text kept across a login goes back where it was written: under the comment
         # it replied to, or in the comment form. `?reply=` opens a reply form without
         # JavaScript.
-        draft = drafts.pop(request, f"comment:{pk}") or {}
-    replying_to = draft.get("parent") or request.GET.get("reply")
+        kept = stash.pop(request, f"comment:{pk}") or {}
+    replying_to = kept.get("parent") or request.GET.get("reply")
     thread = Comment.objects.thread_for(summary, replying_to) if replying_to else None
     page = discussion_page(
         summary,
@@ -103,10 +104,10 @@ def detail(request, pk):
     if not request.user.is_authenticated:
         # A visitor lands on the thread, and logs in to answer it.
         thread = None
-    comment_form, reply = CommentForm(initial=draft or None), None
+    comment_form, reply = CommentForm(initial=kept or None), None
     if thread is not None:
-        if draft.get("parent"):
-            comment_form, reply = CommentForm(), reply_form(thread, initial=draft)
+        if kept.get("parent"):
+            comment_form, reply = CommentForm(), reply_form(thread, initial=kept)
         else:
             reply = reply_form(thread)
     return render(
@@ -128,14 +129,19 @@ def detail(request, pk):
 @ratelimit("summary")
 @answers_unknown_papers
 def write(request, key):
-    """Write a summary of a paper, or edit the one the user already has."""
+    """Write a summary of a paper, or edit the one the user already has.
+
+    The form starts from, in this order: a text kept across a login (summaries.stash),
+    the author's draft when it is newer than the published text (summaries.draft_models),
+    or the published text. Preview saves the draft; publishing deletes it."""
     paper = get_paper_or_404(request, key)
     if not request.user.is_authenticated:
-        return drafts.login_keeping_text(
+        return stash.login_keeping_text(
             request, f"summary:{paper.pk}", reverse("summaries:write", args=[paper.bibtex_key])
         )
     existing = paper.summaries.filter(author=request.user).first()
     preview_html = None
+    draft = None
 
     if request.method == "POST":
         post_key, earlier = idempotency.look_up(request)
@@ -144,10 +150,17 @@ def write(request, key):
             # the message in it) may never have arrived, so say it again.
             messages.success(request, "Summary saved.")
             return redirect(earlier.result_url)
-        form = SummaryForm(request.POST, instance=existing)
+        previewing = "preview" in request.POST
+        form = SummaryForm(request.POST, instance=existing, publishing=not previewing)
+        if previewing:
+            # Kept whatever the form says of it: a text too short to publish is still
+            # worth coming back to.
+            body = request.POST.get("body", "")
+            if len(body) <= settings.SUMMARY_MAX_LENGTH:
+                Draft.objects.save_text(request.user, paper, body)
         if form.is_valid():
             data = form.cleaned_data
-            if "preview" in request.POST:
+            if previewing:
                 preview_html = render_text(data["body"], flavor="summary")
             else:
                 try:
@@ -162,17 +175,45 @@ def write(request, key):
                 except idempotency.Replayed as replayed:
                     messages.success(request, "Summary saved.")
                     return redirect(replayed.post.result_url)
+                Draft.objects.discard(request.user, paper)
                 messages.success(request, "Summary published." if created else "Summary saved.")
                 return redirect(services.summary_landing_url(summary))
     else:
-        draft = drafts.pop(request, f"summary:{paper.pk}")
-        form = SummaryForm(draft, instance=existing) if draft else SummaryForm(instance=existing)
+        kept = stash.pop(request, f"summary:{paper.pk}")
+        if kept:
+            form = SummaryForm(kept, instance=existing)
+        else:
+            draft = Draft.objects.to_resume(request.user, paper, existing)
+            initial = {"body": draft.body} if draft else None
+            form = SummaryForm(instance=existing, initial=initial)
 
     return render(
         request,
         "summaries/write.html",
-        {"paper": paper, "form": form, "existing": existing, "preview_html": preview_html},
+        {
+            "paper": paper,
+            "form": form,
+            "existing": existing,
+            "preview_html": preview_html,
+            "draft": draft,
+        },
     )
+
+
+@verified_email_to_post(json=lambda request: True)
+@ratelimit("draft")
+@require_POST
+def save_draft(request, paper_pk):
+    """Keep the text of the write form as the author's draft (static/js/drafts.js posts
+    it every few seconds while it changes). 204 when kept; nothing is rendered."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    paper = get_object_or_404(Paper, pk=paper_pk)
+    body = request.POST.get("body", "")
+    if len(body) > settings.SUMMARY_MAX_LENGTH:
+        return HttpResponse(status=413)
+    Draft.objects.save_text(request.user, paper, body)
+    return HttpResponse(status=204)
 
 
 def edit(request, pk):
@@ -195,22 +236,36 @@ def delete(request, pk):
     return render(request, "summaries/delete.html", {"summary": summary, "paper": summary.paper})
 
 
+# The texts a preview renders, each with the limit its form has: a flavor outside these
+# is refused, so the renderer is never asked for one it does not know.
+PREVIEW_LIMITS = {
+    "summary": settings.SUMMARY_MAX_LENGTH,
+    "comment": settings.COMMENT_MAX_LENGTH,
+}
+
+
 @ratelimit("preview")
 @require_POST
 def preview(request):
     """The HTML a text will publish as, for the live preview beside the form; a text the
-    site would refuse gets the refusal's message instead, as publishing it would."""
+    site would refuse gets the refusal's message instead, as publishing it would.
+
+    `flavor` says which form asks: "summary" (the default) or "comment", for comments,
+    replies and their edits, with the comment form's limit."""
     if not request.user.is_authenticated:
         raise PermissionDenied
+    flavor = request.POST.get("flavor", "summary")
+    if flavor not in PREVIEW_LIMITS:
+        return HttpResponseBadRequest("Unknown flavor.")
     body = request.POST.get("body", "")
-    limit = settings.SUMMARY_MAX_LENGTH
+    limit = PREVIEW_LIMITS[flavor]
     if len(body) > limit:
         return _preview_refusal(
             f"This text is too long to preview ({len(body):,} characters; the limit is {limit:,})."
         )
     # Rendered once: a refusal is the limit's own message, as the form would give it.
     try:
-        return HttpResponse(render_cited(body, flavor="summary"))
+        return HttpResponse(render_cited(body, flavor=flavor))
     except Refused as error:
         return _preview_refusal(str(error))
 

@@ -3,6 +3,7 @@
 from itertools import count
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 
 from accounts.models import User
 from papers.models import Paper
@@ -34,7 +35,23 @@ def make_paper(key=None, **fields):
     return Paper.objects.create(bibtex_key=key or f"conf/test/Paper{n}", **fields)
 
 
-def make_summary(paper=None, author=None, body="A summary with $x_1 + y_1$ in it.", **fields):
+# Over the floor (settings.SUMMARY_MIN_LENGTH), as every summary the form publishes is.
+SUMMARY_BODY = (
+    "A summary with $x_1 + y_1$ in it. It says what the paper does, how it was tested "
+    "and why the result matters."
+)
+_FILLER = " It goes on to say what the paper leaves open, and what might come next."
+
+
+def summary_text(text):
+    """`text`, lengthened with filler sentences to what the summary form publishes
+    (settings.SUMMARY_MIN_LENGTH): for tests that post a summary of a few words."""
+    while len(text.strip()) < settings.SUMMARY_MIN_LENGTH:
+        text += _FILLER
+    return text
+
+
+def make_summary(paper=None, author=None, body=SUMMARY_BODY, **fields):
     return Summary.objects.create(
         paper=paper or make_paper(), author=author or make_user(), body=body, **fields
     )

@@ -10,7 +10,7 @@ from accounts import services
 from accounts.models import User
 from search.models import Document
 from summaries import services as summary_services
-from summaries.models import Comment, Summary, Vote
+from summaries.models import Comment, Draft, Summary, Vote
 
 from .factories import PASSWORD, make_paper, make_summary, make_user
 
@@ -20,6 +20,8 @@ NAME = "quintessa"
 EMAIL = "quintessa.private@example.org"
 DISPLAY = "Quintessa Marlowe"
 SECRETS = (NAME, EMAIL, DISPLAY)
+# Their draft, never published: no surface shows it, before or after.
+DRAFT = "Unpublished musings on leaving, never meant for anyone else's eyes yet."
 
 
 @pytest.fixture
@@ -60,6 +62,7 @@ def world(django_capture_on_commit_callbacks):
         own_reply, _ = summary_services.add_comment(
             summary=theirs, author=leaving, body="And my own reply.", parent=answered
         )
+    Draft.objects.save_text(leaving, paper, DRAFT)
     summary_services.vote(summary=theirs, user=leaving, value=Vote.UP)
     summary_services.vote(summary=theirs, user=voter, value=Vote.UP)
     summary_services.vote(summary=mine, user=voter, value=Vote.UP)
@@ -154,6 +157,7 @@ def test_delete_everything(client, world):
     delete_through_the_page(client, services.DELETE)
     assert_scrubbed(world["leaving"])
     assert not Summary.objects.filter(author=world["leaving"]).exists()
+    assert not Draft.objects.filter(author=world["leaving"]).exists()
     # The discussion under their summary went with it, and its search documents.
     assert not Comment.objects.filter(pk=world["under_mine"].pk).exists()
     assert not Document.objects.filter(summary_id=world["mine"].pk).exists()
@@ -177,6 +181,7 @@ def test_keep_it_anonymised(client, world):
     assert mine.is_anonymous and mine.body == "My summary of leaving, edited."
     assert mine.revisions.count() == 1
     assert not Summary.objects.filter(pk=world["private"].pk).exists()
+    assert not Draft.objects.filter(author=world["leaving"]).exists()
     assert Comment.objects.filter(author=world["leaving"], deleted_at__isnull=True).count() == 3
     assert Summary.objects.get(pk=world["theirs"].pk).score == 2
     page = client.get(world["theirs"].get_absolute_url()).content.decode()
@@ -254,6 +259,7 @@ def test_no_surface_names_the_deleted_account(
     # reader: the name is there, and cached pages must not keep it afterwards.
     before = {url: fetch(visitor, url) + fetch(reader, url) for url in surfaces(world)}
     assert any(NAME in text for text in before.values())
+    assert not any(DRAFT in text for text in before.values())
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_account(world["leaving"], content=content)
     for url in surfaces(world):
@@ -269,6 +275,8 @@ def test_no_surface_names_the_deleted_account(
     assert "search-result-" not in fetch(visitor, reverse("search:results") + f"?q={NAME}")
     for url in ("accounts:profile", "feeds:user_rss"):
         assert visitor.get(reverse(url, args=[NAME])).status_code == 404
+    # Drafts go whatever becomes of the rest: nobody else could ever read them.
+    assert not Draft.objects.filter(author=world["leaving"]).exists()
 
 
 def test_with_two_factor_a_code_confirms_and_the_devices_go(client, settings):

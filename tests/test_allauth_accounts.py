@@ -20,7 +20,14 @@ from papers.models import Paper
 from shortscience.clientip import client_ip
 from summaries.models import Comment, Summary, Vote
 
-from .factories import PASSWORD, make_comment, make_paper, make_summary, make_user
+from .factories import (
+    PASSWORD,
+    make_comment,
+    make_paper,
+    make_summary,
+    make_user,
+    summary_text,
+)
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-much-longer-new-passphrase"
@@ -96,7 +103,7 @@ def _summary_by_other():
 def _post_summary(client):
     paper = make_paper()
     url = reverse("summaries:write", args=[paper.bibtex_key])
-    return client.post(url, {"body": TEXT}), Summary.objects.filter(paper=paper)
+    return client.post(url, {"body": summary_text(TEXT)}), Summary.objects.filter(paper=paper)
 
 
 def _post_comment(client):

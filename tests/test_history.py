@@ -8,7 +8,7 @@ from django.utils import timezone
 from summaries import services
 from summaries.models import Summary, SummaryRevision
 
-from .factories import make_paper, make_summary, make_user
+from .factories import make_paper, make_summary, make_user, summary_text
 from .utils import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_an_edit_through_the_form_keeps_the_previous_text(client):
     client.force_login(summary.author)
     response = client.post(
         reverse("summaries:write", args=[summary.paper.bibtex_key]),
-        {"body": "After the edit.", "is_private": "", "is_anonymous": ""},
+        {"body": summary_text("After the edit."), "is_private": "", "is_anonymous": ""},
     )
     assert response.status_code == 302
     assert [r.body for r in summary.revisions.all()] == ["Before the edit."]

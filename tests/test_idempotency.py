@@ -16,7 +16,7 @@ from django.utils import timezone
 from summaries import idempotency, services
 from summaries.models import Comment, PostKey, Summary, SummaryRevision, Vote
 
-from .factories import make_comment, make_paper, make_summary, make_user
+from .factories import make_comment, make_paper, make_summary, make_user, summary_text
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -222,7 +222,8 @@ def test_refused_comment_leaves_its_key_free(client, critic):
 
 
 def publish(client, paper, body, key, **fields):
-    data = {"body": body, "publish": "1", "idempotency_key": key, **fields}
+    """Publish `body`, lengthened to the summary floor (factories.summary_text)."""
+    data = {"body": summary_text(body), "publish": "1", "idempotency_key": key, **fields}
     return client.post(write_url(paper), data)
 
 
@@ -248,8 +249,10 @@ def test_late_retry_of_a_summary_does_not_undo_a_later_edit(client, critic):
     publish(client, paper, "Better text.", new_key())
     response = publish(client, paper, "First text.", key)
     assert response["Location"] == f"{paper.get_absolute_url()}#critic"
-    assert Summary.objects.get().body == "Better text."
-    assert list(SummaryRevision.objects.values_list("body", flat=True)) == ["First text."]
+    assert Summary.objects.get().body == summary_text("Better text.")
+    assert list(SummaryRevision.objects.values_list("body", flat=True)) == [
+        summary_text("First text.")
+    ]
 
 
 def test_summary_changed_under_the_same_key_is_saved(client, critic):
@@ -257,17 +260,17 @@ def test_summary_changed_under_the_same_key_is_saved(client, critic):
     key = new_key()
     publish(client, paper, "Draft one.", key)
     publish(client, paper, "Draft two.", key)
-    assert Summary.objects.get().body == "Draft two."
+    assert Summary.objects.get().body == summary_text("Draft two.")
 
 
 def test_preview_leaves_the_key_free_for_publishing(client, critic):
     paper = make_paper()
     key = new_key()
-    data = {"body": "Look first.", "preview": "1", "idempotency_key": key}
+    data = {"body": summary_text("Look first."), "preview": "1", "idempotency_key": key}
     assert client.post(write_url(paper), data).status_code == 200
     assert not Summary.objects.exists()
     publish(client, paper, "Look first.", key)
-    assert Summary.objects.get().body == "Look first."
+    assert Summary.objects.get().body == summary_text("Look first.")
 
 
 def test_anonymous_summary_repeat_lands_without_the_authors_name(client, critic):
@@ -452,7 +455,7 @@ def test_simultaneous_posts_of_one_vote_cast_it_once():
 def test_simultaneous_posts_of_one_summary_save_it_once():
     paper = make_paper()
     user = make_user("ada")
-    data = {"body": "Once.", "publish": "1", "idempotency_key": new_key()}
+    data = {"body": summary_text("Once."), "publish": "1", "idempotency_key": new_key()}
     responses = post_at_once(user, write_url(paper), data, times=4)
     assert [r["Location"] for r in responses] == [f"{paper.get_absolute_url()}#ada"] * 4
     assert Summary.objects.get().edited_at is None

@@ -1,4 +1,4 @@
-"""What a logged-out post leaves in the session (summaries.drafts): its text waits for
+"""What a logged-out post leaves in the session (summaries.stash): its text waits for
 the login up to a cap; a longer one is handed back on the page, and nothing is kept."""
 
 from html import unescape
@@ -10,9 +10,9 @@ from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 from django.urls import reverse
 
-from summaries import drafts
-from summaries.drafts import STASH_MAX_CHARS
+from summaries import stash
 from summaries.models import Summary
+from summaries.stash import STASH_MAX_CHARS
 
 from .factories import PASSWORD, make_comment, make_paper, make_summary, make_user
 
@@ -96,10 +96,10 @@ def test_a_comment_under_the_cap_waits(client):
     body = "y" * settings.COMMENT_MAX_LENGTH
     response = client.post(reverse("summaries:comment", args=[summary.pk]), {"body": body})
     assert response.status_code == 302
-    assert client.session[f"draft:comment:{summary.pk}"]["body"] == body
+    assert client.session[f"kept:comment:{summary.pk}"]["body"] == body
 
 
-# The cap itself, on the drafts of one session
+# The cap itself, on the kept texts of one session
 
 
 @pytest.fixture
@@ -111,22 +111,22 @@ def request_with_session(client):
 
 def test_a_post_of_exactly_the_cap_is_kept_and_one_more_character_is_not(request_with_session):
     data = {"body": "z" * (STASH_MAX_CHARS - len("body"))}
-    assert drafts.stash(request_with_session, "a", data) is True
-    assert drafts.pop(request_with_session, "a") == data
+    assert stash.keep(request_with_session, "a", data) is True
+    assert stash.pop(request_with_session, "a") == data
     data["body"] += "z"
-    assert drafts.stash(request_with_session, "a", data) is False
-    assert drafts.pop(request_with_session, "a") is None
+    assert stash.keep(request_with_session, "a", data) is False
+    assert stash.pop(request_with_session, "a") is None
 
 
-def test_drafts_of_one_session_stay_within_the_cap_together(request_with_session):
+def test_kept_texts_of_one_session_stay_within_the_cap_together(request_with_session):
     third = STASH_MAX_CHARS // 3 - len("body")
     for name in ("first", "second", "third"):
-        assert drafts.stash(request_with_session, name, {"body": "w" * third})
+        assert stash.keep(request_with_session, name, {"body": "w" * third})
     # A fourth lets the oldest go, the others stay.
-    assert drafts.stash(request_with_session, "fourth", {"body": "w" * third})
+    assert stash.keep(request_with_session, "fourth", {"body": "w" * third})
     kept = [
         name
         for name in ("first", "second", "third", "fourth")
-        if drafts.pop(request_with_session, name)
+        if stash.pop(request_with_session, name)
     ]
     assert kept == ["second", "third", "fourth"]

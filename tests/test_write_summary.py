@@ -9,7 +9,7 @@ from django.urls import reverse
 from papers.citations import render_text
 from summaries.models import Summary
 
-from .factories import PASSWORD, make_paper, make_summary, make_user
+from .factories import PASSWORD, make_paper, make_summary, make_user, summary_text
 
 pytestmark = pytest.mark.django_db
 
@@ -39,19 +39,20 @@ def test_publish_creates_summary_and_lands_on_it(client):
     paper = make_paper()
     author = make_user("ada")
     client.force_login(author)
-    response = post(client, paper, "Key idea: $a_i * b_i$.")
+    body = summary_text("Key idea: $a_i * b_i$.")
+    response = post(client, paper, body)
     assert response.status_code == 302
     assert response["Location"] == f"{paper.get_absolute_url()}#ada"
     summary = Summary.objects.get()
     assert (summary.paper, summary.author) == (paper, author)
-    assert summary.body == "Key idea: $a_i * b_i$."
+    assert summary.body == body
     assert summary.body_html
 
 
 def test_private_and_anonymous_flags(client):
     paper = make_paper()
     client.force_login(make_user())
-    post(client, paper, "notes", is_private="on", is_anonymous="on")
+    post(client, paper, summary_text("notes"), is_private="on", is_anonymous="on")
     summary = Summary.objects.get()
     assert summary.is_private and summary.is_anonymous
 
@@ -70,11 +71,12 @@ def test_form_uses_crispy_and_has_both_checkboxes(client):
 def test_preview_shows_rendered_text_and_saves_nothing(client):
     paper = make_paper()
     client.force_login(make_user())
-    response = client.post(write_url(paper), {"body": "Preview **me**", "preview": "1"})
+    body = summary_text("Preview **me**")
+    response = client.post(write_url(paper), {"body": body, "preview": "1"})
     assert response.status_code == 200
     assert Summary.objects.count() == 0
     assert response.context["preview_html"]
-    assert response.context["form"]["body"].value() == "Preview **me**"
+    assert response.context["form"]["body"].value() == body
 
 
 def test_second_visit_edits_the_existing_summary(client):
@@ -84,17 +86,17 @@ def test_second_visit_edits_the_existing_summary(client):
     client.force_login(author)
     html = client.get(write_url(paper)).content.decode()
     assert "first version" in html and "Edit your summary" in html
-    post(client, paper, "second version")
+    post(client, paper, summary_text("second version"))
     summary.refresh_from_db()
-    assert summary.body == "second version"
+    assert summary.body == summary_text("second version")
     assert Summary.objects.count() == 1
 
 
 def test_double_publish_makes_one_summary(client):
     paper = make_paper()
     client.force_login(make_user())
-    post(client, paper, "same text")
-    post(client, paper, "same text")
+    post(client, paper, summary_text("same text"))
+    post(client, paper, summary_text("same text"))
     assert Summary.objects.count() == 1
 
 

@@ -10,6 +10,13 @@
     return input ? input.value : null;
   }
 
+  // Forms added after load get what site.js and drafts.js give the page's own forms: the
+  // preview, the Write/Preview switch, Ctrl+Enter and a kept draft.
+  function enhance(form) {
+    if (typeof enhanceWriting === "function") enhanceWriting(form);
+    if (typeof watchDraft === "function") watchDraft(form);
+  }
+
   // Forms added after load are not seen by site.js's double-submit guard: the same here.
   function postOnce(form) {
     form.addEventListener("submit", (event) => {
@@ -32,12 +39,17 @@
   // The same form the server renders for `?reply=` (summaries/forms.py, reply_form),
   // with the same ids, so a page never holds two of one. Its key is made once: closing
   // and reopening the form keeps it, with the text.
-  function replyForm(action, parentId, token) {
+  function replyForm(section, parentId, token) {
     const fieldId = `reply-${parentId}_body`;
     const form = element("form", {
-      method: "post", action, class: "comment-form reply-form", id: `reply-form-${parentId}`,
+      method: "post", action: section.dataset.commentUrl, class: "comment-form reply-form", id: `reply-form-${parentId}`,
     });
     form.dataset.once = "";
+    if (section.dataset.previewUrl) {
+      form.dataset.previewUrl = section.dataset.previewUrl;
+      form.dataset.previewFlavor = "comment";
+    }
+    if (section.dataset.draftOwner) form.dataset.draft = `${section.dataset.draftOwner}:reply:${parentId}`;
     form.append(
       element("input", { type: "hidden", name: "csrfmiddlewaretoken", value: token }),
       element("input", { type: "hidden", name: "idempotency_key", value: newIdempotencyKey() }),
@@ -56,7 +68,7 @@
     group.append(label, textarea, help);
     const buttons = element("div", { class: "d-flex gap-2" });
     buttons.append(
-      element("button", { type: "submit", class: "btn btn-sm btn-primary" }, "Reply"),
+      element("button", { type: "submit", class: "btn btn-sm btn-primary", "data-primary": "" }, "Reply"),
       element("button", { type: "button", class: "btn btn-sm btn-link", "data-reply-cancel": "" }, "Cancel"),
     );
     form.append(group, buttons);
@@ -84,9 +96,10 @@
       event.preventDefault();
       let form = document.getElementById(`reply-form-${parentId}`);
       if (!form) {
-        form = replyForm(section.dataset.commentUrl, parentId, token);
+        form = replyForm(section, parentId, token);
         // Right under the comment, above its replies, where the server puts it too.
         comment.after(form);
+        enhance(form);
       }
       const cancel = form.querySelector("[data-reply-cancel]");
       if (cancel && !cancel.dataset.wired) {
@@ -147,6 +160,7 @@
         if (cancelLink) cancelLink.replaceWith(cancel);
         postOnce(form);
         body.after(form);
+        enhance(form);
       }
       body.hidden = true;
       form.hidden = false;

@@ -13,9 +13,15 @@ from tests.factories import make_summary, make_user
 
 pytestmark = pytest.mark.browser
 
-FIRST = "Attention replaces recurrence entirely."
-SECOND = "Attention replaces recurrence in the encoder."
-THIRD = "Self-attention replaces recurrence in the encoder and decoder."
+# The same words after each version's first sentence lift every version over the
+# summary floor (settings.SUMMARY_MIN_LENGTH) and leave the changes in that sentence.
+REST = (
+    " The rest of the summary stays as it was from one version to the next, so "
+    "that only the first sentence changes."
+)
+FIRST = "Attention replaces recurrence entirely." + REST
+SECOND = "Attention replaces recurrence in the encoder." + REST
+THIRD = "Self-attention replaces recurrence in the encoder and decoder." + REST
 
 
 def edited_twice(**fields):

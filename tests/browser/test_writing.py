@@ -8,11 +8,15 @@ from playwright.sync_api import expect
 
 from summaries.models import Comment, Summary
 from tests.browser.helpers import field, fill_login_form, log_in, nav
-from tests.factories import make_comment, make_paper, make_summary, make_user
+from tests.factories import make_comment, make_paper, make_summary, make_user, summary_text
 
 pytestmark = pytest.mark.browser
 
-MATH_TEXT = "The score is $a_i * b_i$, summed:\n\n$$\\sum_{i=1}^n x_i$$\n\nThat is all."
+MATH_TEXT = (
+    "The score is $a_i * b_i$, summed over every item of the batch:\n\n$$\\sum_{i=1}^n x_i$$\n\n"
+    "Nothing else enters the loss. That is all."
+)
+BETTER = summary_text("A better summary: $x^2$.")
 
 
 def write_url(live_server, paper):
@@ -65,14 +69,14 @@ def test_preview_publish_and_edit_a_summary_with_math(live_server, page):
     article.get_by_role("link", name="Edit").click()
     expect(page.get_by_role("heading", name="Edit your summary")).to_be_visible()
     expect(field(page, "Summary")).to_have_value(MATH_TEXT)
-    field(page, "Summary").fill("A better summary: $x^2$.")
+    field(page, "Summary").fill(BETTER)
     page.get_by_role("button", name="Save").click()
 
     expect(page).to_have_url(f"{paper_url(live_server, paper)}#ada")
     expect(status(page)).to_have_text("Summary saved.")
     expect(summary_article(page, "ada")).to_contain_text("A better summary")
     expect(summary_article(page, "ada")).not_to_contain_text("That is all.")
-    assert Summary.objects.get().body == "A better summary: $x^2$."
+    assert Summary.objects.get().body == BETTER
 
 
 def test_double_click_on_publish_posts_once(live_server, page):
@@ -80,7 +84,7 @@ def test_double_click_on_publish_posts_once(live_server, page):
     make_user("ada")
     log_in(page, live_server, "ada")
     page.goto(write_url(live_server, paper))
-    field(page, "Summary").fill("Written once, clicked twice.")
+    field(page, "Summary").fill(summary_text("Written once, clicked twice."))
     posts = []
     page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
 
@@ -98,7 +102,7 @@ def test_private_summary_is_seen_by_its_author_only(live_server, page, browser):
     make_user("ada")
     log_in(page, live_server, "ada")
     page.goto(write_url(live_server, paper))
-    field(page, "Summary").fill("My private notes.")
+    field(page, "Summary").fill(summary_text("My private notes."))
     field(page, "Private").check()
     page.get_by_role("button", name="Publish").click()
 
@@ -125,7 +129,7 @@ def test_anonymous_summary_does_not_name_its_author(live_server, page, browser):
     make_user("hannah")
     log_in(page, live_server, "hannah")
     page.goto(write_url(live_server, paper))
-    field(page, "Summary").fill("Said without a name.")
+    field(page, "Summary").fill(summary_text("Said without a name."))
     field(page, "Anonymous").check()
     page.get_by_role("button", name="Publish").click()
 
@@ -220,7 +224,7 @@ def test_expired_session_while_writing_keeps_the_text_across_login(live_server, 
     make_user("ada")
     log_in(page, live_server, "ada")
     page.goto(write_url(live_server, paper))
-    text = "A long thought, written while the session ran out."
+    text = summary_text("A long thought, written while the session ran out.")
     field(page, "Summary").fill(text)
 
     # Drop only the session: the CSRF cookie stays, as it would when a session expires.
