@@ -4,20 +4,27 @@ author and year (papers.duplicates), is shown before a second page is made for i
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from papers.duplicates import first_surname, normalize_title, similar_paper
 from papers.importing import Importer, Record
-from papers.models import Paper
+from papers.models import DistinctClaim, Paper
 
-from .factories import make_paper
+from .factories import make_paper, make_user
 from .markup.adversarial import CASES, fill
 
 pytestmark = pytest.mark.django_db
 
+ADD = "/papers/add/"
+DETAILS = "/papers/add/details/"
 RESNET_TITLE = "Deep Residual Learning for Image Recognition"
 RESNET_AUTHORS = "Kaiming He, Xiangyu Zhang, Shaoqing Ren, Jian Sun"
+SCHOLAR_BIBTEX = (
+    "@inproceedings{he2016deep, title={Deep residual learning for image recognition}, "
+    "author={He, Kaiming and Zhang, Xiangyu and Ren, Shaoqing and Sun, Jian}, "
+    "booktitle={CVPR}, year={2016}}"
+)
 
 
 @pytest.fixture
@@ -25,6 +32,25 @@ def resnet():
     return make_paper(
         "conf/cvpr/HeZRS16", title=RESNET_TITLE, authors=RESNET_AUTHORS, venue="CVPR", year=2016
     )
+
+
+@pytest.fixture
+def user_client(client):
+    client.force_login(make_user("ada"))
+    return client
+
+
+def details(**overrides):
+    """A by-hand details form for a second ResNet, under another key."""
+    return {
+        "title": "Deep residual learning for image recognition.",
+        "authors": "K. He, X. Zhang",
+        "venue": "CVPR",
+        "year": "2016",
+        "abstract": "Residual *blocks*.",
+        "bibtex_key": "he2016deep",
+        **overrides,
+    }
 
 
 # The normalisation
@@ -196,6 +222,131 @@ def test_the_match_is_an_index_lookup():
         plan = query.explain()
     assert "normalized_title" in plan
     assert "index" in plan.lower()
+
+
+# The add page
+
+
+def test_details_like_a_paper_here_show_it_and_add_nothing(user_client, resnet):
+    response = user_client.post(DETAILS, details())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This looks like a paper already here" in html
+    assert f'<a class="btn btn-primary go-to-similar" href="{resnet.get_absolute_url()}">' in html
+    assert "Kaiming He, Xiangyu Zhang, Shaoqing Ren, Jian Sun" in html
+    assert "CVPR 2016" in html
+    assert "Add anyway" in html
+    # Everything typed is in the form again.
+    form = response.context["form"]
+    assert form["abstract"].value() == "Residual *blocks*."
+    assert form["bibtex_key"].value() == "he2016deep"
+    assert response.context["distinct_form"]["similar_to"].value() == resnet.pk
+    assert Paper.objects.count() == 1
+    # "Go to that paper" is the paper's page.
+    assert user_client.get(resnet.get_absolute_url()).status_code == 200
+
+
+def test_adding_anyway_needs_a_reason(user_client, resnet):
+    response = user_client.post(DETAILS, details(similar_to=resnet.pk, reason="  "))
+    assert response.status_code == 400
+    assert "Say how your paper differs" in response.content.decode()
+    assert response.context["form"]["title"].value() == details()["title"]
+    assert Paper.objects.count() == 1
+    assert not DistinctClaim.objects.exists()
+
+
+def test_adding_anyway_with_a_reason_keeps_it(user_client, resnet):
+    reason = "The journal version, with new experiments."
+    response = user_client.post(DETAILS, details(similar_to=resnet.pk, reason=reason))
+    paper = Paper.objects.get(bibtex_key="he2016deep")
+    assert response["Location"] == paper.get_absolute_url()
+    claim = DistinctClaim.objects.get()
+    assert (claim.paper, claim.similar_to, claim.reason) == (paper, resnet, reason)
+    assert claim.user.username == "ada"
+
+
+def test_a_reason_given_against_another_paper_is_asked_again(user_client, resnet):
+    other = make_paper(title="Something else", authors="Kaiming He", year=2016)
+    response = user_client.post(DETAILS, details(similar_to=other.pk, reason="Not that one."))
+    assert response.status_code == 200
+    assert response.context["similar"] == resnet
+    distinct = response.context["distinct_form"]
+    assert (distinct["similar_to"].value(), distinct["reason"].value()) == (
+        resnet.pk,
+        "Not that one.",
+    )
+    assert not DistinctClaim.objects.exists()
+
+
+def test_a_too_long_reason_is_handed_back(user_client, resnet):
+    reason = "x" * 501
+    response = user_client.post(DETAILS, details(similar_to=resnet.pk, reason=reason))
+    assert response.status_code == 400
+    assert response.context["distinct_form"]["reason"].value() == reason
+    assert not DistinctClaim.objects.exists()
+
+
+def test_other_errors_keep_the_warning_and_the_reason(user_client, resnet):
+    response = user_client.post(
+        DETAILS, details(similar_to=resnet.pk, reason="Mine.", year="20016")
+    )
+    assert response.status_code == 400
+    assert response.context["similar"] == resnet
+    assert response.context["distinct_form"]["reason"].value() == "Mine."
+
+
+def test_an_identifier_match_still_goes_straight_to_the_paper(user_client, resnet):
+    resnet.doi = "10.1109/CVPR.2016.90"
+    resnet.save()
+    response = user_client.post(DETAILS, details(doi="10.1109/cvpr.2016.90"))
+    assert response["Location"] == resnet.get_absolute_url()
+
+
+def test_a_different_paper_is_added_without_a_word(user_client, resnet):
+    response = user_client.post(DETAILS, details(authors="Someone Else", year="2016"))
+    assert response.status_code == 302
+    assert Paper.objects.count() == 2
+    assert not DistinctClaim.objects.exists()
+
+
+def test_scholar_bibtex_for_a_paper_here_is_caught(user_client, resnet):
+    # Before, this made /paper/he2016deep/ beside conf/cvpr/HeZRS16.
+    response = user_client.post(ADD, {"text": SCHOLAR_BIBTEX})
+    assert response.status_code == 200
+    assert response.context["similar"] == resnet
+    assert response.context["form"]["bibtex_key"].value() == "he2016deep"
+    html = response.content.decode()
+    assert "This looks like a paper already here" in html
+    assert f'href="{resnet.get_absolute_url()}"' in html
+
+    # Posting the details as shown, without a reason, adds nothing.
+    form = response.context["form"]
+    shown = {name: form[name].value() or "" for name in form.fields}
+    shown["similar_to"] = response.context["distinct_form"]["similar_to"].value()
+    response = user_client.post(DETAILS, shown)
+    assert response.status_code == 400
+    assert not Paper.objects.filter(bibtex_key="he2016deep").exists()
+
+    response = user_client.post(DETAILS, {**shown, "reason": "A workshop paper of the same name."})
+    assert response.status_code == 302
+    assert DistinctClaim.objects.get().paper.bibtex_key == "he2016deep"
+
+
+def test_admin_lists_claims_with_both_papers(admin_client, resnet):
+    paper = make_paper("he2016deep", title=RESNET_TITLE, authors=RESNET_AUTHORS, year=2016)
+    DistinctClaim.objects.create(paper=paper, similar_to=resnet, reason="A reprint, with errata.")
+    html = admin_client.get("/admin/papers/distinctclaim/").content.decode()
+    assert "A reprint, with errata." in html
+    assert f'href="{paper.get_absolute_url()}"' in html
+    assert f'href="{resnet.get_absolute_url()}"' in html
+    assert admin_client.get("/admin/papers/distinctclaim/add/").status_code == 403
+
+
+def test_a_claim_names_two_papers_and_a_reason(resnet):
+    paper = make_paper()
+    for fields in [{"similar_to": paper, "reason": "x"}, {"similar_to": resnet, "reason": ""}]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            DistinctClaim.objects.create(paper=paper, **fields)
 
 
 # Imports write the column without save(): COPY on PostgreSQL, bulk_create elsewhere
