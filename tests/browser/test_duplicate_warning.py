@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from papers.models import DistinctClaim, Paper
+from tests.browser.checks import BLOCKING_IMPACTS, axe_violations, describe
 from tests.browser.helpers import field, log_in, nav
 from tests.factories import make_paper, make_user
 
@@ -45,7 +46,7 @@ def paste_scholar_bibtex(page):
     page.get_by_role("button", name="Look up").click()
 
 
-def test_the_warning_leads_to_the_paper_here(live_server, adder, resnet):
+def test_the_warning_leads_to_the_paper_here(live_server, adder, resnet, axe_source):
     page = adder
     paste_scholar_bibtex(page)
 
@@ -61,6 +62,8 @@ def test_the_warning_leads_to_the_paper_here(live_server, adder, resnet):
     # The details are there to add anyway, but going to the paper is the first choice.
     expect(field(page, "BibTeX key")).to_have_value("he2016deep")
     expect(page.get_by_role("button", name="Add paper")).to_have_count(0)
+    blocking = [v for v in axe_violations(page, axe_source) if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, describe(blocking)
 
     warning.get_by_role("link", name="Go to that paper").click()
 
