@@ -3,7 +3,10 @@
 Two steps, each a plain form post. The lookup step asks the source and shows the
 details in the second step's form, so nothing waits in the session between them;
 the second step (also the by-hand form) creates the paper. At both steps a paper the
-site already has, by key, arXiv id or DOI, is answered with that paper's page.
+site already has, by key, arXiv id or DOI, is answered with that paper's page; one
+that looks like a paper here, by title, first author and year (papers.duplicates),
+is answered with the details form again, the paper it looks like above it to go to,
+and a reason to give for adding this one anyway.
 """
 
 from django.contrib import messages
@@ -13,8 +16,8 @@ from django.shortcuts import redirect, render
 from accounts.posting import verified_email_to_post
 from shortscience.ratelimit import ratelimit
 
-from . import identifiers, services, sources
-from .forms import LOOKUP_MAX_LENGTH, LookupForm, PaperForm
+from . import duplicates, identifiers, services, sources
+from .forms import LOOKUP_MAX_LENGTH, DistinctForm, LookupForm, PaperForm
 from .models import Paper
 
 
@@ -44,6 +47,14 @@ def add(request):
                 "identifier": identifier,
                 "metadata": metadata,
             }
+            similar = duplicates.similar_paper(
+                title=metadata.title, authors=metadata.authors, year=metadata.year
+            )
+            if similar:
+                context |= {
+                    "similar": similar,
+                    "distinct_form": DistinctForm().ask_for_reason(similar),
+                }
             return render(request, "papers/add_details.html", context)
     return render(
         request,
@@ -64,30 +75,49 @@ def _too_many_papers(request, retry_after):
         f"details are kept: please add it again in {minutes} minute{'s' if minutes != 1 else ''}.",
     )
     context = {"form": form, "source": request.POST.get("source", "")}
+    if similar := _similar_posted(request):
+        context |= {"similar": similar, "distinct_form": DistinctForm(request.POST)}
     response = render(request, "papers/add_details.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 
 
 @login_required
-@verified_email_to_post(fields=("title", "authors", "venue", "abstract"))
+@verified_email_to_post(fields=("title", "authors", "venue", "abstract", "reason"))
 @ratelimit("paper", refuse=_too_many_papers)
 def add_details(request):
     """The details form: empty for entry by hand, or posted from the lookup step.
     Posting it adds a paper, so posts are limited (settings.RATE_LIMITS["paper"])."""
     form = PaperForm(request.POST or None)
+    context = {"form": form, "source": request.POST.get("source", "")}
     if request.method == "POST" and form.is_valid():
-        paper, created = services.add_paper(aliases=form.aliases(), **form.paper_fields())
+        fields, aliases = form.paper_fields(), form.aliases()
+        if existing := _existing_for_fields(fields, aliases):
+            return _go_to_existing(request, existing)
+        similar = duplicates.similar_paper(
+            title=fields["title"], authors=form.author_names(), year=fields["year"]
+        )
+        distinct = DistinctForm(request.POST)
+        if similar is None:
+            paper, created = services.add_paper(aliases=aliases, **fields)
+        elif reason := distinct.reason_for(similar):
+            paper, created = duplicates.add_paper_anyway(
+                similar_to=similar, reason=reason, user=request.user, aliases=aliases, **fields
+            )
+        else:
+            distinct = distinct.ask_for_reason(similar)
+            context |= {"similar": similar, "distinct_form": distinct}
+            return render(
+                request, "papers/add_details.html", context, status=400 if distinct.errors else 200
+            )
         if not created:
             return _go_to_existing(request, paper)
         messages.success(request, "Paper added. Write the first summary of it?")
         return redirect(paper)
-    return render(
-        request,
-        "papers/add_details.html",
-        {"form": form, "source": request.POST.get("source", "")},
-        status=400 if form.errors else 200,
-    )
+    if similar := _similar_posted(request):
+        # The warning stays while the user corrects another field.
+        context |= {"similar": similar, "distinct_form": DistinctForm(request.POST)}
+    return render(request, "papers/add_details.html", context, status=400 if form.errors else 200)
 
 
 def _known(identifier):
@@ -105,6 +135,17 @@ def _known(identifier):
 def _existing_for(metadata):
     keys = [metadata.key, *metadata.aliases]
     return Paper.objects.matching(keys=keys, arxiv_id=metadata.arxiv_id, doi=metadata.doi).first()
+
+
+def _existing_for_fields(fields, aliases):
+    keys = [fields["bibtex_key"], *aliases]
+    return Paper.objects.matching(keys=keys, arxiv_id=fields["arxiv_id"], doi=fields["doi"]).first()
+
+
+def _similar_posted(request):
+    """The paper a posted warning named, to show it again with the form's errors."""
+    pk = request.POST.get("similar_to", "")
+    return Paper.objects.filter(pk=pk).first() if pk.isdigit() and len(pk) < 19 else None
 
 
 def _go_to_existing(request, paper):

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 
-from .models import Paper, PaperAlias
+from .models import DistinctClaim, Paper, PaperAlias
 
 
 class PaperAliasInline(admin.TabularInline):
@@ -19,3 +21,40 @@ class PaperAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [PaperAliasInline]
+
+
+def _paper_links(paper):
+    """A paper as moderators compare it: its page, and its admin page to edit it."""
+    edit = reverse("admin:papers_paper_change", args=[paper.pk])
+    return format_html(
+        '<a href="{}">{}</a> <span class="small">({} {}) · <a href="{}">edit</a></span>',
+        paper.get_absolute_url(),
+        paper.title,
+        paper.bibtex_key,
+        paper.year or "",
+        edit,
+    )
+
+
+@admin.register(DistinctClaim)
+class DistinctClaimAdmin(admin.ModelAdmin):
+    """Papers added although they looked like one the site had, with their adders'
+    reasons: a reason that does not hold means one paper on two pages, to be merged."""
+
+    list_display = ["added", "looked_like", "reason", "user", "created_at"]
+    list_select_related = ["paper", "similar_to", "user"]
+    search_fields = ["paper__bibtex_key", "similar_to__bibtex_key", "paper__title", "reason"]
+    fields = ["added", "looked_like", "reason", "user", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        # Claims are made by adding a paper, nowhere else.
+        return False
+
+    @admin.display(description="paper added", ordering="paper__title")
+    def added(self, claim):
+        return _paper_links(claim.paper)
+
+    @admin.display(description="looked like", ordering="similar_to__title")
+    def looked_like(self, claim):
+        return _paper_links(claim.similar_to)

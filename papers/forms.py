@@ -5,7 +5,12 @@ from shortscience.forms import check_renders, limit_length, too_long_message
 
 from . import identifiers, sources
 from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
-from .models import AUTHORS_MAX_LENGTH, Paper, normalize_author_list
+from .models import (
+    AUTHORS_MAX_LENGTH,
+    DISTINCT_REASON_MAX_LENGTH,
+    Paper,
+    normalize_author_list,
+)
 
 # A pasted BibTeX entry with a long abstract is a few kilobytes; far more is not one entry.
 LOOKUP_MAX_LENGTH = 20_000
@@ -162,6 +167,49 @@ class PaperForm(forms.Form):
         data["title"] = data["title"].strip()
         return data
 
+    def author_names(self):
+        return self.cleaned_data["authors"].split(", ")
+
     def aliases(self):
         source_key = [self.cleaned_data["source_key"]] if self.cleaned_data["source_key"] else []
         return [*source_key, *self.cleaned_data["other_keys"]]
+
+
+class DistinctForm(forms.Form):
+    """Adding a paper that looks like one the site has (papers.duplicates): which paper
+    it looked like when the user was told, and how they say theirs differs.
+
+    Shown only with that warning. The reason is required only to add the paper, and
+    only for the paper the warning named: details changed since may match another.
+    """
+
+    similar_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="How is your paper a different one?",
+        required=False,
+        max_length=DISTINCT_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Moderators read this. For example: “a different paper of the same "
+        "name, by another team”, or “the journal version, with new experiments”.",
+    )
+
+    def reason_for(self, paper):
+        """The reason given against `paper`, or "" (when the form is valid)."""
+        if not self.is_valid() or self.cleaned_data["similar_to"] != paper.pk:
+            return ""
+        return self.cleaned_data["reason"].strip()
+
+    def ask_for_reason(self, paper):
+        """This form, to show with the warning about `paper`: whatever the user typed
+        kept, and why a reason is needed said when they tried to add without one."""
+        reason = self.data.get("reason", "")
+        if self.data.get("similar_to") != str(paper.pk):
+            return DistinctForm(initial={"similar_to": paper.pk, "reason": reason})
+        form = DistinctForm({"similar_to": paper.pk, "reason": reason})
+        if form.is_valid():
+            form.add_error(
+                "reason",
+                "Say how your paper differs from the one above to add it anyway, or go to "
+                "that one.",
+            )
+        return form

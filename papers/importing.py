@@ -41,6 +41,7 @@ from shortscience import fragments
 from shortscience.pgcopy import copy_rows
 
 from . import identifiers
+from .duplicates import normalize_title
 from .keys import is_valid_key
 from .models import Paper, PaperAlias, normalize_author_list
 from .signals import names_added
@@ -761,6 +762,7 @@ class Importer:
             for pk, record in zip(ids, records, strict=True):
                 values = {**_DEFAULTS, **record.fields, "id": pk, "bibtex_key": record.key}
                 values["created_at"] = now
+                values["normalized_title"] = normalize_title(values["title"])
                 if record.fields.get("abstract"):
                     values.update(Paper(abstract=record.fields["abstract"]).rendered_fields())
                 row = [values[name] for name in _ATTNAMES]
@@ -787,6 +789,10 @@ class Importer:
                 for name, value in paper.rendered_fields().items():
                     setattr(paper, name, value)
                 fields.update(("abstract_html", "renderer_version"))
+            if "title" in changes:
+                # bulk_update does not call save(), which keeps this column.
+                paper.normalized_title = normalize_title(paper.title)
+                fields.add("normalized_title")
             fields.update(changes)
             updated.append((paper, changes))
         Paper.objects.using(self.db).bulk_update([paper for paper, _ in updated], sorted(fields))
@@ -849,6 +855,8 @@ class _AnyOf(Lookup):
 
 def _new_paper(record):
     paper = Paper(bibtex_key=record.key, **record.fields)
+    # bulk_create does not call save(), which keeps this column.
+    paper.normalized_title = normalize_title(paper.title)
     if paper.abstract:
         for name, value in paper.rendered_fields().items():
             setattr(paper, name, value)

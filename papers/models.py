@@ -1,5 +1,6 @@
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Length, Lower, Upper
@@ -216,6 +217,10 @@ class Paper(models.Model):
         validators=[identifiers.validate_doi],
         help_text="Without https://doi.org/, e.g. 10.1109/CVPR.2017.243.",
     )
+    # The title as papers.duplicates compares it (normalize_title), kept by save() and
+    # written by the imports' bulk paths: "is this title here already?" is one index
+    # lookup, not a scan of every paper.
+    normalized_title = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PaperQuerySet.as_manager()
@@ -263,8 +268,14 @@ class Paper(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        from .duplicates import normalize_title
+
         self.normalize_identifiers()
         self.authors = normalize_author_list(self.authors)
+        self.normalized_title = normalize_title(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalized_title"}
         for name, value in self.rendered_fields().items():
             setattr(self, name, value)
         super().save(*args, **kwargs)
@@ -364,3 +375,47 @@ class PaperAlias(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.paper.bibtex_key}"
+
+
+# How long a reason for adding a paper like another may be: a sentence or two.
+DISTINCT_REASON_MAX_LENGTH = 500
+
+
+class DistinctClaim(models.Model):
+    """A user's word that the paper they added is not one the site had, which looked
+    like it by title, first author and year (papers.duplicates).
+
+    Moderators read these (the admin lists them with both papers): a claim that does
+    not hold means two pages for one paper, to be merged.
+    """
+
+    paper = models.OneToOneField(
+        Paper, on_delete=models.CASCADE, related_name="distinct_claim", help_text="The paper added."
+    )
+    similar_to = models.ForeignKey(
+        Paper,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The paper it looked like when it was added.",
+    )
+    reason = models.CharField(
+        max_length=DISTINCT_REASON_MAX_LENGTH, help_text="How its adder says it differs."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "paper added despite a similar one"
+        verbose_name_plural = "papers added despite a similar one"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="distinct_claim_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(paper=models.F("similar_to")), name="distinct_claim_two_papers"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.paper.bibtex_key} is not {self.similar_to.bibtex_key}"
