@@ -9,7 +9,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connections, models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, Q, Value, When
 from django.db.models.functions import Left, Upper
 from django.urls import reverse
 
@@ -151,11 +151,27 @@ def _headline(field, tsquery, **options):
     )
 
 
+class ContainsWord(Func):
+    """Whether a column holds a word (or phrase) as whole words, on SQLite: the Python
+    function search.apps registers on each connection (search.text.contains_word).
+
+    LIKE first, then the function: SQLite's LIKE is compiled C and rules out nearly
+    every row, so the Python call is made for the few that hold the letters somewhere.
+    """
+
+    function = "search_contains_word"
+    output_field = BooleanField()
+
+
+def _contains_word(field, text):
+    return Q(**{f"{field}__icontains": text}) & Q(ContainsWord(F(field), Value(text)))
+
+
 def _fallback_condition(parsed):
-    """AND of the clauses, each an OR of substring matches in the title or the body."""
+    """AND of the clauses, each an OR of whole-word matches in the title or the body."""
 
     def contains(term):
-        return Q(title__icontains=term.text) | Q(body__icontains=term.text)
+        return _contains_word("title", term.text) | _contains_word("body", term.text)
 
     def alternative(term):
         return ~contains(term) if term.negated else contains(term)
@@ -167,7 +183,7 @@ def _fallback_rank(parsed):
     """A coarse rank: two for each word found in the title, one for each in the body.
     Enough to put a paper named after the query first."""
     scores = [
-        Case(When(**{f"{field}__icontains": term.text}, then=Value(weight)), default=0)
+        Case(When(_contains_word(field, term.text), then=Value(weight)), default=0)
         for term in parsed.positive_terms
         for field, weight in (("title", 2), ("body", 1))
     ]

@@ -241,11 +241,38 @@ def marked_headline(headline):
     return mark_safe(text.replace(START_SEL, "").replace(STOP_SEL, ""))
 
 
+def contains_word(text, word):
+    """Whether `word` (or a phrase) occurs in `text` as whole words, whatever the case:
+    "Ren" in "Ren, Shaoqing" but not in "differently".
+
+    The fallback's match (SQLite has no word search): registered as an SQL function on
+    SQLite connections (search.apps). Linear in the text: str.find does not backtrack,
+    and each occurrence is checked at its two edges only, then skipped.
+    """
+    if text is None or not word:
+        return False
+    text, word = text.lower(), word.lower()
+    start = text.find(word)
+    while start != -1:
+        end = start + len(word)
+        if not _is_word_char(text, start - 1) and not _is_word_char(text, end):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _is_word_char(text, index):
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
+
+
 def _match_spans(text, terms):
+    """Where the terms occur as whole words, as contains_word finds them. The pattern
+    is literal alternatives between lookarounds of one character: no backtracking."""
     words = sorted({term.text for term in terms if not term.negated}, key=len, reverse=True)
     if not words:
         return []
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    alternatives = "|".join(re.escape(word) for word in words)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
     return [m.span() for m in pattern.finditer(text)]
 
 

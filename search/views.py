@@ -1,5 +1,4 @@
 from django import forms
-from django.db import connections
 from django.shortcuts import render
 
 from shortscience.pagination import paginate
@@ -27,8 +26,9 @@ def results(request):
     venue = (form.cleaned_data.get("venue") or "").strip()
     year = form.cleaned_data.get("year")
     parsed = parse_query(query)
+    searchable = parsed.is_searchable
     page = None
-    if parsed.is_searchable:
+    if searchable:
         documents = _search(query, parsed, venue=venue, year=year)
         # Numbered and counted: the matches are at most MAX_RESULTS ids, ranked in one
         # query and then counted and sliced in Python (SearchResults), so neither the
@@ -43,7 +43,7 @@ def results(request):
             "query": query,
             "venue": venue,
             "year": year,
-            "searchable": parsed.is_searchable,
+            "searchable": searchable,
             "page": page,
             "capped": page is not None and page.paginator.count >= MAX_RESULTS,
         },
@@ -56,7 +56,7 @@ def _search(query, parsed, *, venue, year):
 
 def _add_snippets(page, parsed):
     """Give each result its title and snippet as safe HTML, the matches marked."""
-    if connections[Document.objects.db].vendor == "postgresql":
+    if page.paginator.object_list.snippets:  # PostgreSQL's ts_headline
         for document in page:
             document.snippet = marked_headline(document.headline)
             document.title_html = marked_headline(document.title_headline)
