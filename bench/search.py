@@ -226,10 +226,10 @@ FROM generate_series(%(start)s, %(stop)s) AS g
 # The documents as search.services makes them; the trigger computes their vectors.
 INSERT_DOCUMENTS = {
     "papers": """
-INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, body, venue, year,
-                             updated_at)
-SELECT 'paper', p.id, p.id, NULL, p.title, p.authors || E'\\n' || p.abstract, p.venue, p.year,
-       now()
+INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, body, names, venue,
+                             year, updated_at)
+SELECT 'paper', p.id, p.id, NULL, p.title, p.authors || E'\\n' || p.abstract, p.authors,
+       p.venue, p.year, now()
 FROM papers_paper p WHERE p.id BETWEEN %(start)s AND %(stop)s
 """,
     "summaries": """

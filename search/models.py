@@ -20,6 +20,11 @@ from .text import START_SEL, STOP_SEL
 # The text search configuration of the stored vectors; the trigger in the migrations
 # uses the same one, and a query must too, or its words would be stemmed differently.
 SEARCH_CONFIG = "english"
+# The authors' names are also in the vector word for word, through this configuration:
+# no stop words, no stemming. "english" drops "he", so that Kaiming He could not be
+# found by his surname; a query of such words alone (ParsedQuery.is_name_query) asks
+# with this configuration.
+NAMES_CONFIG = "simple"
 
 # At most this many matches are counted and ranked. Ranking reads each match's vector,
 # so a word found in half of a million documents would take seconds; a bound keeps the
@@ -83,6 +88,11 @@ class DocumentQuerySet(models.QuerySet):
         """
         if connections[self.db].vendor == "postgresql":
             tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+            if parsed.is_name_query:
+                # The english query keeps only the exclusions, if any; the names are
+                # ANDed to it (an empty tsquery leaves the other side as it is).
+                names = " ".join(term.text for term in parsed.names)
+                tsquery &= SearchQuery(names, config=NAMES_CONFIG, search_type="plain")
             matches = self.filter(search_vector=tsquery)
             rank = SearchRank(F("search_vector"), tsquery)
             snippets = {
@@ -96,7 +106,7 @@ class DocumentQuerySet(models.QuerySet):
                 ),
                 "title_headline": _headline("title", tsquery, highlight_all=True),
             }
-        elif parsed.is_searchable:
+        elif parsed.is_searchable or parsed.is_name_query:
             matches = self.filter(_fallback_condition(parsed))
             rank, snippets = _fallback_rank(parsed), {}
         else:
@@ -168,7 +178,8 @@ def _contains_word(field, text):
 
 
 def _fallback_condition(parsed):
-    """AND of the clauses, each an OR of whole-word matches in the title or the body."""
+    """AND of the clauses, each an OR of whole-word matches in the title or the body;
+    for a query of names, each name in the authors' names as well."""
 
     def contains(term):
         return _contains_word("title", term.text) | _contains_word("body", term.text)
@@ -176,18 +187,22 @@ def _fallback_condition(parsed):
     def alternative(term):
         return ~contains(term) if term.negated else contains(term)
 
-    return reduce(and_, [reduce(or_, map(alternative, clause)) for clause in parsed.clauses])
+    conditions = [reduce(or_, map(alternative, clause)) for clause in parsed.clauses]
+    if parsed.is_name_query:
+        conditions += [_contains_word("names", term.text) for term in parsed.names]
+    return reduce(and_, conditions)
 
 
 def _fallback_rank(parsed):
     """A coarse rank: two for each word found in the title, one for each in the body.
-    Enough to put a paper named after the query first."""
+    Enough to put a paper named after the query first. Names match the same, so rank
+    the same."""
     scores = [
         Case(When(_contains_word(field, term.text), then=Value(weight)), default=0)
         for term in parsed.positive_terms
         for field, weight in (("title", 2), ("body", 1))
     ]
-    return reduce(lambda a, b: a + b, scores)
+    return reduce(lambda a, b: a + b, scores, Value(0))
 
 
 class Document(models.Model):
@@ -214,6 +229,10 @@ class Document(models.Model):
     # every summary of it.
     title = models.CharField(max_length=500, blank=True)
     body = models.TextField(blank=True)
+    # A paper's authors, as in its body, again: indexed word for word (NAMES_CONFIG) for
+    # the surnames that are also English stop words. Empty for other documents, whose
+    # authors are never indexed.
+    names = models.TextField(blank=True)
     venue = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -59,10 +59,12 @@ class ParsedQuery:
     """A query as clauses that must all hold; each clause is terms of which one must.
 
     `a b OR c -d` is [[a], [b, c], [-d]]: OR binds tighter than the implicit AND, as in
-    PostgreSQL's websearch syntax.
+    PostgreSQL's websearch syntax. `names` are the stop words typed outside phrases,
+    which the clauses leave out (see is_name_query).
     """
 
     clauses: tuple
+    names: tuple = ()
 
     @property
     def positive_terms(self):
@@ -80,6 +82,17 @@ class ParsedQuery:
             for clause in self.clauses
         )
 
+    @property
+    def is_name_query(self):
+        """Whether the query is only stop words (and exclusions): "He", "Do", "An".
+
+        Those are authors' surnames as often as words, and a query of nothing else can
+        only mean the name: it is looked for among the papers' authors, word for word
+        (Document.names). Among other words ("attention is all you need") stop words
+        stay dropped, as PostgreSQL drops them.
+        """
+        return bool(self.names) and not self.is_searchable
+
 
 def clean_query(value):
     """The query as searched: NUL bytes out (PostgreSQL refuses them), trimmed, bounded."""
@@ -88,6 +101,7 @@ def clean_query(value):
 
 def parse_query(value):
     clauses = []
+    names = []
     join_next = False
     for match in _TOKENS.finditer(value):
         quote_sign, phrase, word = match.groups()
@@ -105,6 +119,8 @@ def parse_query(value):
         term = Term(text, negated)
         # Stop words are dropped, except inside phrases ("attention is all you need").
         if word is not None and term.is_stop_word:
+            if not negated and text.lower() != "or":
+                names.append(term)
             join_next = False
             continue
         if join_next and clauses:
@@ -112,7 +128,7 @@ def parse_query(value):
         else:
             clauses.append((term,))
         join_next = False
-    return ParsedQuery(tuple(clauses))
+    return ParsedQuery(tuple(clauses), tuple(names))
 
 
 def readable_text(html):

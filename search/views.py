@@ -26,7 +26,7 @@ def results(request):
     venue = (form.cleaned_data.get("venue") or "").strip()
     year = form.cleaned_data.get("year")
     parsed = parse_query(query)
-    searchable = parsed.is_searchable
+    searchable = parsed.is_searchable or parsed.is_name_query
     page = None
     if searchable:
         documents = _search(query, parsed, venue=venue, year=year)
@@ -61,7 +61,7 @@ def _add_snippets(page, parsed):
             document.snippet = marked_headline(document.headline)
             document.title_html = marked_headline(document.title_headline)
         return
-    terms = parsed.positive_terms
+    terms = parsed.positive_terms + (list(parsed.names) if parsed.is_name_query else [])
     for document in page:
         document.snippet = highlight_terms(document.body, terms, max_chars=SNIPPET_CHARS)
         document.title_html = highlight_terms(document.title, terms)

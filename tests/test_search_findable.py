@@ -5,14 +5,91 @@ Every assertion holds on SQLite (the fallback) and on PostgreSQL (full-text sear
 unless it says which database it is about and why.
 """
 
+import re
+
 import pytest
+from django.db import connection
+from django.urls import reverse
 
-from search.text import Term, contains_word, highlight_terms
+import search.models
+from papers.models import PaperAlias
+from search.text import Term, contains_word, highlight_terms, parse_query
 
-from .factories import make_paper
+from .factories import make_comment, make_paper, make_summary
 from .test_search import get, result_links
+from .utils import queries_for
 
 pytestmark = pytest.mark.django_db
+SEARCH = reverse("search:results")
+
+
+@pytest.fixture
+def resnet():
+    paper = make_paper(
+        "conf/cvpr/HeZRS16",
+        title="Deep Residual Learning for Image Recognition",
+        authors="Kaiming He, Xiangyu Zhang, Shaoqing Ren, Jian Sun",
+        arxiv_id="1512.03385",
+        doi="10.1109/CVPR.2016.90",
+    )
+    PaperAlias.objects.create(paper=paper, key="He2016Deep")
+    return paper
+
+
+# Short surnames ---------------------------------------------------------------------------
+
+
+def test_a_surname_that_is_a_stop_word_finds_the_authors_papers(client, resnet):
+    make_paper(title="Unrelated", authors="Ada Lovelace", abstract="Then he went home.")
+    summary = make_summary(paper=make_paper(title="Other"), body="As He et al. showed.")
+    make_comment(summary, body="He said so.")
+    for query in ("He", "he", "HE"):
+        html = get(client, query)
+        # Only the paper with He among its authors: a "he" in a text is a stop word.
+        assert result_links(html) == [resnet.get_absolute_url()], query
+
+
+def test_short_surnames_are_found_on_their_own_and_with_other_words(client):
+    ng = make_paper(title="On spectral clustering", authors="Andrew Y. Ng, Michael Jordan")
+    li = make_paper(title="ImageNet", authors="Jia Deng, Fei-Fei Li")
+    he = make_paper(title="Mask R-CNN", authors="Kaiming He, Ross Girshick")
+    make_paper(title="Linear models", abstract="Lines, links and a lion.")
+    assert result_links(get(client, "Ng")) == [ng.get_absolute_url()]
+    assert result_links(get(client, "Li")) == [li.get_absolute_url()]
+    assert result_links(get(client, "Li ImageNet")) == [li.get_absolute_url()]
+    assert result_links(get(client, "Kaiming He")) == [he.get_absolute_url()]
+    assert result_links(get(client, "He -mask")) == []
+    assert result_links(get(client, "He Do")) == []  # every name must be there
+
+
+def test_stop_words_among_other_words_stay_dropped(client):
+    paper = make_paper(title="Attention is all you need", authors="Ashish Vaswani")
+    make_paper(title="Other things", authors="Yang You")
+    assert result_links(get(client, "attention is all you need")) == [paper.get_absolute_url()]
+    assert result_links(get(client, "You")) != [paper.get_absolute_url()]
+
+
+def test_a_name_query_costs_what_a_search_does(client, resnet):
+    assert queries_for(client, f"{SEARCH}?q=He") == 2
+
+
+def test_a_name_is_in_the_vector_word_for_word_on_postgresql(resnet):
+    """The english config drops "he"; the names' simple part keeps it, at the lowest
+    weight. The fallback has no vector (it reads `names` itself)."""
+    document = search.models.Document.objects.get(kind="paper", object_id=resnet.pk)
+    assert document.names == resnet.authors
+    if connection.vendor == "postgresql":
+        # Weight D, the default, is the one PostgreSQL does not print.
+        assert re.search(r"'he':\d+(?: |$)", document.search_vector)
+    else:
+        assert document.search_vector is None
+
+
+def test_documents_other_than_papers_have_no_names(resnet):
+    summary = make_summary(paper=resnet, body="Kaiming He wrote it.")
+    make_comment(summary, body="He did.")
+    names = search.models.Document.objects.exclude(kind="paper").values_list("names", flat=True)
+    assert list(names) == ["", ""]
 
 
 # Whole words ------------------------------------------------------------------------------
@@ -65,3 +142,13 @@ def test_contains_word_on_pathological_texts_is_correct():
 def test_highlight_marks_whole_words_only():
     html = highlight_terms("Ren renders differently; ren.", [Term("ren")])
     assert html == "<mark>Ren</mark> renders differently; <mark>ren</mark>."
+
+
+def test_a_query_of_stop_words_is_a_name_query():
+    assert parse_query("He").is_name_query
+    assert parse_query("He -mask").is_name_query
+    assert not parse_query("He mask").is_name_query
+    assert not parse_query("OR").is_name_query
+    assert not parse_query("-he").is_name_query
+    assert not parse_query('"he"').is_name_query  # a phrase is words
+    assert [t.text for t in parse_query("He Do").names] == ["He", "Do"]
