@@ -10,7 +10,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections, models
 from django.db.models import BooleanField, Case, F, Func, Q, Value, When
-from django.db.models.functions import Left, Upper
+from django.db.models.functions import Coalesce, Left, Upper
 from django.urls import reverse
 
 from summaries.models import TEXT_FIELDS, comment_url
@@ -113,6 +113,22 @@ class DocumentQuerySet(models.QuerySet):
             matches, rank, snippets = self.none(), Value(0), {}
         candidates = matches.order_by().annotate(rank=rank).values_list("pk", "rank")
         return SearchResults(candidates[:MAX_RESULTS], snippets)
+
+    def listing(self):
+        """The papers these filters leave, newest first, as SearchResults: what a venue
+        or a year without words lists.
+
+        Bounded as a search is: the first MAX_RESULTS papers the filter's index yields
+        are sorted by year (then the newest added first) and counted, with no snippets
+        to make but the start of each text.
+        """
+        candidates = (
+            self.filter(kind=Document.Kind.PAPER)
+            .order_by()
+            .annotate(rank=Coalesce("year", 0))
+            .values_list("pk", "rank")
+        )
+        return SearchResults(candidates[:MAX_RESULTS], {})
 
 
 class SearchResults:

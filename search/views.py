@@ -27,8 +27,9 @@ def results(request):
     year = form.cleaned_data.get("year")
     parsed = parse_query(query)
     searchable = parsed.is_searchable or parsed.is_name_query
+    listing = not query and bool(venue or year is not None)
     page = None
-    if searchable:
+    if searchable or listing:
         documents = _search(query, parsed, venue=venue, year=year)
         # Numbered and counted: the matches are at most MAX_RESULTS ids, ranked in one
         # query and then counted and sliced in Python (SearchResults), so neither the
@@ -43,6 +44,7 @@ def results(request):
             "query": query,
             "venue": venue,
             "year": year,
+            "listing": listing,
             "searchable": searchable,
             "page": page,
             "capped": page is not None and page.paginator.count >= MAX_RESULTS,
@@ -51,7 +53,9 @@ def results(request):
 
 
 def _search(query, parsed, *, venue, year):
-    return Document.objects.visible().filtered(venue=venue, year=year).search(query, parsed)
+    """A query's ranked matches; without one, the filters' papers (a listing)."""
+    documents = Document.objects.visible().filtered(venue=venue, year=year)
+    return documents.search(query, parsed) if query else documents.listing()
 
 
 def _add_snippets(page, parsed):

@@ -16,7 +16,7 @@ from papers.models import PaperAlias
 from search.text import Term, contains_word, highlight_terms, parse_query
 
 from .factories import make_comment, make_paper, make_summary
-from .test_search import get, result_links
+from .test_search import count_line, get, result_links, results
 from .utils import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,61 @@ def test_documents_other_than_papers_have_no_names(resnet):
     make_comment(summary, body="He did.")
     names = search.models.Document.objects.exclude(kind="paper").values_list("names", flat=True)
     assert list(names) == ["", ""]
+
+
+# Filters alone ------------------------------------------------------------------------------
+
+
+def test_a_venue_alone_lists_its_papers_newest_first(client):
+    old = make_paper(title="Old one", venue="ICML", year=2012)
+    new = make_paper(title="New one", venue="ICML", year=2019)
+    undated = make_paper(title="Undated", venue="icml", year=None)
+    make_paper(title="Elsewhere", venue="NeurIPS", year=2019)
+    make_summary(paper=new, body="A summary is not a paper.")
+    html = get(client, venue="ICML")
+    assert result_links(html) == [
+        new.get_absolute_url(),
+        old.get_absolute_url(),
+        undated.get_absolute_url(),
+    ]
+    assert count_line(html) == "3 papers in ICML, newest first"
+    assert "Type a query" not in html
+
+
+def test_a_year_alone_and_both_filters_list_papers(client):
+    a = make_paper(title="A", venue="ICML", year=2019)
+    b = make_paper(title="B", venue="NeurIPS", year=2019)
+    make_paper(title="C", venue="ICML", year=2018)
+    assert result_links(get(client, year=2019)) == [b.get_absolute_url(), a.get_absolute_url()]
+    assert result_links(get(client, venue="icml", year=2019)) == [a.get_absolute_url()]
+    html = get(client, venue="CVPR", year=2019)
+    assert "No papers in CVPR from 2019." in html and results(html) == []
+
+
+def test_a_listing_is_paginated_bounded_and_costs_two_queries(client, monkeypatch):
+    for n in range(12):
+        make_paper(title=f"Paper {n}", venue="ICLR", year=2000 + n)
+    first = get(client, venue="ICLR")
+    assert len(results(first)) == 10
+    assert count_line(first) == "12 papers in ICLR, newest first, page 1 of 2"
+    second = get(client, venue="ICLR", page=2)
+    assert len(results(second)) == 2
+    assert "Paper 0" in second and "Paper 11" in first
+    assert queries_for(client, f"{SEARCH}?venue=ICLR") == 2
+    assert queries_for(client, f"{SEARCH}?venue=ICLR&page=2") == 2
+
+    monkeypatch.setattr(search.models, "MAX_RESULTS", 3)
+    monkeypatch.setattr("search.views.MAX_RESULTS", 3)
+    html = get(client, venue="ICLR")
+    assert count_line(html) == "3+ papers in ICLR, newest first"
+    assert "Only the first 3 papers found are listed" in html
+
+
+def test_an_invalid_year_alone_still_asks_for_a_query(client):
+    make_paper(title="Dropout", year=2014)
+    html = get(client, year="fourteen")
+    assert "Enter a whole number." in html and "Type a query" in html
+    assert results(html) == []
 
 
 # Whole words ------------------------------------------------------------------------------
