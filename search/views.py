@@ -1,8 +1,9 @@
 from django import forms
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from shortscience.pagination import paginate
 
+from .lookup import find_paper, paper_name, site_hosts
 from .models import MAX_RESULTS, Document
 from .text import clean_query, highlight_terms, marked_headline, parse_query
 
@@ -19,6 +20,11 @@ class FilterForm(forms.Form):
 def results(request):
     # The query is cleaned rather than validated: whatever was typed gets searched.
     query = clean_query(request.GET.get("q", ""))
+    # An arXiv id, a DOI, a link to a paper or a key goes to the paper, if it is here.
+    name = paper_name(query, hosts=site_hosts(request))
+    if name is not None and (paper := find_paper(name)) is not None:
+        return redirect(paper)
+    missing = name if name is not None and name.certain else None
     form = FilterForm(request.GET)
     form.is_valid()
     # An invalid filter is left out of cleaned_data: the search runs without it and the
@@ -29,7 +35,7 @@ def results(request):
     searchable = parsed.is_searchable or parsed.is_name_query
     listing = not query and bool(venue or year is not None)
     page = None
-    if searchable or listing:
+    if (searchable and not missing) or listing:
         documents = _search(query, parsed, venue=venue, year=year)
         # Numbered and counted: the matches are at most MAX_RESULTS ids, ranked in one
         # query and then counted and sliced in Python (SearchResults), so neither the
@@ -44,6 +50,7 @@ def results(request):
             "query": query,
             "venue": venue,
             "year": year,
+            "missing": missing,
             "listing": listing,
             "searchable": searchable,
             "page": page,

@@ -6,13 +6,16 @@ unless it says which database it is about and why.
 """
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import search.models
 from papers.models import PaperAlias
+from search.lookup import paper_name
 from search.text import Term, contains_word, highlight_terms, parse_query
 
 from .factories import make_comment, make_paper, make_summary
@@ -21,6 +24,12 @@ from .utils import queries_for
 
 pytestmark = pytest.mark.django_db
 SEARCH = reverse("search:results")
+
+
+def search_response(client, q, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, {"q": q, **params})
+    return response, len(queries)
 
 
 @pytest.fixture
@@ -34,6 +43,96 @@ def resnet():
     )
     PaperAlias.objects.create(paper=paper, key="He2016Deep")
     return paper
+
+
+# Identifiers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["1512.03385", "1512.03385v2", "arXiv:1512.03385", "arxiv:1512.03385v1",
+     "arXiv: 1512.03385", "https://arxiv.org/abs/1512.03385", "arxiv.org/abs/1512.03385v3",
+     "https://arxiv.org/pdf/1512.03385.pdf", "http://export.arxiv.org/abs/1512.03385",
+     "10.1109/CVPR.2016.90", "10.1109/cvpr.2016.90", "doi:10.1109/CVPR.2016.90",
+     "https://doi.org/10.1109/CVPR.2016.90", "https://dx.doi.org/10.1109/CVPR.2016.90",
+     "conf/cvpr/HeZRS16", "CONF/CVPR/hezrs16", "He2016Deep", "he2016deep",
+     "journals/corr/1512.03385", "http://testserver/paper/conf/cvpr/HeZRS16/",
+     "testserver/paper/He2016Deep/", "/paper/conf/cvpr/HeZRS16/",
+     "http://127.0.0.1:8000/paper/1512.03385/", "  1512.03385  "],
+)  # fmt: skip
+def test_an_identifier_of_a_paper_here_goes_to_its_page_in_one_query(client, resnet, query):
+    response, queries = search_response(client, query)
+    assert response.status_code == 302
+    assert response["Location"] == resnet.get_absolute_url()
+    assert queries == 1
+
+
+def test_an_old_style_arxiv_id_goes_to_the_paper(client):
+    paper = make_paper(title="Old physics", arxiv_id="hep-th/9901001")
+    for query in ("hep-th/9901001", "arXiv:hep-th/9901001v2", "arxiv.org/abs/hep-th/9901001"):
+        response, _ = search_response(client, query)
+        assert response["Location"] == paper.get_absolute_url(), query
+
+
+def test_a_key_wins_over_another_papers_arxiv_id(client):
+    by_arxiv_id = make_paper(title="Holds the id", arxiv_id="1608.06993")
+    by_key = make_paper("1608.06993x1", title="Named so")
+    response, _ = search_response(client, "1608.06993x1")
+    assert response["Location"] == by_key.get_absolute_url()
+    response, _ = search_response(client, "1608.06993")
+    assert response["Location"] == by_arxiv_id.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    ("query", "addable"),
+    [("1706.03762", "1706.03762"), ("arXiv:1706.03762v5", "arXiv:1706.03762v5"),
+     ("https://arxiv.org/abs/1706.03762", "https://arxiv.org/abs/1706.03762"),
+     ("10.1145/3065386", "10.1145/3065386"), ("doi:10.1145/3065386", "doi:10.1145/3065386"),
+     ("https://doi.org/10.1145/3065386", "https://doi.org/10.1145/3065386"),
+     ("conf/nips/VaswaniSPUJGKP17", "conf/nips/VaswaniSPUJGKP17"),
+     ("http://testserver/paper/1706.03762/", "1706.03762")],
+)  # fmt: skip
+def test_an_identifier_the_site_lacks_says_so_and_offers_to_add_it(client, resnet, query, addable):
+    response, queries = search_response(client, query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"has no paper named “{query}” yet" in html
+    add = f'href="{reverse("papers:add")}?text={quote(addable, safe="")}"'
+    assert add in html
+    assert results(html) == [] and count_line(html) is None
+    assert queries == 1  # the lookup; no search for a name
+
+
+def test_a_link_to_a_missing_page_of_the_site_that_no_source_knows_offers_no_adding(client):
+    response, _ = search_response(client, "http://testserver/paper/MyOwnKey2020/")
+    html = response.content.decode()
+    assert "has no paper named" in html
+    assert "search-add-paper" not in html
+
+
+def test_a_word_that_only_looks_like_a_key_is_searched_for(client):
+    paper = make_paper(title="Embeddings with word2vec", abstract="Skip-gram.")
+    html = get(client, "word2vec")
+    assert result_links(html) == [paper.get_absolute_url()]
+    assert "has no paper named" not in html
+    # One lookup (no paper has that key), then the search's two queries.
+    assert queries_for(client, f"{SEARCH}?q=word2vec") == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["dropout", "residual networks", "ResNet", "Kaiming He", "He", "2016", "1512", "OR",
+     '"deep residual"', "-dropout", "https://example.org/paper/x/", "the",
+     "@article{x, title={y}}", "/search?q=x", "arxiv: deep learning", "10.1109"],
+)  # fmt: skip
+def test_a_query_that_is_not_a_name_is_never_looked_up(query):
+    assert paper_name(query, hosts={"testserver"}) is None
+
+
+def test_words_cost_no_lookup(client, resnet):
+    make_summary(paper=resnet, body="Residual learning, explained.")
+    assert queries_for(client, f"{SEARCH}?q=residual") == 2
+    assert queries_for(client, f"{SEARCH}?q=residual+learning&venue=NeurIPS") == 2
 
 
 # Short surnames ---------------------------------------------------------------------------
