@@ -211,8 +211,8 @@ def _fallback_condition(parsed):
 
 def _fallback_rank(parsed):
     """A coarse rank: two for each word found in the title, one for each in the body.
-    Enough to put a paper named after the query first. Names match the same, so rank
-    the same."""
+    Enough to put a paper named after the query first. A query of names alone ranks
+    its matches alike (and then newest first), as PostgreSQL nearly does."""
     scores = [
         Case(When(_contains_word(field, term.text), then=Value(weight)), default=0)
         for term in parsed.positive_terms
