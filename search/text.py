@@ -263,22 +263,30 @@ def contains_word(text, word):
 
     The fallback's match (SQLite has no word search): registered as an SQL function on
     SQLite connections (search.apps). Linear in the text: str.find does not backtrack,
-    and each occurrence is checked at its two edges only, then skipped.
+    each occurrence is checked at its two edges only, and a word that starts with a
+    letter can only start a word, so after a miss the rest of that word is skipped
+    ("aaaa…" holds "aaa" once per word, not once per letter).
     """
     if text is None or not word:
         return False
     text, word = text.lower(), word.lower()
+    starts_a_word = _WORD_CHAR.match(word) is not None
     start = text.find(word)
     while start != -1:
         end = start + len(word)
         if not _is_word_char(text, start - 1) and not _is_word_char(text, end):
             return True
-        start = text.find(word, start + 1)
+        resume = _WORD_RUN.match(text, start).end() if starts_a_word else start + 1
+        start = text.find(word, max(resume, start + 1))
     return False
 
 
+_WORD_CHAR = re.compile(r"\w")
+_WORD_RUN = re.compile(r"\w*")
+
+
 def _is_word_char(text, index):
-    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
+    return 0 <= index < len(text) and _WORD_CHAR.match(text, index) is not None
 
 
 def _match_spans(text, terms):

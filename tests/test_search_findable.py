@@ -19,6 +19,7 @@ from search.lookup import paper_name
 from search.text import Term, contains_word, highlight_terms, parse_query
 
 from .factories import make_comment, make_paper, make_summary
+from .markup.adversarial import CASES as ADVERSARIAL_CASES
 from .test_search import count_line, get, result_links, results
 from .utils import queries_for
 
@@ -307,3 +308,15 @@ def test_a_query_of_stop_words_is_a_name_query():
     assert not parse_query("-he").is_name_query
     assert not parse_query('"he"').is_name_query  # a phrase is words
     assert [t.text for t in parse_query("He Do").names] == ["He", "Do"]
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL_CASES))
+def test_whole_words_on_the_adversarial_texts(name):
+    """The markup's adversarial corpus, as stored text for the fallback's scan and the
+    highlighter: each agrees with a plain whole-word pattern, in one pass."""
+    text = ADVERSARIAL_CASES[name]
+    for word in ("a", "x", "aaa", "a a", "1", "nothing"):
+        expected = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
+        assert contains_word(text, word) is bool(expected), word
+        snippet = highlight_terms(text, [Term(word)], max_chars=240)
+        assert ("<mark>" in snippet) is bool(expected), word
