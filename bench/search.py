@@ -226,23 +226,23 @@ FROM generate_series(%(start)s, %(stop)s) AS g
 # The documents as search.services makes them; the trigger computes their vectors.
 INSERT_DOCUMENTS = {
     "papers": """
-INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, body, venue, year,
-                             updated_at)
-SELECT 'paper', p.id, p.id, NULL, p.title, p.authors || E'\\n' || p.abstract, p.venue, p.year,
-       now()
+INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, body, names, venue,
+                             year, updated_at)
+SELECT 'paper', p.id, p.id, NULL, p.title, p.authors || E'\\n' || p.abstract, p.authors,
+       p.venue, p.year, now()
 FROM papers_paper p WHERE p.id BETWEEN %(start)s AND %(stop)s
 """,
     "summaries": """
-INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, body, venue, year,
-                             updated_at)
-SELECT 'summary', s.id, p.id, s.id, '', s.body, p.venue, p.year, now()
+INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, names, body, venue,
+                             year, updated_at)
+SELECT 'summary', s.id, p.id, s.id, '', '', s.body, p.venue, p.year, now()
 FROM summaries_summary s JOIN papers_paper p ON p.id = s.paper_id
 WHERE NOT s.is_private AND s.id BETWEEN %(start)s AND %(stop)s
 """,
     "comments": """
-INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, body, venue, year,
-                             updated_at)
-SELECT 'comment', c.id, p.id, s.id, '', c.body, p.venue, p.year, now()
+INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, names, body, venue,
+                             year, updated_at)
+SELECT 'comment', c.id, p.id, s.id, '', '', c.body, p.venue, p.year, now()
 FROM summaries_comment c JOIN summaries_summary s ON s.id = c.summary_id
 JOIN papers_paper p ON p.id = s.paper_id
 WHERE NOT s.is_private AND c.id BETWEEN %(start)s AND %(stop)s

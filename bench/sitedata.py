@@ -220,18 +220,18 @@ INSERT_DOCUMENTS = {
     # Abstracts are plain words here as in the search benchmark: the same documents.
     "papers": search_bench.INSERT_DOCUMENTS["papers"],
     "summaries": """
-INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, body, venue, year,
-                             updated_at)
-SELECT 'summary', s.id, p.id, s.id, '',
+INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, names, body, venue,
+                             year, updated_at)
+SELECT 'summary', s.id, p.id, s.id, '', '',
        split_part(s.body, E'\\n\\n', 1) || ' ' || t.plain, p.venue, p.year, now()
 FROM summaries_summary s JOIN papers_paper p ON p.id = s.paper_id
 JOIN bench_template t ON t.kind = 'summary' AND t.n = 1 + s.id %% %(summary_templates)s
 WHERE NOT s.is_private AND NOT s.is_hidden AND s.id BETWEEN %(start)s AND %(stop)s
 """,
     "comments": """
-INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, body, venue, year,
-                             updated_at)
-SELECT 'comment', c.id, p.id, s.id, '',
+INSERT INTO search_document (kind, object_id, paper_id, summary_id, title, names, body, venue,
+                             year, updated_at)
+SELECT 'comment', c.id, p.id, s.id, '', '',
        split_part(c.body, E'\\n\\n', 1) || ' ' || t.plain, p.venue, p.year, now()
 FROM summaries_comment c JOIN summaries_summary s ON s.id = c.summary_id
 JOIN papers_paper p ON p.id = s.paper_id

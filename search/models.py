@@ -9,8 +9,8 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connections, models
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Left, Upper
+from django.db.models import BooleanField, Case, F, Func, Q, Value, When
+from django.db.models.functions import Coalesce, Left, Upper
 from django.urls import reverse
 
 from summaries.models import TEXT_FIELDS, comment_url
@@ -20,6 +20,11 @@ from .text import START_SEL, STOP_SEL
 # The text search configuration of the stored vectors; the trigger in the migrations
 # uses the same one, and a query must too, or its words would be stemmed differently.
 SEARCH_CONFIG = "english"
+# The authors' names are also in the vector word for word, through this configuration:
+# no stop words, no stemming. "english" drops "he", so that Kaiming He could not be
+# found by his surname; a query of such words alone (ParsedQuery.is_name_query) asks
+# with this configuration.
+NAMES_CONFIG = "simple"
 
 # At most this many matches are counted and ranked. Ranking reads each match's vector,
 # so a word found in half of a million documents would take seconds; a bound keeps the
@@ -83,6 +88,11 @@ class DocumentQuerySet(models.QuerySet):
         """
         if connections[self.db].vendor == "postgresql":
             tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+            if parsed.is_name_query:
+                # The english query keeps only the exclusions, if any; the names are
+                # ANDed to it (an empty tsquery leaves the other side as it is).
+                names = " ".join(term.text for term in parsed.names)
+                tsquery &= SearchQuery(names, config=NAMES_CONFIG, search_type="plain")
             matches = self.filter(search_vector=tsquery)
             rank = SearchRank(F("search_vector"), tsquery)
             snippets = {
@@ -96,13 +106,29 @@ class DocumentQuerySet(models.QuerySet):
                 ),
                 "title_headline": _headline("title", tsquery, highlight_all=True),
             }
-        elif parsed.is_searchable:
+        elif parsed.is_searchable or parsed.is_name_query:
             matches = self.filter(_fallback_condition(parsed))
             rank, snippets = _fallback_rank(parsed), {}
         else:
             matches, rank, snippets = self.none(), Value(0), {}
         candidates = matches.order_by().annotate(rank=rank).values_list("pk", "rank")
         return SearchResults(candidates[:MAX_RESULTS], snippets)
+
+    def listing(self):
+        """The papers these filters leave, newest first, as SearchResults: what a venue
+        or a year without words lists.
+
+        Bounded as a search is: the first MAX_RESULTS papers the filter's index yields
+        are sorted by year (then the newest added first) and counted, with no snippets
+        to make but the start of each text.
+        """
+        candidates = (
+            self.filter(kind=Document.Kind.PAPER)
+            .order_by()
+            .annotate(rank=Coalesce("year", 0))
+            .values_list("pk", "rank")
+        )
+        return SearchResults(candidates[:MAX_RESULTS], {})
 
 
 class SearchResults:
@@ -151,27 +177,48 @@ def _headline(field, tsquery, **options):
     )
 
 
+class ContainsWord(Func):
+    """Whether a column holds a word (or phrase) as whole words, on SQLite: the Python
+    function search.apps registers on each connection (search.text.contains_word).
+
+    LIKE first, then the function: SQLite's LIKE is compiled C and rules out nearly
+    every row, so the Python call is made for the few that hold the letters somewhere.
+    """
+
+    function = "search_contains_word"
+    output_field = BooleanField()
+
+
+def _contains_word(field, text):
+    return Q(**{f"{field}__icontains": text}) & Q(ContainsWord(F(field), Value(text)))
+
+
 def _fallback_condition(parsed):
-    """AND of the clauses, each an OR of substring matches in the title or the body."""
+    """AND of the clauses, each an OR of whole-word matches in the title or the body;
+    for a query of names, each name in the authors' names as well."""
 
     def contains(term):
-        return Q(title__icontains=term.text) | Q(body__icontains=term.text)
+        return _contains_word("title", term.text) | _contains_word("body", term.text)
 
     def alternative(term):
         return ~contains(term) if term.negated else contains(term)
 
-    return reduce(and_, [reduce(or_, map(alternative, clause)) for clause in parsed.clauses])
+    conditions = [reduce(or_, map(alternative, clause)) for clause in parsed.clauses]
+    if parsed.is_name_query:
+        conditions += [_contains_word("names", term.text) for term in parsed.names]
+    return reduce(and_, conditions)
 
 
 def _fallback_rank(parsed):
     """A coarse rank: two for each word found in the title, one for each in the body.
-    Enough to put a paper named after the query first."""
+    Enough to put a paper named after the query first. A query of names alone ranks
+    its matches alike (and then newest first), as PostgreSQL nearly does."""
     scores = [
-        Case(When(**{f"{field}__icontains": term.text}, then=Value(weight)), default=0)
+        Case(When(_contains_word(field, term.text), then=Value(weight)), default=0)
         for term in parsed.positive_terms
         for field, weight in (("title", 2), ("body", 1))
     ]
-    return reduce(lambda a, b: a + b, scores)
+    return reduce(lambda a, b: a + b, scores, Value(0))
 
 
 class Document(models.Model):
@@ -198,6 +245,10 @@ class Document(models.Model):
     # every summary of it.
     title = models.CharField(max_length=500, blank=True)
     body = models.TextField(blank=True)
+    # A paper's authors, as in its body, again: indexed word for word (NAMES_CONFIG) for
+    # the surnames that are also English stop words. Empty for other documents, whose
+    # authors are never indexed.
+    names = models.TextField(blank=True)
     venue = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -22,11 +22,13 @@ from .text import readable_text
 
 Kind = Document.Kind
 # Every column an upsert writes; the key (kind, object_id) identifies the row.
-_UPSERT_FIELDS = ["paper", "summary", "title", "body", "venue", "year", "updated_at"]
+_UPSERT_FIELDS = ["paper", "summary", "title", "body", "names", "venue", "year", "updated_at"]
 # A document as a row, for writers of many: `save_documents` takes these tuples as well
 # as Document instances. Building a model instance costs several times what writing
 # its row does.
-DOCUMENT_FIELDS = ("kind", "object_id", "paper_id", "summary_id", "title", "body", "venue", "year")
+DOCUMENT_FIELDS = (
+    "kind", "object_id", "paper_id", "summary_id", "title", "body", "names", "venue", "year"
+)  # fmt: skip
 # From this many documents on, save_documents copies them (PostgreSQL): below it, one
 # INSERT costs less than the temporary table's three statements.
 COPY_FROM = 200
@@ -35,10 +37,10 @@ COPY_FROM = 200
 def paper_document_row(pk, title, authors, abstract_html, venue, year):
     """A paper's document as a row of DOCUMENT_FIELDS."""
     # Authors go in the body: a search for a name should find the paper, but the title
-    # alone deserves the heavier weight.
+    # alone deserves the heavier weight. In `names` too, for the surnames English drops.
     abstract = readable_text(abstract_html) if abstract_html else ""
     body = "\n".join(part for part in (authors, abstract) if part)
-    return (Kind.PAPER.value, pk, pk, None, title, body, venue, year)
+    return (Kind.PAPER.value, pk, pk, None, title, body, authors, venue, year)
 
 
 def paper_document(paper):

@@ -59,10 +59,12 @@ class ParsedQuery:
     """A query as clauses that must all hold; each clause is terms of which one must.
 
     `a b OR c -d` is [[a], [b, c], [-d]]: OR binds tighter than the implicit AND, as in
-    PostgreSQL's websearch syntax.
+    PostgreSQL's websearch syntax. `names` are the stop words typed outside phrases,
+    which the clauses leave out (see is_name_query).
     """
 
     clauses: tuple
+    names: tuple = ()
 
     @property
     def positive_terms(self):
@@ -80,6 +82,17 @@ class ParsedQuery:
             for clause in self.clauses
         )
 
+    @property
+    def is_name_query(self):
+        """Whether the query is only stop words (and exclusions): "He", "Do", "An".
+
+        Those are authors' surnames as often as words, and a query of nothing else can
+        only mean the name: it is looked for among the papers' authors, word for word
+        (Document.names). Among other words ("attention is all you need") stop words
+        stay dropped, as PostgreSQL drops them.
+        """
+        return bool(self.names) and not self.is_searchable
+
 
 def clean_query(value):
     """The query as searched: NUL bytes out (PostgreSQL refuses them), trimmed, bounded."""
@@ -88,6 +101,7 @@ def clean_query(value):
 
 def parse_query(value):
     clauses = []
+    names = []
     join_next = False
     for match in _TOKENS.finditer(value):
         quote_sign, phrase, word = match.groups()
@@ -105,6 +119,8 @@ def parse_query(value):
         term = Term(text, negated)
         # Stop words are dropped, except inside phrases ("attention is all you need").
         if word is not None and term.is_stop_word:
+            if not negated and text.lower() != "or":
+                names.append(term)
             join_next = False
             continue
         if join_next and clauses:
@@ -112,7 +128,7 @@ def parse_query(value):
         else:
             clauses.append((term,))
         join_next = False
-    return ParsedQuery(tuple(clauses))
+    return ParsedQuery(tuple(clauses), tuple(names))
 
 
 def readable_text(html):
@@ -241,11 +257,46 @@ def marked_headline(headline):
     return mark_safe(text.replace(START_SEL, "").replace(STOP_SEL, ""))
 
 
+def contains_word(text, word):
+    """Whether `word` (or a phrase) occurs in `text` as whole words, whatever the case:
+    "Ren" in "Ren, Shaoqing" but not in "differently".
+
+    The fallback's match (SQLite has no word search): registered as an SQL function on
+    SQLite connections (search.apps). Linear in the text: str.find does not backtrack,
+    each occurrence is checked at its two edges only, and a word that starts with a
+    letter can only start a word, so after a miss the rest of that word is skipped
+    ("aaaa…" holds "aaa" once per word, not once per letter).
+    """
+    if text is None or not word:
+        return False
+    text, word = text.lower(), word.lower()
+    starts_a_word = _WORD_CHAR.match(word) is not None
+    start = text.find(word)
+    while start != -1:
+        end = start + len(word)
+        if not _is_word_char(text, start - 1) and not _is_word_char(text, end):
+            return True
+        resume = _WORD_RUN.match(text, start).end() if starts_a_word else start + 1
+        start = text.find(word, max(resume, start + 1))
+    return False
+
+
+_WORD_CHAR = re.compile(r"\w")
+_WORD_RUN = re.compile(r"\w*")
+
+
+def _is_word_char(text, index):
+    return 0 <= index < len(text) and _WORD_CHAR.match(text, index) is not None
+
+
 def _match_spans(text, terms):
+    """Where the terms occur as whole words, as contains_word finds them. The pattern
+    is literal alternatives between lookarounds of one character: no backtracking."""
     words = sorted({term.text for term in terms if not term.negated}, key=len, reverse=True)
     if not words:
         return []
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    alternatives = "|".join(re.escape(word) for word in words)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
     return [m.span() for m in pattern.finditer(text)]
 
 

@@ -1,9 +1,9 @@
 from django import forms
-from django.db import connections
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from shortscience.pagination import paginate
 
+from .lookup import find_paper, paper_name, site_hosts
 from .models import MAX_RESULTS, Document
 from .text import clean_query, highlight_terms, marked_headline, parse_query
 
@@ -20,6 +20,11 @@ class FilterForm(forms.Form):
 def results(request):
     # The query is cleaned rather than validated: whatever was typed gets searched.
     query = clean_query(request.GET.get("q", ""))
+    # An arXiv id, a DOI, a link to a paper or a key goes to the paper, if it is here.
+    name = paper_name(query, hosts=site_hosts(request))
+    if name is not None and (paper := find_paper(name)) is not None:
+        return redirect(paper)
+    missing = name if name is not None and name.certain else None
     form = FilterForm(request.GET)
     form.is_valid()
     # An invalid filter is left out of cleaned_data: the search runs without it and the
@@ -27,8 +32,10 @@ def results(request):
     venue = (form.cleaned_data.get("venue") or "").strip()
     year = form.cleaned_data.get("year")
     parsed = parse_query(query)
+    searchable = parsed.is_searchable or parsed.is_name_query
+    listing = not query and bool(venue or year is not None)
     page = None
-    if parsed.is_searchable:
+    if (searchable and not missing) or listing:
         documents = _search(query, parsed, venue=venue, year=year)
         # Numbered and counted: the matches are at most MAX_RESULTS ids, ranked in one
         # query and then counted and sliced in Python (SearchResults), so neither the
@@ -43,7 +50,9 @@ def results(request):
             "query": query,
             "venue": venue,
             "year": year,
-            "searchable": parsed.is_searchable,
+            "missing": missing,
+            "listing": listing,
+            "searchable": searchable,
             "page": page,
             "capped": page is not None and page.paginator.count >= MAX_RESULTS,
         },
@@ -51,17 +60,19 @@ def results(request):
 
 
 def _search(query, parsed, *, venue, year):
-    return Document.objects.visible().filtered(venue=venue, year=year).search(query, parsed)
+    """A query's ranked matches; without one, the filters' papers (a listing)."""
+    documents = Document.objects.visible().filtered(venue=venue, year=year)
+    return documents.search(query, parsed) if query else documents.listing()
 
 
 def _add_snippets(page, parsed):
     """Give each result its title and snippet as safe HTML, the matches marked."""
-    if connections[Document.objects.db].vendor == "postgresql":
+    if page.paginator.object_list.snippets:  # PostgreSQL's ts_headline
         for document in page:
             document.snippet = marked_headline(document.headline)
             document.title_html = marked_headline(document.title_headline)
         return
-    terms = parsed.positive_terms
+    terms = parsed.positive_terms + (list(parsed.names) if parsed.is_name_query else [])
     for document in page:
         document.snippet = highlight_terms(document.body, terms, max_chars=SNIPPET_CHARS)
         document.title_html = highlight_terms(document.title, terms)
