@@ -195,15 +195,18 @@ DROP FUNCTION bench_names(text[], text[], int);
 
 # Rows are generated in SQL, several per statement, by two connections at once.
 INSERT_PAPERS = """
-INSERT INTO papers_paper (id, bibtex_key, title, authors, venue, year, abstract, abstract_html,
-                          renderer_version, url, arxiv_id, doi, created_at)
-SELECT g, 'bench/Paper' || g,
-       initcap(bench_text(%(words)s, %(suffixes)s, 5 + g %% 7, %(title_skip)s)),
+INSERT INTO papers_paper (id, bibtex_key, title, normalized_title, authors, venue, year,
+                          abstract, abstract_html, renderer_version, url, arxiv_id, doi,
+                          created_at)
+SELECT g, 'bench/Paper' || g, title,
+       -- papers.duplicates.normalize_title of a title of plain words.
+       lower(title),
        bench_names(%(firsts)s, %(lasts)s, 2 + g %% 4),
        (%(venues)s::text[])[1 + floor(power(random(), 2) * %(venue_count)s)::int],
        2024 - floor(power(random(), 2) * 30)::int,
        bench_text(%(words)s, %(suffixes)s, 80 + g %% 80, 0), '', 0, '', '', '', now()
-FROM generate_series(%(start)s, %(stop)s) AS g
+FROM generate_series(%(start)s, %(stop)s) AS g,
+     LATERAL initcap(bench_text(%(words)s, %(suffixes)s, 5 + g %% 7, %(title_skip)s)) AS title
 """
 # One summary in ten is private, one in ten anonymous. Summary g is of paper
 # 1 + g * 7919 mod papers: distinct papers, spread over the table.
@@ -283,9 +286,10 @@ def generate(papers, summaries, comments, users):
         cursor.execute(
             "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, "
             "last_name, email, is_staff, is_active, date_joined, display_name, bio, "
-            "bio_html, bio_renderer_version, orcid, notify_on_comment, notify_on_reply) "
+            "bio_html, bio_renderer_version, orcid, notify_on_comment, notify_on_reply, "
+            "public_summary_count, public_comment_count) "
             "SELECT g, '!', false, 'bench' || g, '', '', '', false, true, now(), '', '', "
-            "'', 0, '', true, true "
+            "'', 0, '', true, true, 0, 0 "
             "FROM generate_series(1, %s) AS g",
             [users],
         )
