@@ -32,11 +32,13 @@ serve: venv
 	exec $(BIN)/gunicorn shortscience.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) \
 		--access-logfile -
 
-# pytest and ruff both run even when the first fails, so one pass reports everything.
+# pytest and ruff (lint and format) all run even when one fails, so one pass reports
+# everything.
 test: venv chromium node-tools
 	@status=0; \
 	$(BIN)/pytest $(ARGS) || status=$$?; \
 	$(BIN)/ruff check . || status=$$((status ? status : 1)); \
+	$(BIN)/ruff format --check . || status=$$((status ? status : 1)); \
 	exit $$status
 
 # Page throughput on a large generated PostgreSQL database, served by gunicorn and
@@ -50,7 +52,10 @@ fault: venv
 	scripts/with-postgres scripts/with-redis $(BIN)/python bench/fault.py $(ARGS)
 
 lint: venv
-	$(BIN)/ruff check .
+	@status=0; \
+	$(BIN)/ruff check . || status=$$?; \
+	$(BIN)/ruff format --check . || status=$$((status ? status : 1)); \
+	exit $$status
 
 migrate: venv .secret_key
 	$(BIN)/python manage.py migrate
