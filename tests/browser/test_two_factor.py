@@ -2,8 +2,10 @@
 settings, keep the recovery codes, then log in with the password and a code."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
+from tests.browser.checks import axe_violations, describe
 from tests.browser.helpers import field, fill_login_form, log_in, nav
 from tests.factories import PASSWORD, make_user
 from tests.test_two_factor import totp_code
@@ -54,3 +56,18 @@ def test_turn_on_an_authenticator_app_and_log_in_with_it(live_server, page):
     field(page, "Code").fill(totp_code(secret, 1))
     page.get_by_role("button", name="Log in").click()
     expect(nav(page).get_by_role("link", name="ada", exact=True)).to_be_visible()
+
+
+def test_the_two_factor_page_reads_in_the_dark_theme(live_server, browser, axe_source):
+    user = make_user("ada")
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    log_in(page, live_server, "ada")
+    TOTP.activate(user, generate_totp_secret())
+
+    page.goto(f"{live_server.url}/accounts/2fa/")
+    expect(page.get_by_role("link", name="Deactivate")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+    contrast = [v for v in axe_violations(page, axe_source) if v["id"] == "color-contrast"]
+    context.close()
+    assert not contrast, describe(contrast)
