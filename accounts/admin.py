@@ -34,6 +34,14 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "display_name", "email", "orcid"]
     actions = ["ban", "unban"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A deleted account's name, "deleted#<id>", is one no validator accepts, so that
+        # nobody can sign up with it: shown, not edited, the rest of the row saves.
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.deleted_at is not None:
+            return [*readonly, "username"]
+        return readonly
+
     @admin.action(description="Ban: deactivate and hide everything they wrote")
     def ban(self, request, queryset):
         # Staff are not banned from here (nor is one's own account): that takes a
