@@ -149,7 +149,7 @@ def read_bibtex(path):
             yield Rejected(name, line, f"unreadable BibTeX: {block.error}")
             continue
         values = {key: value.value for key, value in block.fields_dict.items()}
-        text_of = bibtex._text
+        text_of = bibtex.field_text
         venue = next((v for f in bibtex.VENUE_FIELDS if (v := squash(text_of(values.get(f))))), "")
         yield Record(
             name,
@@ -157,12 +157,14 @@ def read_bibtex(path):
             block.key.strip().removeprefix("DBLP:"),
             {
                 "title": squash(text_of(values.get("title"))),
-                "authors": ", ".join(bibtex._names(values.get("author") or values.get("editor"))),
+                "authors": ", ".join(
+                    bibtex.author_names(values.get("author") or values.get("editor"))
+                ),
                 "venue": venue,
                 "year": parse_year(text_of(values.get("year"))),
                 "abstract": paragraphs(text_of(values.get("abstract"))),
                 "url": squash(text_of(values.get("url"))),
-                "arxiv_id": bibtex._arxiv_id(values),
+                "arxiv_id": bibtex.entry_arxiv_id(values),
                 "doi": text_of(values.get("doi")),
             },
         )
@@ -288,12 +290,12 @@ def _dblp_records(name, records):
         names = []
         for person in authors or editors:
             if person[-1:].isdigit():
-                person = dblp._homonym_number.sub("", person)
+                person = dblp.homonym_number.sub("", person)
             names.append(author_name(person) if "," in person else person)
         doi = next((d for link in links if (d := identifiers.normalize_doi(link))), "")
         arxiv_id = ""
         for link in links:
-            match = dblp._arxiv_link.search(link)
+            match = dblp.arxiv_link.search(link)
             if match and (arxiv_id := identifiers.normalize_arxiv_id(match.group(1))):
                 break
         if not arxiv_id and values.get("journal") == "CoRR":
