@@ -35,29 +35,32 @@ def parse(text):
         )
     entry = library.entries[0]
     values = {name: field.value for name, field in entry.fields_dict.items()}
-    title = squash(_text(values.get("title")))
+    title = squash(field_text(values.get("title")))
     if not title:
         raise SourceError("That BibTeX entry has no title.")
-    doi = identifiers.normalize_doi(_text(values.get("doi")))
+    doi = identifiers.normalize_doi(field_text(values.get("doi")))
     return PaperMetadata(
         source=SERVICE,
         title=title,
-        authors=_names(values.get("author") or values.get("editor")),
-        venue=next((v for name in VENUE_FIELDS if (v := squash(_text(values.get(name))))), ""),
-        year=parse_year(_text(values.get("year"))),
-        abstract=paragraphs(_text(values.get("abstract"))),
-        url=squash(_text(values.get("url"))),
-        arxiv_id=_arxiv_id(values),
+        authors=author_names(values.get("author") or values.get("editor")),
+        venue=next((v for name in VENUE_FIELDS if (v := squash(field_text(values.get(name))))), ""),
+        year=parse_year(field_text(values.get("year"))),
+        abstract=paragraphs(field_text(values.get("abstract"))),
+        url=squash(field_text(values.get("url"))),
+        arxiv_id=entry_arxiv_id(values),
         doi=doi,
         key=_key(entry.key),
     )
 
 
-def _text(value):
+def field_text(value):
+    """A field's value when it is text; the bulk import reads its entries with these
+    helpers too, so a pasted entry and an imported one give the same paper."""
     return value if isinstance(value, str) else ""
 
 
-def _names(value):
+def author_names(value):
+    """The names of an author or editor field, in the order written."""
     if isinstance(value, str):
         value = [value]
     names = []
@@ -69,17 +72,18 @@ def _names(value):
     return names
 
 
-def _arxiv_id(values):
-    eprint = _text(values.get("eprint"))
-    prefix = _text(values.get("archiveprefix") or values.get("eprinttype")).lower()
+def entry_arxiv_id(values):
+    """The arXiv id an entry gives, wherever it puts it; "" when none."""
+    eprint = field_text(values.get("eprint"))
+    prefix = field_text(values.get("archiveprefix") or values.get("eprinttype")).lower()
     if prefix in ("arxiv", "") and (arxiv_id := identifiers.normalize_arxiv_id(eprint)):
         return arxiv_id
     # DBLP's CoRR entries: journal = {CoRR}, volume = {abs/1608.06993}.
-    volume = _text(values.get("volume"))
-    if _text(values.get("journal")) == "CoRR" and volume.startswith("abs/"):
+    volume = field_text(values.get("volume"))
+    if field_text(values.get("journal")) == "CoRR" and volume.startswith("abs/"):
         return identifiers.normalize_arxiv_id(volume.removeprefix("abs/"))
     for name in ("journal", "note", "howpublished"):
-        if match := _arxiv_in_text.search(_text(values.get(name))):
+        if match := _arxiv_in_text.search(field_text(values.get(name))):
             return identifiers.normalize_arxiv_id(match.group(1))
     return ""
 

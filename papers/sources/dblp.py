@@ -39,8 +39,9 @@ from .base import (
 )
 
 SERVICE = "DBLP"
-_homonym_number = re.compile(r"\s+\d{4}$")
-_arxiv_link = re.compile(r"arxiv\.org/abs/(.+)$", re.IGNORECASE)
+# Also read by the bulk import of DBLP's XML (papers.importing.dblp).
+homonym_number = re.compile(r"\s+\d{4}$")
+arxiv_link = re.compile(r"arxiv\.org/abs/(.+)$", re.IGNORECASE)
 
 # The search only improves the key a new arXiv paper gets, so it waits less than the
 # lookup the user asked for (PAPER_SOURCES_TIMEOUT, when that is shorter).
@@ -80,7 +81,7 @@ def parse(body, key):
         source=SERVICE,
         title=title,
         authors=[
-            author_name(_homonym_number.sub("", squash("".join(person.itertext()))))
+            author_name(homonym_number.sub("", squash("".join(person.itertext()))))
             for person in people
         ],
         venue=_venue(record),
@@ -101,7 +102,7 @@ def _venue(record):
 
 def _arxiv_id(record, links):
     for link in links:
-        match = _arxiv_link.search(link)
+        match = arxiv_link.search(link)
         if match and (arxiv_id := identifiers.normalize_arxiv_id(match.group(1))):
             return arxiv_id
     # CoRR records name the paper in their volume: <volume>abs/1608.06993</volume>.
@@ -254,7 +255,7 @@ def _hit(item):
         return None
     authors = info.get("authors")
     names = [
-        _homonym_number.sub("", _text(person))
+        homonym_number.sub("", _text(person))
         for person in _listed(authors.get("author") if isinstance(authors, dict) else None)
     ]
     links = [link for value in _listed(info.get("ee")) if (link := _text(value))]
@@ -264,7 +265,7 @@ def _hit(item):
         (
             found
             for link in links
-            if (match := _arxiv_link.search(link))
+            if (match := arxiv_link.search(link))
             and (found := identifiers.normalize_arxiv_id(match.group(1)))
         ),
         "",

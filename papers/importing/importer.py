@@ -1,0 +1,361 @@
+"""Writing the batches: one transaction each, COPY or bulk_create, then bulk_update."""
+
+import gc
+
+from django.db import DataError, IntegrityError, connections, router, transaction
+from django.db.models import Lookup
+from django.db.models.functions import Lower
+from django.db.models.lookups import In
+from django.utils import timezone
+
+from markup.render import RENDERER_VERSION
+from search import services as search
+from shortscience import fragments
+from shortscience.pgcopy import copy_rows
+
+from ..duplicates import normalize_title
+from ..models import Paper, PaperAlias
+from ..signals import names_added
+from .reader import Reader
+from .records import FIELDS, IDENTIFIERS, Rejected, Tally
+
+BATCH_SIZE = 2000
+
+
+class Importer:
+    """Upserts records a batch at a time; `tally` says what happened to each.
+
+    `copy`: write new papers and their search documents with COPY, which is the default
+    on PostgreSQL; otherwise (and on other databases) with bulk_create.
+    """
+
+    def __init__(self, batch_size=BATCH_SIZE, index=True, on_batch=None, copy=None):
+        self.batch_size = batch_size
+        self.index = index
+        self.on_batch = on_batch
+        self.tally = Tally()
+        self.db = router.db_for_write(Paper)
+        vendor = connections[self.db].vendor
+        self.copy = vendor == "postgresql" if copy is None else copy
+        if self.copy and vendor != "postgresql":
+            raise ValueError("COPY needs PostgreSQL")
+
+    def run(self, records):
+        reader = Reader(records, self.batch_size)
+        thresholds = gc.get_threshold()
+        # An import makes millions of short-lived objects and no reference cycles; at the
+        # default thresholds the collector took about a sixth of its Python time.
+        gc.set_threshold(50_000, 20, 20)
+        reader.start()
+        try:
+            while (batch := reader.get()) is not None:
+                self.tally.skipped += batch.skipped
+                self.tally.shortened += batch.shortened
+                self.tally.rejected.extend(batch.rejected)
+                if batch.records:
+                    self.import_batch(batch.records)
+                if self.on_batch:
+                    self.on_batch(batch.read)
+        finally:
+            reader.stop()
+            gc.set_threshold(*thresholds)
+        return self.tally
+
+    def import_batch(self, records):
+        """Store a batch of cleaned records with distinct keys (see `reader.Reader`)."""
+        new, changed = [], []
+        sorted_out = False
+        try:
+            with transaction.atomic(using=self.db):
+                self._prefer_index_scans()
+                keyed = [(record.key.lower(), record) for record in records]
+                existing = self._existing([key for key, _ in keyed])
+                for key, record in self._without_identifier_conflicts(keyed, existing):
+                    found = existing.get(key)
+                    if found is None:
+                        new.append(record)
+                        continue
+                    pk, stored = found
+                    changes = {
+                        name: value
+                        for name, value in record.fields.items()
+                        if stored[name] != value
+                    }
+                    if changes:
+                        changed.append((record, pk, changes))
+                    else:
+                        self.tally.unchanged += 1
+                sorted_out = True
+                self._write(new, changed)
+        except (IntegrityError, DataError):
+            if not sorted_out:
+                raise
+            # A constraint the checks above did not foresee (a concurrent writer, two
+            # papers swapping a DOI): one record at a time finds the culprit.
+            self._write_one_by_one(new, changed)
+        else:
+            self.tally.created += len(new)
+            self.tally.updated += len(changed)
+
+    def _prefer_index_scans(self):
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            # The lookups below probe unique indexes for a few thousand values each. For
+            # a table the import is filling, statistics lag behind or are missing, and
+            # the planner then reads the whole table per lookup instead: measured, ten
+            # times slower at 50,000 papers, and growing with the table.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+
+    def _existing(self, keys):
+        """{lowercased key: (pk, {field: stored value})} of the papers here under these
+        keys: canonical keys, then aliases (a record under a paper's old key updates
+        that paper). Rows, not model instances: most are only compared."""
+        rows = (
+            Paper.objects.using(self.db)
+            .annotate(key_lower=Lower("bibtex_key"))
+            .filter(self._among(Lower("bibtex_key"), keys))
+            .values_list("key_lower", "pk", *FIELDS)
+            .order_by()
+        )
+        found = {row[0]: (row[1], dict(zip(FIELDS, row[2:], strict=True))) for row in rows}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            aliases = (
+                PaperAlias.objects.using(self.db)
+                .annotate(key_lower=Lower("key"))
+                .filter(self._among(Lower("key"), missing))
+                .values_list("key_lower", "paper_id", *(f"paper__{name}" for name in FIELDS))
+                .order_by()
+            )
+            found.update(
+                (row[0], (row[1], dict(zip(FIELDS, row[2:], strict=True)))) for row in aliases
+            )
+        return found
+
+    def _without_identifier_conflicts(self, keyed, existing):
+        """Records whose arXiv id and DOI name no other paper, here or in the batch.
+
+        Only the identifiers a paper does not have yet are looked up: one it has is its
+        own, being unique, so a second run looks up none.
+        """
+        names = [(name, label) for name, _, label in IDENTIFIERS]
+        wanted = {name: set() for name, _ in names}
+        checks = []  # (key, record, pk or None, [(name, label, value, lowered)])
+        for key, record in keyed:
+            found = existing.get(key)
+            values = []
+            for name, label in names:
+                if value := record.fields.get(name):
+                    lowered = value.lower()
+                    values.append((name, label, value, lowered))
+                    if found is None or found[1][name].lower() != lowered:
+                        wanted[name].add(lowered)
+            checks.append((key, record, found[0] if found else None, values))
+        owners = {name: {} for name, _ in names}
+        for name, values in wanted.items():
+            if values:
+                rows = (
+                    Paper.objects.using(self.db)
+                    # The unique index on the lowercased identifier leaves out empty
+                    # ones; a query must say so too, or it reads the whole table.
+                    .exclude(**{name: ""})
+                    .annotate(value_lower=Lower(name))
+                    .filter(self._among(Lower(name), values))
+                    .values_list("value_lower", "pk", "bibtex_key")
+                    .order_by()
+                )
+                owners[name] = {value: (pk, key) for value, pk, key in rows}
+        kept, claimed = [], {}
+        for key, record, pk, values in checks:
+            reason = ""
+            for name, label, value, lowered in values:
+                owner = owners[name].get(lowered)
+                if owner and owner[0] != pk:
+                    reason = f"{label} {value} belongs to another paper, {owner[1]}"
+                elif first := claimed.get((name, lowered)):
+                    reason = f"{label} {value} also at line {first.line} of {first.file}"
+                if reason:
+                    break
+            if reason:
+                self.tally.rejected.append(
+                    Rejected(record.file, record.line, f"{record.key}: {reason}")
+                )
+                continue
+            for name, _, _, lowered in values:
+                claimed[name, lowered] = record
+            kept.append((key, record))
+        return kept
+
+    def _among(self, expression, values):
+        """expression IN values. On PostgreSQL as `= ANY(%s)` with one array parameter:
+        Django prepares each parameter of an IN list in Python, which for a batch's
+        thousands of keys took longer than the query."""
+        if connections[self.db].vendor == "postgresql":
+            return _AnyOf(expression, list(values))
+        return In(expression, list(values))
+
+    def _write(self, new, changed):
+        if self.copy:
+            created = self._copy_papers(new)
+        else:
+            created = Paper.objects.using(self.db).bulk_create(
+                [_new_paper(record) for record in new]
+            )
+        updated = self._update(changed)
+        if self.index:
+            _reindex(created, updated)
+        if created:
+            # bulk_create and COPY send no post_save.
+            names_added.send(sender=Paper, papers=created, aliases=[])
+
+    def _copy_papers(self, records):
+        """Insert new papers with COPY; their ids are taken from the table's sequence
+        first, so that their search documents can name them. Returns them as Paper
+        instances (for names_added), which bulk_create would have built."""
+        if not records:
+            return []
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [Paper._meta.db_table, Paper._meta.pk.column, len(records)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        now = timezone.now()
+        # The time formatted once for COPY, rather than by str() on every row.
+        stamp, created_at = now.isoformat(), _ATTNAMES.index("created_at")
+        papers = []
+
+        def rows():
+            # Made while COPY sends them, so the server stores the first rows of the
+            # batch while the later ones are made.
+            for pk, record in zip(ids, records, strict=True):
+                values = {**_DEFAULTS, **record.fields, "id": pk, "bibtex_key": record.key}
+                values["created_at"] = now
+                values["normalized_title"] = normalize_title(values["title"])
+                if record.fields.get("abstract"):
+                    values.update(Paper(abstract=record.fields["abstract"]).rendered_fields())
+                row = [values[name] for name in _ATTNAMES]
+                papers.append(Paper(*row))  # positional: half the cost of keywords
+                row[created_at] = stamp
+                yield row
+
+        copy_rows(connection, Paper._meta.db_table, _COLUMNS, rows())
+        return papers
+
+    def _update(self, changed):
+        """Write the changes; returns [(paper, changes)]."""
+        if not changed:
+            return []
+        papers = Paper.objects.using(self.db).in_bulk([pk for _, pk, _ in changed])
+        updated, fields = [], set()
+        for _, pk, changes in changed:
+            paper = papers.get(pk)
+            if paper is None:
+                raise IntegrityError(f"paper {pk} was deleted during the import")
+            for name, value in changes.items():
+                setattr(paper, name, value)
+            if "abstract" in changes:
+                for name, value in paper.rendered_fields().items():
+                    setattr(paper, name, value)
+                fields.update(("abstract_html", "renderer_version"))
+            if "title" in changes:
+                # bulk_update does not call save(), which keeps this column.
+                paper.normalized_title = normalize_title(paper.title)
+                fields.add("normalized_title")
+            fields.update(changes)
+            updated.append((paper, changes))
+        Paper.objects.using(self.db).bulk_update([paper for paper, _ in updated], sorted(fields))
+        # bulk_update sends no post_save: pages showing these papers go stale here.
+        fragments.touch(fragments.FEED, *(fragments.paper_scope(paper.pk) for paper, _ in updated))
+        return updated
+
+    def _write_one_by_one(self, new, changed):
+        # save() sends post_save, whose receivers index the paper and refresh what
+        # shows it, as for a paper added by hand.
+        for record in new:
+            paper = _new_paper(record)
+            if self._write_single(record, lambda paper=paper: paper.save(force_insert=True)):
+                self.tally.created += 1
+        for record, pk, changes in changed:
+
+            def update(pk=pk, changes=changes):
+                paper = Paper.objects.using(self.db).filter(pk=pk).first()
+                if paper is None:
+                    raise IntegrityError("the paper was deleted during the import")
+                for name, value in changes.items():
+                    setattr(paper, name, value)
+                paper.save(update_fields=[*changes, "abstract_html", "renderer_version"])
+
+            if self._write_single(record, update):
+                self.tally.updated += 1
+
+    def _write_single(self, record, write):
+        try:
+            with transaction.atomic(using=self.db):
+                write()
+        except (IntegrityError, DataError) as error:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            self.tally.rejected.append(
+                Rejected(record.file, record.line, f"{record.key}: not saved: {reason}")
+            )
+            return False
+        return True
+
+
+# What COPY writes for each new paper: every column, the model's defaults where the
+# record has no value.
+_CONCRETE_FIELDS = Paper._meta.concrete_fields
+_ATTNAMES = [f.attname for f in _CONCRETE_FIELDS]
+_COLUMNS = [f.column for f in _CONCRETE_FIELDS]
+_DEFAULTS = {f.attname: f.get_default() for f in _CONCRETE_FIELDS}
+_DEFAULTS["renderer_version"] = RENDERER_VERSION
+
+
+class _AnyOf(Lookup):
+    """`lhs = ANY(%s)`, the values passed as one array (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+
+
+def _new_paper(record):
+    paper = Paper(bibtex_key=record.key, **record.fields)
+    # bulk_create does not call save(), which keeps this column.
+    paper.normalized_title = normalize_title(paper.title)
+    if paper.abstract:
+        for name, value in paper.rendered_fields().items():
+            setattr(paper, name, value)
+    else:
+        paper.renderer_version = RENDERER_VERSION
+    return paper
+
+
+def _reindex(created, updated):
+    """Bring the search documents of these papers in step: bulk_create, bulk_update and
+    COPY send no post_save, which is what keeps the index in step for single saves.
+
+    The new papers' documents are written in one statement, and so are the updated
+    ones'. A paper whose venue or year changed may have summaries and comments
+    carrying them, so those go through `index_paper`, which updates them too.
+    """
+    if created:
+        search.save_documents(
+            [
+                search.paper_document_row(
+                    p.pk, p.title, p.authors, p.abstract_html, p.venue, p.year
+                )
+                for p in created
+            ],
+            new=True,
+        )
+    if updated:
+        search.save_documents([search.paper_document(paper) for paper, _ in updated])
+    for paper, changes in updated:
+        if "venue" in changes or "year" in changes:
+            search.index_paper(paper)
