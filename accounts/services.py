@@ -67,7 +67,7 @@ def delete_account(user, *, content):
             _anonymise_content(user)
         _scrub(user)
         counts.recount({user.pk})
-        fragments.touch(fragments.FEED, *(fragments.paper_scope(pk) for pk in papers))
+        fragments.invalidate(fragments.FEED, *(fragments.paper_scope(pk) for pk in papers))
     return user
 
 
@@ -112,7 +112,7 @@ def _anonymise_content(user):
     Summary.objects.filter(author=user, is_private=True).delete()
     # An update: saving would render each text again for nothing. Search documents hold
     # no author (search.services.summary_document), so the index needs no change; the
-    # pages that cached the byline are made stale by the caller's touch.
+    # pages that cached the byline are made stale by the caller's invalidate().
     Summary.objects.filter(author=user).update(is_anonymous=True)
 
 

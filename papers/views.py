@@ -221,7 +221,7 @@ def venue_list(request):
     Counting them groups every public summary with its paper, and the page links every
     venue's every year, so both the list and a visitor's whole page are cached. They
     change only with a summary written, deleted, hidden or made private, or a paper's
-    venue or year changed, and each of those touches the FEED scope (summaries.receivers,
+    venue or year changed, and each of those invalidates the FEED scope (summaries.receivers,
     moderation.services, papers.importing).
     """
     return fragments.cached_page(request, [fragments.FEED], lambda: _venue_list_page(request))

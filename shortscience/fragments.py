@@ -1,7 +1,7 @@
 """Cached page fragments, thrown away by version rather than by key.
 
 A fragment depends on scopes ("feed", "paper:12", …); each scope has a version in the
-cache, and a fragment's key carries the versions of its scopes. A write calls `touch`
+cache, and a fragment's key carries the versions of its scopes. A write calls `invalidate`
 on the scopes it changes, which gives them new versions: every fragment built from the
 old data is then out of reach at once, without anyone knowing its key, and the cache
 evicts it in time.
@@ -9,7 +9,7 @@ evicts it in time.
 Versions are random rather than counters, so that a version the cache evicted and made
 again can never equal an old one and bring back a fragment built under it.
 
-Every fragment also depends on SITE, which `rerender` touches, since it changes the
+Every fragment also depends on SITE, which `rerender` invalidates, since it changes the
 markup of every page at once.
 """
 
@@ -54,7 +54,7 @@ def _bump(scopes):
     cache.set_many({_version_key(scope): secrets.token_hex(6) for scope in scopes}, timeout=None)
 
 
-def touch(*scopes):
+def invalidate(*scopes):
     """Make every fragment that depends on `scopes` stale.
 
     Now, so that the rest of this request (and a test's reads inside its transaction)
@@ -69,7 +69,7 @@ def touch(*scopes):
 
 
 def cached(name, parts, scopes, build):
-    """`build()`'s value, cached under `name` and `parts` until a scope is touched.
+    """`build()`'s value, cached under `name` and `parts` until a scope is invalidated.
 
     `parts` must hold everything the value varies with besides the scopes' data: the
     page number, the viewer, the path. The value must not hold anything secret to one
@@ -108,7 +108,7 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 def cached_page(request, scopes, build):
     """The whole page `build()` answers, cached for plain visits (see is_plain_visit)
-    until a scope is touched; other requests are built every time.
+    until a scope is invalidated; other requests are built every time.
 
     For the busiest pages: rendering even an empty page through the site's base template
     costs about as much as serving the cached content, so a visitor's page is kept whole.

@@ -50,12 +50,12 @@ def rerender_citing_summaries(
         cited = Citation.objects.filter(key__in=batch).values("summary_id")
         for summary in Summary.objects.filter(pk__in=cited).select_related(None):
             Summary.objects.filter(pk=summary.pk).update(**summary.rendered_fields())
-            fragments.touch(fragments.paper_scope(summary.paper_id), fragments.FEED)
+            fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.FEED)
 
 
 # Cached fragments of the homepage and of paper pages follow every write that shows
 # there. Votes and hidden content are written with update(), which sends no signal:
-# summaries.services.vote and moderation.services touch their scopes themselves.
+# summaries.services.vote and moderation.services invalidate their scopes themselves.
 # Comments are only ever deleted along with their summary (a comment taken back keeps
 # its row), so post_save covers them; a post_delete receiver would also cost the fast
 # cascade when a summary with many comments is deleted.
@@ -63,17 +63,17 @@ def rerender_citing_summaries(
 
 @receiver([post_save, post_delete], sender=Paper, dispatch_uid="summaries.fragments_paper")
 def paper_changed(sender, instance, **kwargs):
-    fragments.touch(fragments.paper_scope(instance.pk), fragments.FEED)
+    fragments.invalidate(fragments.paper_scope(instance.pk), fragments.FEED)
 
 
 @receiver([post_save, post_delete], sender=Summary, dispatch_uid="summaries.fragments_summary")
 def summary_changed(sender, instance, **kwargs):
-    fragments.touch(fragments.paper_scope(instance.paper_id), fragments.FEED)
+    fragments.invalidate(fragments.paper_scope(instance.paper_id), fragments.FEED)
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="summaries.fragments_comment")
 def comment_changed(sender, instance, **kwargs):
-    fragments.touch(fragments.paper_scope(instance.summary.paper_id), fragments.FEED)
+    fragments.invalidate(fragments.paper_scope(instance.summary.paper_id), fragments.FEED)
 
 
 # The counts on profiles (accounts.counts): a summary's own author's, and its

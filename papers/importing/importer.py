@@ -268,7 +268,9 @@ class Importer:
             updated.append((paper, changes))
         Paper.objects.using(self.db).bulk_update([paper for paper, _ in updated], sorted(fields))
         # bulk_update sends no post_save: pages showing these papers go stale here.
-        fragments.touch(fragments.FEED, *(fragments.paper_scope(paper.pk) for paper, _ in updated))
+        fragments.invalidate(
+            fragments.FEED, *(fragments.paper_scope(paper.pk) for paper, _ in updated)
+        )
         return updated
 
     def _write_one_by_one(self, new, changed):

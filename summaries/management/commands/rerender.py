@@ -39,12 +39,12 @@ class Command(BaseCommand):
                 "bios", User.objects.exclude(bio=""), all, version_field="bio_renderer_version"
             )
         except KeyboardInterrupt:
-            fragments.touch(fragments.SITE)
+            fragments.invalidate(fragments.SITE)
             self.stderr.write("\nInterrupted. Finished batches are saved; run again to resume.")
             sys.exit(130)
         # Rows were written with update(), which no receiver sees: every cached page
         # fragment may hold the old markup.
-        fragments.touch(fragments.SITE)
+        fragments.invalidate(fragments.SITE)
         self.stdout.write(
             self.style.SUCCESS(f"Re-rendered {total} texts with renderer v{RENDERER_VERSION}.")
         )
