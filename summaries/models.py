@@ -233,6 +233,21 @@ class Summary(models.Model):
     def get_absolute_url(self):
         return reverse("summaries:detail", args=[self.pk])
 
+    # What decides whether the comments under a summary count on their authors'
+    # profiles (accounts.counts): remembered as loaded, so that a save which changes
+    # neither (an edit of the text) recounts its author alone, not every commenter.
+    VISIBILITY_FIELDS = ("is_private", "is_hidden")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        summary = super().from_db(db, field_names, values)
+        summary.loaded_visibility = summary.visibility()
+        return summary
+
+    def visibility(self):
+        """The VISIBILITY_FIELDS as loaded or set, None for one not loaded."""
+        return tuple(self.__dict__.get(name) for name in self.VISIBILITY_FIELDS)
+
     def rendered_fields(self, keys=None):
         """The stored HTML of the body and of its excerpt, as the current renderer
         makes them."""

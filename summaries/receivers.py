@@ -81,8 +81,14 @@ def comment_changed(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Summary, dispatch_uid="summaries.counts_summary_saved")
-def recount_summary_people(sender, instance, **kwargs):
-    counts.recount({instance.author_id, *counts.commenters(instance.pk)})
+def recount_summary_people(sender, instance, created, **kwargs):
+    people = {instance.author_id}
+    # A new summary has no comments yet; an edit that leaves it as public or private
+    # as it was changes no commenter's count, however many there are.
+    if not created and getattr(instance, "loaded_visibility", None) != instance.visibility():
+        people |= counts.commenters(instance.pk)
+    counts.recount(people)
+    instance.loaded_visibility = instance.visibility()
 
 
 @receiver(pre_delete, sender=Summary, dispatch_uid="summaries.counts_summary_deleting")

@@ -133,3 +133,18 @@ def test_the_profile_counts_nothing(client):
     assert "1 summary" in html and "1 comment" in html
     # The cards' comment counts are a subquery of the page's query; nothing else counts.
     assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+
+
+def test_editing_a_summary_s_text_recounts_its_author_alone():
+    summary = make_summary()
+    for _ in range(3):
+        make_comment(summary)
+    summary = Summary.objects.get(pk=summary.pk)  # as the edit form loads it
+    summary.body += " Edited."
+    with CaptureQueriesContext(connection) as queries:
+        summary.save()
+    commenters = 'SELECT "summaries_comment"."author_id"'
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(commenters)]
+    summary.is_private = True
+    summary.save()  # the same instance, now made private: its commenters lose a comment
+    assert all(kept(comment.author) == (0, 0) for comment in summary.comments.all())
