@@ -25,9 +25,7 @@ def count_everyone(apps, schema_editor):
         counted = queryset.order_by().values("author").annotate(n=Count("pk")).values("n")
         return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
-    User.objects.update(
-        public_summary_count=count(summaries), public_comment_count=count(comments)
-    )
+    User.objects.update(public_summary_count=count(summaries), public_comment_count=count(comments))
 
 
 class Migration(migrations.Migration):

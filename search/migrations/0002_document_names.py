@@ -58,15 +58,14 @@ def drop_remade_gin_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('search', '0001_initial'),
+        ("search", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='names',
+            model_name="document",
+            name="names",
             field=models.TextField(blank=True),
         ),
         migrations.RunPython(drop_remade_gin_index, migrations.RunPython.noop),
