@@ -2,9 +2,6 @@
 
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser import middlewares
-
 from ..sources import bibtex
 from ..sources.base import paragraphs, parse_year, squash
 from .records import Record, Rejected
@@ -14,15 +11,7 @@ def read_bibtex(path):
     # BibTeX files are small (a bibliography, a DBLP export of one venue), and
     # bibtexparser reads a whole text at once; the records still come one by one.
     text = Path(path).read_text(encoding="utf-8")
-    library = bibtexparser.parse_string(
-        text,
-        append_middleware=[
-            middlewares.NormalizeFieldKeys(),
-            middlewares.LatexDecodingMiddleware(),
-            middlewares.SeparateCoAuthors(),
-            middlewares.SplitNameParts(),
-        ],
-    )
+    library = bibtex.parse_library(text)
     name = str(path)
     blocks = [(entry.start_line, entry) for entry in library.entries]
     blocks += [(block.start_line, block) for block in library.failed_blocks]

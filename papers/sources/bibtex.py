@@ -17,9 +17,11 @@ VENUE_FIELDS = ("booktitle", "journal", "howpublished", "publisher", "school", "
 _arxiv_in_text = re.compile(rf"arxiv:\s*({identifiers.ARXIV_ID_PATTERN})", re.IGNORECASE)
 
 
-def parse(text):
-    """The first entry of a pasted BibTeX text; SourceError when there is none."""
-    library = bibtexparser.parse_string(
+def parse_library(text):
+    """A BibTeX text as bibtexparser reads it for the site: field names in lower case,
+    LaTeX decoded, authors split into names and their parts. For a pasted entry (`parse`)
+    and for a file of them (papers.importing)."""
+    return bibtexparser.parse_string(
         text,
         append_middleware=[
             middlewares.NormalizeFieldKeys(),
@@ -28,6 +30,11 @@ def parse(text):
             middlewares.SplitNameParts(),
         ],
     )
+
+
+def parse(text):
+    """The first entry of a pasted BibTeX text; SourceError when there is none."""
+    library = parse_library(text)
     if not library.entries:
         raise SourceError(
             "No BibTeX entry could be read from that text. An entry looks like "
