@@ -101,6 +101,15 @@ FROM generate_series(%(start)s, %(stop)s) AS g
 LEFT JOIN bench_template t ON t.kind = 'bio' AND g %% 5 = 0 AND t.n = 1 + g %% %(bios)s
 """
 
+# Every user's address verified, as it must be before they post or vote
+# (accounts.posting): a reader who votes is never shown the "verify your address" notice,
+# and pages do not ask for it on their behalf.
+INSERT_EMAIL_ADDRESSES = """
+INSERT INTO account_emailaddress (user_id, email, verified, "primary")
+SELECT g, 'user' || g || '@example.org', true, true
+FROM generate_series(%(start)s, %(stop)s) AS g
+"""
+
 # Half the papers have an arXiv id, a few a DOI. The abstract is plain words, whose
 # rendering is one paragraph.
 INSERT_PAPERS = """
@@ -316,13 +325,21 @@ def generate(sizes, log=print):
         for table, kind in DERIVED_TABLES
     }
     temporary_defaults = columns.TemporaryDefaults(
-        [INSERT_USERS, INSERT_PAPERS, INSERT_SUMMARIES, INSERT_COMMENTS, INSERT_VOTES]
+        [
+            INSERT_USERS,
+            INSERT_EMAIL_ADDRESSES,
+            INSERT_PAPERS,
+            INSERT_SUMMARIES,
+            INSERT_COMMENTS,
+            INSERT_VOTES,
+        ]
         + [INSERT_CITATIONS, *INSERT_DOCUMENTS.values()],
         log,
         derived={(table, name) for table, kind in DERIVED_TABLES for name in derived[kind]},
     )
     with temporary_defaults:
         step("users", INSERT_USERS, sizes.users)
+        step("e-mail addresses", INSERT_EMAIL_ADDRESSES, sizes.users)
         step("papers", INSERT_PAPERS, sizes.papers)
         step(
             "summaries",

@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 
 from shortscience import fragments
 from shortscience.pagination import offset_page, paginate
-from summaries import cards
+from summaries import cards, discussion
 from summaries.forms import CommentForm
 from summaries.models import TEXT_FIELDS, Citation, Summary
 
@@ -138,12 +138,12 @@ def _summaries_listing(request, paper):
     summaries = (
         listed_summaries(paper, user)
         .for_listing(whole_up_to=WHOLE_SUMMARY_UP_TO)
-        # The first threads of each, every comment as its excerpt, which links to the
-        # comment whole in context (CommentQuerySet.for_listing).
-        .with_comments(threads=COMMENT_THREADS, replies=REPLIES_PER_THREAD)
         .with_user_vote(user)
     )
     page = paginate(request, summaries, SUMMARIES_PER_PAGE)
+    # The first threads of each, every comment as its excerpt, which links to the
+    # comment whole in context (CommentQuerySet.for_listing).
+    discussion.attach_heads(page, threads=COMMENT_THREADS, replies=REPLIES_PER_THREAD)
     cards.attach_blocks(page, request)
     cards.attach_comments(page, request)
     own = None

@@ -263,7 +263,7 @@ def _comment_key(comment, summary, role):
 
 def attach_comments(summaries, request):
     """Set `html`, its HTML for this request, on each comment of each summary's
-    `discussion` (SummaryQuerySet.with_comments, summaries.discussion)."""
+    `discussion` (summaries.discussion: attach_heads, discussion_page)."""
     user = request.user
     page = quote(request.get_full_path(), safe="/")
     token = []

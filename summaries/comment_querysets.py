@@ -2,8 +2,8 @@
 comments loads of each (`Comment.objects`, see summaries.models)."""
 
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When, Window
+from django.db.models.functions import Coalesce, DenseRank, RowNumber
 
 from shortscience.dbfunctions import OctetLength
 
@@ -57,6 +57,24 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(shown | Q(parent__isnull=True) & has_replies).order_by(
             *thread_order(), *within_thread_order()
         )
+
+    def heads(self, threads, replies):
+        """Of a `discussion()`, only the first `threads` threads under each summary, each
+        with its first `replies` replies: what a list of summaries shows of theirs
+        (summaries.discussion.attach_heads), cut by the database for any number of
+        summaries in one query.
+
+        Window functions number each comment's thread under its summary and its place
+        in the thread (the top-level comment first); `cut_threads` is the same rule in
+        Python.
+        """
+        thread = thread_order()
+        return self.annotate(
+            thread_number=Window(DenseRank(), partition_by=F("summary_id"), order_by=thread),
+            place_in_thread=Window(
+                RowNumber(), partition_by=thread[1], order_by=within_thread_order()
+            ),
+        ).filter(thread_number__lte=threads, place_in_thread__lte=1 + replies)
 
     def for_listing(self, whole_up_to=0, whole=None):
         """Everything a listed comment prints: the author, and its text as
@@ -119,3 +137,19 @@ class CommentQuerySet(models.QuerySet):
             return None
         thread = target.parent or target
         return thread if thread.shows_text else None
+
+
+def cut_threads(comments, threads, replies):
+    """Of `comments` in a discussion's reading order, under one or more summaries, those
+    `CommentQuerySet.heads(threads, replies)` keeps: each summary's first `threads`
+    threads, each with its first `replies` replies."""
+    kept_threads, last_thread, place = {}, {}, 0
+    for comment in comments:
+        summary, thread = comment.summary_id, comment.parent_id or comment.pk
+        if last_thread.get(summary) != thread:
+            last_thread[summary] = thread
+            kept_threads[summary] = kept_threads.get(summary, 0) + 1
+            place = 0
+        place += 1
+        if kept_threads[summary] <= threads and place <= 1 + replies:
+            yield comment

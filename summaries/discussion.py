@@ -27,11 +27,15 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 
+from .comment_querysets import cut_threads
 from .models import Comment, Summary
 
 THREADS_PER_PAGE = 50
 COMMENTS_PER_PAGE = 100
 WHOLE_COMMENT_UP_TO = 20_000
+# Up to this many comments under the summaries of a list in all, `attach_heads` reads
+# them whole and cuts their threads in Python; beyond it, the database cuts them.
+HEADS_READ_WHOLE_UP_TO = 60
 
 
 def layout(rows, threads_per_page=THREADS_PER_PAGE, comments_per_page=COMMENTS_PER_PAGE):
@@ -123,14 +127,43 @@ class DiscussionPage:
         ]
 
 
+def attach_heads(summaries, threads, replies):
+    """Set `discussion` on each of a list of summaries (with `comment_count`,
+    SummaryQuerySet.with_comment_count): the start of its discussion, its first
+    `threads` threads with up to `replies` replies each, as its comments' excerpts
+    (CommentQuerySet.for_listing). `Summary.comments_left_out` says how many more there are.
+
+    At most one query. Where the summaries have few comments between them, which is
+    nearly always, all of them are read and cut into threads here (`cut_threads`): the
+    database's window functions (`CommentQuerySet.heads`) cost about 2 ms of Python
+    to build and compile, as much as reading a few dozen comments. The rows read stay
+    bounded: a placeholder (a deleted comment kept for its replies) has at least one
+    counted reply, so there are at most twice HEADS_READ_WHOLE_UP_TO.
+    """
+    summaries = list(summaries)
+    for summary in summaries:
+        summary.discussion = []
+    with_comments = {summary.pk: summary for summary in summaries if summary.comment_count}
+    if not with_comments:
+        return summaries
+    comments = Comment.objects.filter(summary__in=with_comments).discussion().for_listing()
+    if sum(summary.comment_count for summary in with_comments.values()) > HEADS_READ_WHOLE_UP_TO:
+        comments = comments.heads(threads, replies)
+    for comment in cut_threads(comments, threads, replies):
+        summary = with_comments[comment.summary_id]
+        comment.summary = summary
+        summary.discussion.append(comment)
+    return summaries
+
+
 def discussion_page(summary, *, number=None, comment=None, thread=None):
     """The page of `summary`'s discussion that holds the thread of the top-level comment
     `thread` (a reply is being written there), else the one that holds `comment`, which
     shows whole, else page `number`: the first when it is no number, the last when it is
     beyond the last. The ids come from the request and may be anything.
 
-    Sets `summary.discussion` to the page's comments, as `SummaryQuerySet.with_comments`
-    does on the paper's page, and each comment's summary, so the templates and
+    Sets `summary.discussion` to the page's comments, as `attach_heads` does on the
+    paper's page, and each comment's summary, so the templates and
     `Comment.placeholder` need no query.
     """
     rows = list(Comment.objects.filter(summary=summary).discussion().values_list("pk", "parent_id"))

@@ -5,14 +5,12 @@ from django.db.models import (
     Count,
     F,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, DenseRank, RowNumber
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +18,7 @@ from markup.render import RENDERER_VERSION, cited_keys
 from papers.citations import render_text
 from shortscience.dbfunctions import OctetLength
 
-from .comment_querysets import CommentQuerySet, thread_order, within_thread_order
+from .comment_querysets import CommentQuerySet
 from .excerpts import COMMENT, render_excerpt
 
 # The columns of a summary's text, which a list of summaries never needs all of: the
@@ -97,28 +95,6 @@ class SummaryQuerySet(models.QuerySet):
             shown_html=Case(When(whole, then=F("body_html")), default=F("excerpt_html")),
             is_cut=Case(When(whole, then=Value(False)), default=Value(True)),
         )
-
-    def with_comments(self, threads=None, replies=None):
-        """Prefetch `discussion`: the comments shown under each summary in reading order
-        (`CommentQuerySet.discussion`), as lists print them (`CommentQuerySet.for_listing`:
-        their excerpts, authors joined). One query, however many comments and replies.
-
-        `threads` keeps only the first threads (a top-level comment and its replies) of
-        each summary, and `replies` the first replies of each thread, so that a page
-        listing several summaries stays the same size however long their discussions
-        grow; `Summary.comments_left_out` then says how many are not shown.
-        """
-        thread, within_thread = thread_order(), within_thread_order()
-        comments = Comment.objects.discussion().for_listing()
-        if threads is not None:
-            # Window functions, so that one query still serves every listed summary:
-            # the rank of each comment's thread under its summary, and its place in
-            # the thread (the top-level comment first).
-            comments = comments.annotate(
-                thread_number=Window(DenseRank(), partition_by=F("summary_id"), order_by=thread),
-                place_in_thread=Window(RowNumber(), partition_by=thread[1], order_by=within_thread),
-            ).filter(thread_number__lte=threads, place_in_thread__lte=1 + (replies or 0))
-        return self.prefetch_related(Prefetch("comments", queryset=comments, to_attr="discussion"))
 
     def with_user_vote(self, user):
         """Annotate `user_vote`: the user's vote on each summary (Vote.UP, Vote.DOWN or None).
@@ -291,7 +267,7 @@ class Summary(models.Model):
 
     @property
     def comments_left_out(self):
-        """How many of its comments a list bounded by `with_comments(threads=...)` does
+        """How many of its comments a list bounded by `discussion.attach_heads` does
         not show: `comment_count` counts the comments anyone sees, which `discussion`
         holds all of unless it was cut short (placeholders are in neither)."""
         return self.comment_count - sum(1 for comment in self.discussion if comment.shows_text)
@@ -442,9 +418,8 @@ class Comment(models.Model):
         """What is shown in place of the text once it is gone.
 
         Removal by the summary's author is told apart from removal by staff, but never
-        by name: the summary may be anonymous. Reads `summary.author_id`, which the
-        prefetch of `SummaryQuerySet.with_comments` fills in without a query, as does
-        summaries.discussion.
+        by name: the summary may be anonymous. Reads `summary.author_id`, which
+        summaries.discussion (attach_heads, discussion_page) fills in without a query.
         """
         removed_by = self.removed_by_id
         if self.is_hidden or (removed_by and removed_by != self.summary.author_id):

@@ -2,6 +2,7 @@
 of its summaries at a time, a very long one as its excerpt, and under each the first
 threads of its discussion (papers.views)."""
 
+import random
 import re
 from datetime import timedelta
 
@@ -16,6 +17,8 @@ from papers.views import (
     SUMMARIES_PER_PAGE,
     WHOLE_SUMMARY_UP_TO,
 )
+from summaries import discussion
+from summaries.comment_querysets import cut_threads
 from summaries.discussion import THREADS_PER_PAGE
 from summaries.models import Comment, Summary
 
@@ -228,3 +231,69 @@ def test_queries_do_not_grow_with_summaries_or_comments(client):
     for summary in ranked_summaries(paper, 12):
         discuss(summary, 8, replies=4)
     assert queries_for(client, url) == queries_for(client, url + "?page=2") == one
+
+
+def random_discussions(rng, summaries):
+    """Threads of random lengths under each summary, some comments deleted or hidden:
+    placeholders (a gone comment with replies) and gone replies included."""
+    start = timezone.now() - timedelta(days=10)
+    for summary in summaries:
+        for n in range(rng.randint(0, 6)):
+            top = make_comment(summary, body=f"Thread {n}.")
+            moment = start + timedelta(minutes=rng.randint(0, 5_000))
+            Comment.objects.filter(pk=top.pk).update(created_at=moment)
+            for r in range(rng.randint(0, 4)):
+                reply = make_comment(summary, parent=top, body=f"Reply {r}.")
+                later = moment + timedelta(seconds=rng.randint(1, 9_000))
+                Comment.objects.filter(pk=reply.pk).update(created_at=later)
+                if rng.random() < 0.2:
+                    Comment.objects.filter(pk=reply.pk).update(deleted_at=timezone.now())
+            if rng.random() < 0.3:
+                gone = {"deleted_at": timezone.now()} if rng.random() < 0.5 else {"is_hidden": True}
+                Comment.objects.filter(pk=top.pk).update(**gone)
+
+
+@pytest.mark.parametrize(
+    "threads, replies", [(COMMENT_THREADS, REPLIES_PER_THREAD), (1, 0), (2, 3)]
+)
+def test_threads_cut_in_python_are_those_the_database_cuts(threads, replies):
+    rng = random.Random(threads * 10 + replies)
+    paper = make_paper()
+    summaries = [make_summary(paper=paper, author=make_user(f"w{n}")) for n in range(6)]
+    random_discussions(rng, summaries)
+    comments = Comment.objects.filter(summary__in=summaries).discussion()
+    by_database = [comment.pk for comment in comments.heads(threads, replies)]
+    by_python = [comment.pk for comment in cut_threads(comments, threads, replies)]
+    assert by_python == by_database
+    # Something was cut, so the comparison says something.
+    assert len(by_python) < comments.count()
+
+
+def test_heads_of_few_or_many_comments_are_the_same(monkeypatch, django_assert_max_num_queries):
+    """attach_heads reads a few comments whole and has the database cut many: the same
+    comments either way, in one query."""
+    rng = random.Random(3)
+    paper = make_paper()
+    summaries = [make_summary(paper=paper, author=make_user(f"w{n}")) for n in range(5)]
+    random_discussions(rng, summaries)
+    listed_summaries = list(Summary.objects.filter(paper=paper).with_comment_count())
+
+    def heads(read_whole_up_to):
+        monkeypatch.setattr(discussion, "HEADS_READ_WHOLE_UP_TO", read_whole_up_to)
+        with django_assert_max_num_queries(1):
+            attached = discussion.attach_heads(
+                listed_summaries, threads=COMMENT_THREADS, replies=REPLIES_PER_THREAD
+            )
+        return {summary.pk: [c.pk for c in summary.discussion] for summary in attached}
+
+    assert heads(10_000) == heads(0)
+    assert any(heads(0).values())
+
+
+def test_summaries_without_comments_cost_no_query(django_assert_num_queries):
+    paper = make_paper()
+    make_summary(paper=paper)
+    listed_summaries = list(Summary.objects.filter(paper=paper).with_comment_count())
+    with django_assert_num_queries(0):
+        discussion.attach_heads(listed_summaries, threads=3, replies=2)
+    assert listed_summaries[0].discussion == []
