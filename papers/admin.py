@@ -3,7 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import DistinctClaim, Paper, PaperAlias
+from . import history
+from .models import DistinctClaim, Paper, PaperAlias, PaperRevision
 
 
 class PaperAliasInline(admin.TabularInline):
@@ -21,6 +22,14 @@ class PaperAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [PaperAliasInline]
+
+    def save_model(self, request, obj, form, change):
+        # The paper's history (papers.history) records a moderator's edit like any other
+        # change; the admin's change view is one transaction, so both or neither.
+        before = history.snapshot(Paper.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            history.record(obj, before, source=PaperRevision.Source.ADMIN, by=request.user)
 
 
 def _paper_links(paper):
