@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import history
-from .models import DistinctClaim, Paper, PaperAlias, PaperRevision
+from .models import DistinctClaim, Paper, PaperAlias, PaperCorrection, PaperRevision
 
 
 class PaperAliasInline(admin.TabularInline):
@@ -67,3 +67,28 @@ class DistinctClaimAdmin(admin.ModelAdmin):
     @admin.display(description="looked like", ordering="similar_to__title")
     def looked_like(self, claim):
         return _paper_links(claim.similar_to)
+
+
+@admin.register(PaperCorrection)
+class PaperCorrectionAdmin(admin.ModelAdmin):
+    """Readers' corrections, for looking one up. They are decided in the site's own queue
+    (/papers/corrections/), which applies an accepted one and records it in the paper's
+    history; here they are read only."""
+
+    list_display = ["paper_link", "suggested_by", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["paper", "suggested_by"]
+    search_fields = ["paper__bibtex_key", "paper__title", "suggested_by__username"]
+    fields = ["paper_link", "suggested_by", "proposed", "original", "reason", "status"]
+    fields += ["created_at", "decided_at", "decided_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="paper", ordering="paper__title")
+    def paper_link(self, correction):
+        return _paper_links(correction.paper)

@@ -498,3 +498,14 @@ def test_a_summary_is_untouched_by_a_correction_of_its_paper(paper):
     corrections.accept(correction.pk, by=make_user(is_staff=True))
 
     assert Summary.objects.get(pk=summary.pk).is_private
+
+
+def test_the_admin_lists_corrections_read_only(admin_client, paper):
+    correction = _pending(paper)
+
+    listing = admin_client.get("/admin/papers/papercorrection/")
+    change = admin_client.get(f"/admin/papers/papercorrection/{correction.pk}/change/")
+
+    assert listing.status_code == change.status_code == 200
+    assert "Attention Is All You Ned" in listing.content.decode()
+    assert admin_client.get("/admin/papers/papercorrection/add/").status_code == 403
