@@ -49,9 +49,10 @@ def _too_many(request, retry_after):
     return response
 
 
+# Outermost, the answer to an unknown key: the rate limit's page looks the paper up too.
+@answers_unknown_papers
 @verified_email_to_post(fields=TEXT_FIELDS)
 @ratelimit("correction", refuse=_too_many)
-@answers_unknown_papers
 def suggest(request, key):
     paper = get_paper_or_404(request, key)
     here = reverse("papers:suggest_correction", args=[paper.bibtex_key])
