@@ -3,7 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import DistinctClaim, Paper, PaperAlias
+from . import history
+from .models import DistinctClaim, Paper, PaperAlias, PaperCorrection, PaperRevision
 
 
 class PaperAliasInline(admin.TabularInline):
@@ -21,6 +22,14 @@ class PaperAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [PaperAliasInline]
+
+    def save_model(self, request, obj, form, change):
+        # The paper's history (papers.history) records a moderator's edit like any other
+        # change; the admin's change view is one transaction, so both or neither.
+        before = history.snapshot(Paper.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            history.record(obj, before, source=PaperRevision.Source.ADMIN, by=request.user)
 
 
 def _paper_links(paper):
@@ -58,3 +67,28 @@ class DistinctClaimAdmin(admin.ModelAdmin):
     @admin.display(description="looked like", ordering="similar_to__title")
     def looked_like(self, claim):
         return _paper_links(claim.similar_to)
+
+
+@admin.register(PaperCorrection)
+class PaperCorrectionAdmin(admin.ModelAdmin):
+    """Readers' corrections, for looking one up. They are decided in the site's own queue
+    (/papers/corrections/), which applies an accepted one and records it in the paper's
+    history; here they are read only."""
+
+    list_display = ["paper_link", "suggested_by", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["paper", "suggested_by"]
+    search_fields = ["paper__bibtex_key", "paper__title", "suggested_by__username"]
+    fields = ["paper_link", "suggested_by", "proposed", "original", "reason", "status"]
+    fields += ["created_at", "decided_at", "decided_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="paper", ordering="paper__title")
+    def paper_link(self, correction):
+        return _paper_links(correction.paper)

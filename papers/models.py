@@ -419,3 +419,6 @@ class DistinctClaim(models.Model):
 
     def __str__(self):
         return f"{self.paper.bibtex_key} is not {self.similar_to.bibtex_key}"
+
+
+from .history_models import PaperCorrection, PaperRevision  # noqa: E402, F401

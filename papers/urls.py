@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import add_views, views
+from . import add_views, correction_views, views
 
 app_name = "papers"
 urlpatterns = [
@@ -12,6 +12,13 @@ urlpatterns = [
     path("bibtex/<path:key>.bib", views.bibtex, name="bibtex"),
     path("papers/add/", add_views.add, name="add"),
     path("papers/add/details/", add_views.add_details, name="add_details"),
+    # Prefixes of their own, as for the BibTeX entry: keys hold slashes.
+    path("papers/correct/<path:key>/", correction_views.suggest, name="suggest_correction"),
+    path("papers/history/<path:key>/", correction_views.paper_history, name="history"),
+    path("papers/corrections/", correction_views.queue, name="corrections"),
+    path("papers/corrections/mine/", correction_views.own_corrections, name="own_corrections"),
+    path("papers/corrections/<int:pk>/", correction_views.correction, name="correction"),
+    path("papers/corrections/<int:pk>/decide/", correction_views.decide, name="decide_correction"),
     # The old site's links: /venue?key=nips&year=2016
     path("venue", views.legacy_venue, name="venue_legacy"),
     path("venue/", views.venue_list, name="venues"),

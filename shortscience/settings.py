@@ -364,6 +364,7 @@ RATE_LIMITS = {
     # 6 a minute from one tab, so 30 leaves room for a few tabs and nothing for a script.
     "draft": (30, 60),
     "paper": (30, 3600),
+    "correction": (20, 3600),
 }
 
 LANGUAGE_CODE = "en-us"
@@ -488,6 +489,9 @@ SUMMARY_MAX_LENGTH = 100_000
 # The shortest summary the form publishes, in characters once the whitespace around the
 # text is stripped: "ok." is not a summary, and would lead the Recent feed.
 SUMMARY_MIN_LENGTH = envint("SUMMARY_MIN_LENGTH", 100)
+# Users with this many accepted corrections to papers' details apply their next ones
+# without a moderator (papers.corrections); 0 leaves every correction to moderators.
+CORRECTIONS_TRUSTED_AFTER = envint("CORRECTIONS_TRUSTED_AFTER", 0)
 COMMENT_MAX_LENGTH = 10_000
 
 # Where the add-a-paper page looks papers up, and how long it waits for each answer

@@ -42,12 +42,13 @@ def count_words(text):
     return len(text.split())
 
 
-def diff_texts(old, new):
+def diff_texts(old, new, max_word_pairs=MAX_WORD_PAIRS):
     """The chunks that turn `old` into `new`: equal, deleted and inserted text, in order.
 
     Lines are matched first and only changed blocks of lines are compared word by word,
     which keeps unchanged paragraphs whole and the work small for long texts. Where a
-    block changed, its deletion comes before its insertion.
+    block changed, its deletion comes before its insertion. A page that shows many
+    differences at once passes a smaller `max_word_pairs`.
     """
     old, new = normalize_newlines(old), normalize_newlines(new)
     old_lines, new_lines = _LINE.findall(old), _LINE.findall(new)
@@ -58,13 +59,13 @@ def diff_texts(old, new):
         if op == "equal":
             chunks.append(Chunk(EQUAL, old_block))
         elif op == "replace":
-            chunks.extend(_diff_words(old_block, new_block))
+            chunks.extend(_diff_words(old_block, new_block, max_word_pairs))
         else:
             chunks.extend(_changed(old_block, new_block))
     return _merged(chunks)
 
 
-def _diff_words(old, new):
+def _diff_words(old, new, max_word_pairs=MAX_WORD_PAIRS):
     """Compare two blocks word by word, keeping every character of both.
 
     Only the words are matched: whitespace tokens, being everywhere, would give difflib
@@ -74,7 +75,7 @@ def _diff_words(old, new):
     """
     old_lead, old_words = _split_words(old)
     new_lead, new_words = _split_words(new)
-    if len(old_words) * len(new_words) > MAX_WORD_PAIRS:
+    if len(old_words) * len(new_words) > max_word_pairs:
         return _changed(old, new)
     chunks = _changed_or_equal(old_lead, new_lead)
     # Common words are kept as anchors (no autojunk): a long rewritten paragraph would

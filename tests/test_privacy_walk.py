@@ -89,6 +89,7 @@ def surfaces(world):
         reverse("papers:venues"),
         reverse("papers:venue_year", args=["ICML", 2020]),
         reverse("papers:bibtex", args=[paper.bibtex_key]),
+        reverse("papers:history", args=[paper.bibtex_key]),
         reverse("search:results") + f"?q={PRIVATE_WORD}",
         reverse("search:results") + "?q=anonymous+summary",
         reverse("search:results") + "?q=Because",

@@ -13,8 +13,9 @@ from search import services as search
 from shortscience import fragments
 from shortscience.pgcopy import copy_rows
 
+from .. import history
 from ..duplicates import normalize_title
-from ..models import Paper, PaperAlias
+from ..models import Paper, PaperAlias, PaperRevision
 from ..signals import names_added
 from .reader import Reader
 from .records import FIELDS, IDENTIFIERS, Rejected, Tally
@@ -249,11 +250,20 @@ class Importer:
         if not changed:
             return []
         papers = Paper.objects.using(self.db).in_bulk([pk for _, pk, _ in changed])
-        updated, fields = [], set()
+        updated, fields, revisions = [], set(), []
         for _, pk, changes in changed:
             paper = papers.get(pk)
             if paper is None:
                 raise IntegrityError(f"paper {pk} was deleted during the import")
+            # The paper's history (papers.history) keeps what the import replaced.
+            before = history.snapshot(paper, fields=changes.keys())
+            revisions.append(
+                PaperRevision(
+                    paper=paper,
+                    changes=history.changes_between(before, changes),
+                    source=PaperRevision.Source.IMPORT,
+                )
+            )
             for name, value in changes.items():
                 setattr(paper, name, value)
             if "abstract" in changes:
@@ -267,6 +277,9 @@ class Importer:
             fields.update(changes)
             updated.append((paper, changes))
         Paper.objects.using(self.db).bulk_update([paper for paper, _ in updated], sorted(fields))
+        PaperRevision.objects.using(self.db).bulk_create(
+            [revision for revision in revisions if revision.changes]
+        )
         # bulk_update sends no post_save: pages showing these papers go stale here.
         fragments.invalidate(
             fragments.FEED, *(fragments.paper_scope(paper.pk) for paper, _ in updated)
@@ -286,9 +299,11 @@ class Importer:
                 paper = Paper.objects.using(self.db).filter(pk=pk).first()
                 if paper is None:
                     raise IntegrityError("the paper was deleted during the import")
+                before = history.snapshot(paper, fields=changes.keys())
                 for name, value in changes.items():
                     setattr(paper, name, value)
                 paper.save(update_fields=[*changes, "abstract_html", "renderer_version"])
+                history.record(paper, before, source=PaperRevision.Source.IMPORT)
 
             if self._write_single(record, update):
                 self.tally.updated += 1

@@ -8,11 +8,14 @@ phone, a table, highlighted code, an image, citations, a footnote, comments).
 
 from dataclasses import dataclass
 
+from papers import corrections
+from papers.models import PaperCorrection
 from summaries.models import Summary
 from tests.factories import make_comment, make_paper, make_summary, make_user
 
 AUTHOR = "ada"
 READER = "grace"
+MODERATOR = "moderator"
 
 # `{image}` becomes an absolute URL on the site under test (the sanitizer keeps only
 # those), `{wide_formula}` becomes WIDE_FORMULA.
@@ -104,6 +107,19 @@ def build_site(base_url):
     make_comment(summary, author=reader, body="The variance argument is in a footnote: $d_k$.")
     make_comment(summary, author=author, body="Thanks, added.")
     make_summary(paper=cited, author=reader, body=LONG_SUMMARY)
+    # A correction accepted (the paper's history shows it) and one waiting (the queue).
+    moderator = make_user(MODERATOR, is_staff=True)
+    accepted, _ = (
+        PaperCorrection.objects.create(
+            paper=paper,
+            suggested_by=reader,
+            proposed=proposed,
+            original={name: getattr(paper, name) for name in proposed},
+            reason="The proceedings call it NeurIPS since 2018.",
+        )
+        for proposed in ({"venue": "NeurIPS"}, {"year": 2018, "abstract": "The Transformer."})
+    )
+    corrections.accept(accepted.pk, by=moderator)
 
     return [
         SitePage("homepage", "/"),
@@ -111,6 +127,9 @@ def build_site(base_url):
         SitePage("summary with math", summary.get_absolute_url()),
         SitePage("summary form", f"/summaries/write/{cited.bibtex_key}/", user=AUTHOR),
         SitePage("profile", f"/user/{AUTHOR}/"),
+        SitePage("paper history", f"/papers/history/{paper.bibtex_key}/"),
+        SitePage("correction form", f"/papers/correct/{paper.bibtex_key}/", user=AUTHOR),
+        SitePage("correction queue", "/papers/corrections/", user=MODERATOR),
         SitePage("search results", "/search?q=attention"),
         SitePage("formatting help", "/help/syntax/"),
         SitePage("login", "/accounts/login/"),
