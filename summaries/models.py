@@ -474,30 +474,6 @@ class Citation(models.Model):
         return f"{self.summary_id} cites {self.key}"
 
 
-class PostKey(models.Model):
-    """The idempotency key of a post that was written (see `summaries.idempotency`).
-
-    Stored in the write's own transaction, so it exists exactly when the write does.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.UUIDField()
-    # A hash of what was posted, and where: the same key with other content is another
-    # post (a form restored from history and changed), not a repeat.
-    fingerprint = models.CharField(max_length=64)
-    # Where the first post sent the user; a repeat is sent there too.
-    result_url = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="one_post_per_key"),
-        ]
-
-    def __str__(self):
-        return f"{self.user_id}: {self.key}"
-
-
 def comment_url(summary_id, comment_id):
     """The address of a comment in context (see `Comment.get_absolute_url`), from the
     ids alone, for lists that hold the ids and not the comment."""
@@ -507,3 +483,4 @@ def comment_url(summary_id, comment_id):
 
 # Its own module, so that this one stays readable; imported here so Django finds it.
 from .draft_models import Draft  # noqa: E402, F401
+from .idempotency_models import IdempotencyKey  # noqa: E402, F401
