@@ -38,11 +38,16 @@ class SummaryQuerySet(models.QuerySet):
         """What anyone may read: not private, not hidden by a moderator."""
         return self.filter(PUBLIC)
 
+    def signed(self):
+        """Public summaries that name their author: what may be listed under a person
+        (their profile, their feed, the sitemap of profiles), where an anonymous one
+        would be signed."""
+        return self.public().filter(is_anonymous=False)
+
     def on_profile(self, person):
         """What the person's profile lists and counts (User.public_summary_count): their
-        public summaries, not the anonymous ones, which listing there would sign.
-        `person` may be an OuterRef, for a count per user in one query."""
-        return self.public().filter(author=person, is_anonymous=False)
+        signed summaries. `person` may be an OuterRef, for a count per user in one query."""
+        return self.signed().filter(author=person)
 
     def visible_to(self, user):
         """Public summaries, plus the user's own, private or hidden."""
@@ -394,6 +399,12 @@ class Comment(models.Model):
         query, and right for as long as the comment is shown, wherever later comments
         move it; a bare `#comment-<id>` from older links finds its page by script."""
         return comment_url(self.summary_id, self.pk)
+
+    def may_be_removed_by(self, user):
+        """Whether `user` may remove the comment, a moderator's act (its author deletes
+        it instead): staff, and the author of the summary it is under. Reads
+        `summary.author_id`, which the comment's lists fill in without a query."""
+        return user.is_authenticated and (user.is_staff or self.summary.author_id == user.id)
 
     @property
     def is_gone(self):
