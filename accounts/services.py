@@ -26,7 +26,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from shortscience import fragments
-from summaries.models import Comment, Draft, PostKey, Summary, Vote, hotness
+from summaries.models import Comment, Draft, IdempotencyKey, Summary, Vote, hotness
 
 from . import counts
 from .models import User
@@ -121,7 +121,7 @@ def _scrub(user):
     Authenticator.objects.filter(user=user).delete()
     # Its ORCID or GitHub sign-in goes too: signing in with them again makes a new account.
     SocialAccount.objects.filter(user=user).delete()
-    PostKey.objects.filter(user=user).delete()
+    IdempotencyKey.objects.filter(user=user).delete()
     # Unpublished, so never anyone else's to read: they go whatever becomes of the rest.
     Draft.objects.filter(author=user).delete()
     user.username = f"deleted#{user.pk}"

@@ -190,8 +190,8 @@ def legacy_redirect(request):
         raise PaperNotFound(key, malformed=not _could_name_a_paper(key))
     if username := request.GET.get("a", "").strip():
         signed = (
-            Summary.objects.public()
-            .filter(paper=paper, author__username=username, is_anonymous=False)
+            Summary.objects.signed()
+            .filter(paper=paper, author__username=username)
             .values_list("pk", flat=True)
             .first()
             if paper

@@ -125,7 +125,7 @@ class ProfileSitemap(sitemaps.Sitemap):
     def _signed(self):
         # Only signed summaries count: the profile of someone who writes only anonymously
         # shows nothing, and listing it could hint at who wrote those summaries.
-        return Summary.objects.public().filter(is_anonymous=False, author__is_active=True)
+        return Summary.objects.signed().filter(author__is_active=True)
 
     def items(self):
         return (

@@ -236,7 +236,7 @@ def comment_role(comment, summary, user):
         return "visitor"
     if comment.author_id == user.id:
         return "own"
-    if user.is_staff or summary.author_id == user.id:
+    if comment.may_be_removed_by(user):
         return "moderator"
     return "reader"
 

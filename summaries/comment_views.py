@@ -55,10 +55,6 @@ def _get_own_comment(request, pk):
     return target
 
 
-def _may_remove(user, target):
-    return user.is_staff or target.summary.author_id == user.id
-
-
 def _render_detail(request, summary, comment_form, reply=None, thread=None):
     """The summary's page again, with the refused text in the form it came from: the
     page of the thread replied to, or the first."""
@@ -171,7 +167,7 @@ def remove_comment(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("summaries:feed"))
     target = _get_comment(request, pk)
-    if not _may_remove(request.user, target):
+    if not target.may_be_removed_by(request.user):
         raise PermissionDenied
     services.remove_comment(target, by=request.user)
     messages.success(request, "The comment was removed.")

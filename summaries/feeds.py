@@ -143,7 +143,7 @@ class UserSummaries(SummaryFeed):
         if person is None:
             raise Http404("No such user.")
         # Anonymous summaries stay out, as on the profile: listing them here would sign them.
-        summaries = Summary.objects.filter(author=person, is_anonymous=False)
+        summaries = Summary.objects.on_profile(person)
         return Source(
             title=f"Summaries by {person.shown_name}",
             link=person.get_absolute_url(),

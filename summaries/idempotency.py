@@ -1,11 +1,11 @@
 """Idempotency keys: a double submit, or a retry of a post whose answer was lost, writes once.
 
 Every form that creates something carries a key in a hidden input (`FIELD`), new each
-time the form is rendered. The write claims the key by storing it (`PostKey`) in the
+time the form is rendered. The write claims the key by storing it (`IdempotencyKey`) in the
 same transaction as what it writes, so the key is recorded exactly when the write is:
 a post that failed before committing left no key, and its retry writes; a post that
 committed left its key, and a retry finds it even if the first answer never arrived.
-The repeat is answered as the first post was (`PostKey.result_url`) and writes nothing.
+The repeat is answered as the first post was (`IdempotencyKey.result_url`) and writes nothing.
 
 Two posts of one key at the same moment both get past the look-up; the unique
 constraint decides. On PostgreSQL the second insert waits for the first transaction
@@ -25,7 +25,7 @@ from datetime import timedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .models import PostKey
+from .models import IdempotencyKey
 
 FIELD = "idempotency_key"
 
@@ -72,13 +72,13 @@ def _posted_key(request):
 
 
 def _live(user):
-    return PostKey.objects.filter(user=user, created_at__gte=timezone.now() - LIFETIME)
+    return IdempotencyKey.objects.filter(user=user, created_at__gte=timezone.now() - LIFETIME)
 
 
 def look_up(request):
     """The post's key, and the earlier post that used it: (key, earlier).
 
-    `earlier` is the stored `PostKey` when this exact post was made before; answer as it
+    `earlier` is the stored `IdempotencyKey` when this exact post was made before; answer as it
     did and write nothing. Otherwise pass `key` to the write, which claims it; it is
     None when the post has no usable key.
     """
@@ -96,19 +96,21 @@ def look_up(request):
 def claim(user, key):
     """Record that `key` made this post; call it first thing in the write's transaction.
 
-    Returns the new `PostKey` (give it to `record`), or None without a key. Raises
+    Returns the new `IdempotencyKey` (give it to `record`), or None without a key. Raises
     Replayed when an identical post with this key committed meanwhile.
     """
     if key is None:
         return None
     if not connection.in_atomic_block:
         raise RuntimeError("A key must be claimed in the transaction of the write it guards.")
-    PostKey.objects.filter(user=user, created_at__lt=timezone.now() - LIFETIME).delete()
+    IdempotencyKey.objects.filter(user=user, created_at__lt=timezone.now() - LIFETIME).delete()
     try:
         with transaction.atomic():
-            return PostKey.objects.create(user=user, key=key.value, fingerprint=key.fingerprint)
+            return IdempotencyKey.objects.create(
+                user=user, key=key.value, fingerprint=key.fingerprint
+            )
     except IntegrityError:
-        earlier = PostKey.objects.get(user=user, key=key.value)
+        earlier = IdempotencyKey.objects.get(user=user, key=key.value)
         if earlier.fingerprint == key.fingerprint:
             raise Replayed(earlier) from None
         # Used meanwhile for another post (see the module's docstring): write without it.

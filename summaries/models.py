@@ -38,11 +38,16 @@ class SummaryQuerySet(models.QuerySet):
         """What anyone may read: not private, not hidden by a moderator."""
         return self.filter(PUBLIC)
 
+    def signed(self):
+        """Public summaries that name their author: what may be listed under a person
+        (their profile, their feed, the sitemap of profiles), where an anonymous one
+        would be signed."""
+        return self.public().filter(is_anonymous=False)
+
     def on_profile(self, person):
         """What the person's profile lists and counts (User.public_summary_count): their
-        public summaries, not the anonymous ones, which listing there would sign.
-        `person` may be an OuterRef, for a count per user in one query."""
-        return self.public().filter(author=person, is_anonymous=False)
+        signed summaries. `person` may be an OuterRef, for a count per user in one query."""
+        return self.signed().filter(author=person)
 
     def visible_to(self, user):
         """Public summaries, plus the user's own, private or hidden."""
@@ -395,6 +400,12 @@ class Comment(models.Model):
         move it; a bare `#comment-<id>` from older links finds its page by script."""
         return comment_url(self.summary_id, self.pk)
 
+    def may_be_removed_by(self, user):
+        """Whether `user` may remove the comment, a moderator's act (its author deletes
+        it instead): staff, and the author of the summary it is under. Reads
+        `summary.author_id`, which the comment's lists fill in without a query."""
+        return user.is_authenticated and (user.is_staff or self.summary.author_id == user.id)
+
     @property
     def is_gone(self):
         return self.deleted_at is not None
@@ -474,30 +485,6 @@ class Citation(models.Model):
         return f"{self.summary_id} cites {self.key}"
 
 
-class PostKey(models.Model):
-    """The idempotency key of a post that was written (see `summaries.idempotency`).
-
-    Stored in the write's own transaction, so it exists exactly when the write does.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.UUIDField()
-    # A hash of what was posted, and where: the same key with other content is another
-    # post (a form restored from history and changed), not a repeat.
-    fingerprint = models.CharField(max_length=64)
-    # Where the first post sent the user; a repeat is sent there too.
-    result_url = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="one_post_per_key"),
-        ]
-
-    def __str__(self):
-        return f"{self.user_id}: {self.key}"
-
-
 def comment_url(summary_id, comment_id):
     """The address of a comment in context (see `Comment.get_absolute_url`), from the
     ids alone, for lists that hold the ids and not the comment."""
@@ -507,3 +494,4 @@ def comment_url(summary_id, comment_id):
 
 # Its own module, so that this one stays readable; imported here so Django finds it.
 from .draft_models import Draft  # noqa: E402, F401
+from .idempotency_models import IdempotencyKey  # noqa: E402, F401

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from summaries import idempotency, services
-from summaries.models import Comment, PostKey, Summary, SummaryRevision, Vote
+from summaries.models import Comment, IdempotencyKey, Summary, SummaryRevision, Vote
 
 from .factories import make_comment, make_paper, make_summary, make_user, summary_text
 
@@ -192,7 +192,7 @@ def test_comment_without_a_usable_key_is_posted_as_before(client, critic, key):
     long_ago(Comment)
     client.post(comment_url(summary), data)
     assert Comment.objects.count() == 2
-    assert not PostKey.objects.exists()
+    assert not IdempotencyKey.objects.exists()
 
 
 def test_same_key_with_other_text_is_another_post_not_a_repeat(client, critic):
@@ -280,7 +280,7 @@ def test_anonymous_summary_repeat_lands_without_the_authors_name(client, critic)
     response = publish(client, paper, "Quietly.", key, is_anonymous="on")
     summary = Summary.objects.get()
     assert response["Location"] == f"{paper.get_absolute_url()}#anonymous-{summary.pk}"
-    assert "critic" not in PostKey.objects.get().result_url
+    assert "critic" not in IdempotencyKey.objects.get().result_url
 
 
 # Votes.
@@ -364,13 +364,13 @@ def test_keys_older_than_a_day_are_forgotten_when_their_user_posts(client, criti
     old_key, other_users_key = new_key(), new_key()
     post_vote(client, summary, "up", old_key)
     someone = make_user()
-    PostKey.objects.create(user=someone, key=other_users_key, fingerprint="x")
-    PostKey.objects.update(created_at=timezone.now() - idempotency.LIFETIME - timedelta(1))
+    IdempotencyKey.objects.create(user=someone, key=other_users_key, fingerprint="x")
+    IdempotencyKey.objects.update(created_at=timezone.now() - idempotency.LIFETIME - timedelta(1))
 
     # Forgotten, the old key no longer recognises a repeat: this vote is cast again.
     post_vote(client, summary, "up", old_key)
     assert user_vote(summary, critic) is None
-    stored = PostKey.objects.values_list("user_id", "key")
+    stored = IdempotencyKey.objects.values_list("user_id", "key")
     assert sorted(stored) == sorted(
         [(critic.pk, uuid.UUID(old_key)), (someone.pk, uuid.UUID(other_users_key))]
     )
@@ -459,4 +459,4 @@ def test_simultaneous_posts_of_one_summary_save_it_once():
     responses = post_at_once(user, write_url(paper), data, times=4)
     assert [r["Location"] for r in responses] == [f"{paper.get_absolute_url()}#ada"] * 4
     assert Summary.objects.get().edited_at is None
-    assert PostKey.objects.count() == 1
+    assert IdempotencyKey.objects.count() == 1

@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.checks import BLOCKING_IMPACTS, axe_violations, describe
+from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.helpers import log_in, nav
 from tests.browser.pages import AUTHOR, build_site
-from tests.conftest import ACTION_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 

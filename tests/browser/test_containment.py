@@ -16,7 +16,7 @@ import base64
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ACTION_TIMEOUT_MS
+from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.factories import make_comment, make_paper, make_summary, make_user
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from summaries.models import Comment, PostKey, Summary, Vote
+from summaries.models import Comment, IdempotencyKey, Summary, Vote
 from tests.browser.helpers import field, log_in
 from tests.factories import make_comment, make_summary, make_user
 
@@ -192,4 +192,4 @@ def test_vote_key_is_made_without_crypto_random_uuid(live_server, page, summary)
     assert re.fullmatch(
         r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", posted_key(posts[0])
     )
-    assert PostKey.objects.get().key == uuid.UUID(posted_key(posts[0]))
+    assert IdempotencyKey.objects.get().key == uuid.UUID(posted_key(posts[0]))

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from accounts.models import User
 from summaries.notifications import unsubscribe_token
 from tests.browser.checks import BLOCKING_IMPACTS, axe_violations, describe, run_vnu
+from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.helpers import field, log_in, nav
-from tests.conftest import ACTION_TIMEOUT_MS
 from tests.factories import make_comment, make_paper, make_summary, make_user
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.helpers import fill_login_form, nav
-from tests.conftest import ACTION_TIMEOUT_MS
 from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
