@@ -419,3 +419,7 @@ class DistinctClaim(models.Model):
 
     def __str__(self):
         return f"{self.paper.bibtex_key} is not {self.similar_to.bibtex_key}"
+
+
+# Its own module, so that this one stays readable; imported here so Django finds it.
+from .merge_models import PaperMerge  # noqa: E402, F401

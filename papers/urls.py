@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import add_views, views
+from . import add_views, merge_views, views
 
 app_name = "papers"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("bibtex/<path:key>.bib", views.bibtex, name="bibtex"),
     path("papers/add/", add_views.add, name="add"),
     path("papers/add/details/", add_views.add_details, name="add_details"),
+    # Staff only: one paper's page merged into another's, and the log to undo merges.
+    path("papers/merge/", merge_views.merge, name="merge"),
+    path("papers/merges/", merge_views.merge_log, name="merges"),
+    path("papers/merges/<int:pk>/undo/", merge_views.undo, name="merge_undo"),
     # The old site's links: /venue?key=nips&year=2016
     path("venue", views.legacy_venue, name="venue_legacy"),
     path("venue/", views.venue_list, name="venues"),
