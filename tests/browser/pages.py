@@ -8,11 +8,13 @@ phone, a table, highlighted code, an image, citations, a footnote, comments).
 
 from dataclasses import dataclass
 
+from papers.merging import merge_papers
 from summaries.models import Summary
 from tests.factories import make_comment, make_paper, make_summary, make_user
 
 AUTHOR = "ada"
 READER = "grace"
+STAFF = "moderator"
 
 # `{image}` becomes an absolute URL on the site under test (the sanitizer keeps only
 # those), `{wide_formula}` becomes WIDE_FORMULA.
@@ -78,6 +80,7 @@ def build_site(base_url):
     """Make the test data and return the pages to check, in a fixed order."""
     author = make_user(AUTHOR)
     reader = make_user(READER)
+    staff = make_user(STAFF, is_staff=True)
     cited = make_paper(
         "conf/iclr/BahdanauCB14",
         title="Neural Machine Translation by Jointly Learning to Align and Translate",
@@ -104,6 +107,8 @@ def build_site(base_url):
     make_comment(summary, author=reader, body="The variance argument is in a footnote: $d_k$.")
     make_comment(summary, author=author, body="Thanks, added.")
     make_summary(paper=cited, author=reader, body=LONG_SUMMARY)
+    # Two pages of one paper, merged: the merge log has an entry to undo.
+    merge_papers(make_paper("conf/icml/Kept19"), make_paper("journals/corr/Dup19"), by=staff)
 
     return [
         SitePage("homepage", "/"),
@@ -120,4 +125,10 @@ def build_site(base_url):
         SitePage("two-factor", "/accounts/2fa/", user=AUTHOR),
         SitePage("password asked again", "/accounts/reauthenticate/", user=AUTHOR),
         SitePage("connected accounts", "/accounts/3rdparty/", user=AUTHOR),
+        SitePage(
+            "merge page",
+            f"/papers/merge/?kept={paper.bibtex_key}&merged={cited.bibtex_key}",
+            user=STAFF,
+        ),
+        SitePage("merge log", "/papers/merges/", user=STAFF),
     ]
