@@ -18,7 +18,7 @@ since, so those still there go back and the dropped ones come back where their a
 has none; a claim comes back when both its papers still exist.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,42 +46,56 @@ from .models import DistinctClaim, Paper, PaperAlias, PaperMerge
 def undo_merge(merge, by):
     """Undo `merge` (a PaperMerge); returns the restored paper. Raises MergeRefused,
     having changed nothing, when it cannot be undone cleanly."""
-    with transaction.atomic():
-        merge = PaperMerge.objects.select_for_update().get(pk=merge.pk)
-        if merge.is_undone:
-            raise MergeRefused(["This merge was undone already."])
-        record = merge.record
-        (merged,) = load(record["paper"])
-        kept = Paper.objects.select_for_update().filter(pk=merge.kept_paper_id).first()
-        if kept is None:
-            raise MergeRefused([f"The kept paper {merge.kept_key} was deleted since."])
-        problems = _problems(record, kept, merged)
-        if problems:
-            raise MergeRefused(problems)
+    try:
+        with transaction.atomic():
+            return _undo(merge, by)
+    except IntegrityError as error:
+        # A row written meanwhile that a constraint refuses beside the ones put back or
+        # moved (an id SQLite gave again, a summary added at that moment): the whole
+        # transaction was rolled back.
+        raise MergeRefused(
+            [
+                "Something written since is in the way of a row to move or put back; nothing was changed."
+            ]
+        ) from error
 
-        for name in record["filled"]:
-            setattr(kept, name, "")
-        if record["filled"]:
-            kept.save(update_fields=list(record["filled"]))
-        PaperAlias.objects.filter(pk=record["alias"]).delete()
-        restore(Paper, [merged])
-        search.index_paper(merged)
-        PaperAlias.objects.filter(pk__in=record["aliases"]).update(paper=merged)
-        Summary.objects.filter(pk__in=record["summaries"]).update(paper=merged)
-        Document.objects.filter(summary_id__in=record["summaries"]).update(
-            paper=merged, venue=merged.venue, year=merged.year
-        )
-        restored = _unfold(record["folds"])
-        _restore_drafts(record, kept, merged)
-        _restore_claims(record, kept, merged)
-        rerender({row[0] for row in Citation.objects.citing(merged)})
-        fragments.invalidate(
-            fragments.paper_scope(kept.pk), fragments.paper_scope(merged.pk), fragments.FEED
-        )
-        counts.recount(summary.author_id for summary in restored)
-        merge.undone_at, merge.undone_by = timezone.now(), by
-        merge.save(update_fields=["undone_at", "undone_by"])
-        return merged
+
+def _undo(merge, by):
+    merge = PaperMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.is_undone:
+        raise MergeRefused(["This merge was undone already."])
+    record = merge.record
+    (merged,) = load(record["paper"])
+    kept = Paper.objects.select_for_update().filter(pk=merge.kept_paper_id).first()
+    if kept is None:
+        raise MergeRefused([f"The kept paper {merge.kept_key} was deleted since."])
+    problems = _problems(record, kept, merged)
+    if problems:
+        raise MergeRefused(problems)
+
+    for name in record["filled"]:
+        setattr(kept, name, "")
+    if record["filled"]:
+        kept.save(update_fields=list(record["filled"]))
+    PaperAlias.objects.filter(pk=record["alias"]).delete()
+    restore(Paper, [merged])
+    search.index_paper(merged)
+    PaperAlias.objects.filter(pk__in=record["aliases"]).update(paper=merged)
+    Summary.objects.filter(pk__in=record["summaries"]).update(paper=merged)
+    Document.objects.filter(summary_id__in=record["summaries"]).update(
+        paper=merged, venue=merged.venue, year=merged.year
+    )
+    restored = _unfold(record["folds"])
+    _restore_drafts(record, kept, merged)
+    _restore_claims(record, kept, merged)
+    rerender({row[0] for row in Citation.objects.citing(merged)})
+    fragments.invalidate(
+        fragments.paper_scope(kept.pk), fragments.paper_scope(merged.pk), fragments.FEED
+    )
+    counts.recount(summary.author_id for summary in restored)
+    merge.undone_at, merge.undone_by = timezone.now(), by
+    merge.save(update_fields=["undone_at", "undone_by"])
+    return merged
 
 
 def _problems(record, kept, merged):

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Case, Q, Sum, Value, When
 
 from accounts import counts
@@ -199,55 +199,69 @@ def merge_papers(kept, merged, by):
     plan has problems."""
     if kept.pk == merged.pk:
         raise MergeRefused(["A paper cannot be merged into itself."])
-    with transaction.atomic():
-        # Locked, so that no summary or alias is added to either while they move.
-        locked = Paper.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk])
-        papers = {paper.pk: paper for paper in locked.order_by("pk")}
-        if len(papers) < 2:
-            raise MergeRefused(["One of the papers was deleted meanwhile."])
-        kept, merged = papers[kept.pk], papers[merged.pk]
-        plan = plan_merge(kept, merged)
-        if plan.problems:
-            raise MergeRefused(plan.problems)
-        citing = {row[0] for row in Citation.objects.citing(merged)}
-        dropped_drafts = [draft.pk for draft in plan.drafts_dropped]
-        record = {
-            "paper": dump([merged]),
-            "aliases": list(merged.aliases.values_list("pk", flat=True)),
-            "summaries": [summary.pk for summary in plan.moving],
-            "folds": _fold(plan.folds),
-            "drafts": [draft.pk for draft in plan.drafts_moving],
-            "drafts_dropped": dump(Draft.objects.filter(pk__in=dropped_drafts)),
-        }
-        moved = Summary.objects.filter(paper=merged).update(paper=kept)
-        if moved != len(plan.moving):
-            raise MergeRefused(["The papers' summaries changed meanwhile: try again."])
-        Document.objects.filter(paper=merged).exclude(kind=Document.Kind.PAPER).update(
-            paper=kept, venue=kept.venue, year=kept.year
-        )
-        Draft.objects.filter(pk__in=dropped_drafts).delete()
-        Draft.objects.filter(paper=merged).update(paper=kept)
-        record.update(_move_claims(kept, merged))
-        PaperAlias.objects.filter(paper=merged).update(paper=kept)
-        merged_pk = merged.pk  # delete() clears it
-        merged.delete()
-        record["filled"] = _fill_identifiers(kept, merged)
-        (alias,) = PaperAlias.objects.bulk_create([PaperAlias(paper=kept, key=merged.bibtex_key)])
-        record["alias"] = alias.pk
-        rerender(citing)
-        fragments.invalidate(
-            fragments.paper_scope(kept.pk), fragments.paper_scope(merged_pk), fragments.FEED
-        )
-        counts.recount(fold.merged.author_id for fold in plan.folds)
-        return PaperMerge.objects.create(
-            kept_paper_id=kept.pk,
-            merged_paper_id=merged_pk,
-            kept_key=kept.bibtex_key,
-            merged_key=merged.bibtex_key,
-            merged_title=merged.title[:500],
-            by=by,
-            record=record,
-        )
+    try:
+        with transaction.atomic():
+            return _merge(kept, merged, by)
+    except IntegrityError as error:
+        # A row written meanwhile that a constraint refuses beside the ones put back or
+        # moved (an id SQLite gave again, a summary added at that moment): the whole
+        # transaction was rolled back.
+        raise MergeRefused(
+            [
+                "Something written since is in the way of a row to move or put back; nothing was changed."
+            ]
+        ) from error
+
+
+def _merge(kept, merged, by):
+    # Locked, so that no summary or alias is added to either while they move.
+    locked = Paper.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk])
+    papers = {paper.pk: paper for paper in locked.order_by("pk")}
+    if len(papers) < 2:
+        raise MergeRefused(["One of the papers was deleted meanwhile."])
+    kept, merged = papers[kept.pk], papers[merged.pk]
+    plan = plan_merge(kept, merged)
+    if plan.problems:
+        raise MergeRefused(plan.problems)
+    citing = {row[0] for row in Citation.objects.citing(merged)}
+    dropped_drafts = [draft.pk for draft in plan.drafts_dropped]
+    record = {
+        "paper": dump([merged]),
+        "aliases": list(merged.aliases.values_list("pk", flat=True)),
+        "summaries": [summary.pk for summary in plan.moving],
+        "folds": _fold(plan.folds),
+        "drafts": [draft.pk for draft in plan.drafts_moving],
+        "drafts_dropped": dump(Draft.objects.filter(pk__in=dropped_drafts)),
+    }
+    moved = Summary.objects.filter(paper=merged).update(paper=kept)
+    if moved != len(plan.moving):
+        raise MergeRefused(["The papers' summaries changed meanwhile: try again."])
+    Document.objects.filter(paper=merged).exclude(kind=Document.Kind.PAPER).update(
+        paper=kept, venue=kept.venue, year=kept.year
+    )
+    Draft.objects.filter(pk__in=dropped_drafts).delete()
+    Draft.objects.filter(paper=merged).update(paper=kept)
+    record.update(_move_claims(kept, merged))
+    PaperAlias.objects.filter(paper=merged).update(paper=kept)
+    merged_pk = merged.pk  # delete() clears it
+    merged.delete()
+    record["filled"] = _fill_identifiers(kept, merged)
+    (alias,) = PaperAlias.objects.bulk_create([PaperAlias(paper=kept, key=merged.bibtex_key)])
+    record["alias"] = alias.pk
+    rerender(citing)
+    fragments.invalidate(
+        fragments.paper_scope(kept.pk), fragments.paper_scope(merged_pk), fragments.FEED
+    )
+    counts.recount(fold.merged.author_id for fold in plan.folds)
+    return PaperMerge.objects.create(
+        kept_paper_id=kept.pk,
+        merged_paper_id=merged_pk,
+        kept_key=kept.bibtex_key,
+        merged_key=merged.bibtex_key,
+        merged_title=merged.title[:500],
+        by=by,
+        record=record,
+    )
 
 
 def _fold(folds):

@@ -172,7 +172,7 @@ def test_the_kept_page_cites_what_cited_either(client, pair, people):
     merge_papers(kept, merged, by=people["staff"])
     page = client.get(kept.get_absolute_url()).content.decode()
     assert citing.get_absolute_url() in page
-    assert "Bob&#x27;s second text" in page or "Bob's second text" in page
+    assert "<p>Bob's second text, citing" in page
 
 
 def test_the_same_authors_two_summaries_are_folded_into_the_kept_one(pair, people):
@@ -346,10 +346,8 @@ def test_undo_restores_the_exact_state(pair, people):
 
     assert restored.pk == merged.pk
     after = snapshot()
-    for name in before:
-        for a, b in zip(after[name], before[name], strict=True):
-            assert [x for x in zip(a, b, strict=True) if x[0] != x[1]] == [], name
-    assert after == before
+    for name in before:  # table by table, for a readable failure
+        assert after[name] == before[name], name
     log = reload(log)
     assert log.is_undone and log.undone_by == people["staff"]
     with pytest.raises(MergeRefused, match="undone already"):
@@ -401,3 +399,30 @@ def test_undo_is_refused_when_it_cannot_be_done_cleanly(pair, people, change, me
         undo_merge(log, by=people["staff"])
     assert snapshot() == before
     assert not reload(log).is_undone
+
+
+def test_undo_is_refused_whole_when_a_row_written_since_is_in_the_way(pair, people):
+    kept, merged = pair
+    alice = people["alice"]
+    vote(Summary.objects.get(author=alice), people["dave"])
+    folded = write(merged, alice, "Alice on the duplicate.")
+    vote(folded, people["dave"])  # dropped by the fold: dave's vote on the kept one stays
+    log = merge_papers(kept, merged, by=people["staff"])
+    (dropped,) = log.record["folds"][0]["votes_dropped"]
+    # A row under the dropped vote's id, which the undo would give it back.
+    Vote.objects.create(
+        pk=dropped["pk"], summary=Summary.objects.get(author=people["bob"]), user=alice, value=1
+    )
+    before = snapshot()
+    with pytest.raises(MergeRefused, match="in the way"):
+        undo_merge(log, by=people["staff"])
+    assert snapshot() == before
+    assert not reload(log).is_undone
+
+
+def test_a_merged_papers_feed_is_the_kept_papers(client, pair, people):
+    kept, merged = pair
+    merge_papers(kept, merged, by=people["staff"])
+    response = client.get("/feeds/rss/paper/journals/corr/Dup17/")
+    assert response.status_code == 200
+    assert "Bob's second text, citing" in response.content.decode()
