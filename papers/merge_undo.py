@@ -54,9 +54,7 @@ def undo_merge(merge, by):
         # moved (an id SQLite gave again, a summary added at that moment): the whole
         # transaction was rolled back.
         raise MergeRefused(
-            [
-                "Something written since is in the way of a row to move or put back; nothing was changed."
-            ]
+            ["Something written since is in the way of a row; nothing was changed."]
         ) from error
 
 

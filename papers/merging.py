@@ -196,7 +196,7 @@ def _plan_drafts(plan):
 def merge_papers(kept, merged, by):
     """Merge paper `merged` into `kept` (see the module's docstring); returns the
     PaperMerge that records it. Raises MergeRefused, having changed nothing, when the
-    plan has problems."""
+    plan has problems or a constraint refuses a row."""
     if kept.pk == merged.pk:
         raise MergeRefused(["A paper cannot be merged into itself."])
     try:
@@ -207,9 +207,7 @@ def merge_papers(kept, merged, by):
         # moved (an id SQLite gave again, a summary added at that moment): the whole
         # transaction was rolled back.
         raise MergeRefused(
-            [
-                "Something written since is in the way of a row to move or put back; nothing was changed."
-            ]
+            ["Something written since is in the way of a row; nothing was changed."]
         ) from error
 
 
