@@ -1,5 +1,8 @@
-from django.contrib import admin
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
 from django.db import models
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -22,6 +25,16 @@ class PaperAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [PaperAliasInline]
+    actions = ["merge_selected"]
+
+    @admin.action(description="Merge the two selected papers")
+    def merge_selected(self, request, queryset):
+        # The older page is offered as the one to keep; the merge page can swap them.
+        papers = list(queryset.order_by("created_at", "pk")[:3])
+        if len(papers) != 2:
+            self.message_user(request, "Select exactly two papers to merge.", messages.WARNING)
+            return None
+        return redirect(merge_url(kept=papers[0], merged=papers[1]))
 
     def save_model(self, request, obj, form, change):
         # The paper's history (papers.history) records a moderator's edit like any other
@@ -30,6 +43,12 @@ class PaperAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if before is not None:
             history.record(obj, before, source=PaperRevision.Source.ADMIN, by=request.user)
+
+
+def merge_url(*, kept, merged):
+    """The staff page that shows what merging `merged` into `kept` would do."""
+    query = urlencode({"kept": kept.bibtex_key, "merged": merged.bibtex_key})
+    return f"{reverse('papers:merge')}?{query}"
 
 
 def _paper_links(paper):
@@ -50,10 +69,10 @@ class DistinctClaimAdmin(admin.ModelAdmin):
     """Papers added although they looked like one the site had, with their adders'
     reasons: a reason that does not hold means one paper on two pages, to be merged."""
 
-    list_display = ["added", "looked_like", "reason", "user", "created_at"]
+    list_display = ["added", "looked_like", "reason", "user", "created_at", "merge"]
     list_select_related = ["paper", "similar_to", "user"]
     search_fields = ["paper__bibtex_key", "similar_to__bibtex_key", "paper__title", "reason"]
-    fields = ["added", "looked_like", "reason", "user", "created_at"]
+    fields = ["added", "looked_like", "reason", "user", "created_at", "merge"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -67,6 +86,12 @@ class DistinctClaimAdmin(admin.ModelAdmin):
     @admin.display(description="looked like", ordering="similar_to__title")
     def looked_like(self, claim):
         return _paper_links(claim.similar_to)
+
+    @admin.display(description="if they are one paper")
+    def merge(self, claim):
+        # The paper added despite the warning is the newer page: merged into the other.
+        url = merge_url(kept=claim.similar_to, merged=claim.paper)
+        return format_html('<a href="{}">Merge them…</a>', url)
 
 
 @admin.register(PaperCorrection)

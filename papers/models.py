@@ -421,4 +421,6 @@ class DistinctClaim(models.Model):
         return f"{self.paper.bibtex_key} is not {self.similar_to.bibtex_key}"
 
 
+# Its own module, so that this one stays readable; imported here so Django finds it.
 from .history_models import PaperCorrection, PaperRevision  # noqa: E402, F401
+from .merge_models import PaperMerge  # noqa: E402, F401

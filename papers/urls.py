@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import add_views, correction_views, views
+from . import add_views, correction_views, merge_views, views
 
 app_name = "papers"
 urlpatterns = [
@@ -19,6 +19,10 @@ urlpatterns = [
     path("papers/corrections/mine/", correction_views.own_corrections, name="own_corrections"),
     path("papers/corrections/<int:pk>/", correction_views.correction, name="correction"),
     path("papers/corrections/<int:pk>/decide/", correction_views.decide, name="decide_correction"),
+    # Staff only: one paper's page merged into another's, and the log to undo merges.
+    path("papers/merge/", merge_views.merge, name="merge"),
+    path("papers/merges/", merge_views.merge_log, name="merges"),
+    path("papers/merges/<int:pk>/undo/", merge_views.undo, name="merge_undo"),
     # The old site's links: /venue?key=nips&year=2016
     path("venue", views.legacy_venue, name="venue_legacy"),
     path("venue/", views.venue_list, name="venues"),

@@ -9,6 +9,7 @@ phone, a table, highlighted code, an image, citations, a footnote, comments).
 from dataclasses import dataclass
 
 from papers import corrections
+from papers.merging import merge_papers
 from papers.models import PaperCorrection
 from summaries.models import Summary
 from tests.factories import make_comment, make_paper, make_summary, make_user
@@ -81,6 +82,7 @@ def build_site(base_url):
     """Make the test data and return the pages to check, in a fixed order."""
     author = make_user(AUTHOR)
     reader = make_user(READER)
+    moderator = make_user(MODERATOR, is_staff=True)
     cited = make_paper(
         "conf/iclr/BahdanauCB14",
         title="Neural Machine Translation by Jointly Learning to Align and Translate",
@@ -108,7 +110,6 @@ def build_site(base_url):
     make_comment(summary, author=author, body="Thanks, added.")
     make_summary(paper=cited, author=reader, body=LONG_SUMMARY)
     # A correction accepted (the paper's history shows it) and one waiting (the queue).
-    moderator = make_user(MODERATOR, is_staff=True)
     accepted, _ = (
         PaperCorrection.objects.create(
             paper=paper,
@@ -120,6 +121,8 @@ def build_site(base_url):
         for proposed in ({"venue": "NeurIPS"}, {"year": 2018, "abstract": "The Transformer."})
     )
     corrections.accept(accepted.pk, by=moderator)
+    # Two pages of one paper, merged: the merge log has an entry to undo.
+    merge_papers(make_paper("conf/icml/Kept19"), make_paper("journals/corr/Dup19"), by=moderator)
 
     return [
         SitePage("homepage", "/"),
@@ -139,4 +142,10 @@ def build_site(base_url):
         SitePage("two-factor", "/accounts/2fa/", user=AUTHOR),
         SitePage("password asked again", "/accounts/reauthenticate/", user=AUTHOR),
         SitePage("connected accounts", "/accounts/3rdparty/", user=AUTHOR),
+        SitePage(
+            "merge page",
+            f"/papers/merge/?kept={paper.bibtex_key}&merged={cited.bibtex_key}",
+            user=MODERATOR,
+        ),
+        SitePage("merge log", "/papers/merges/", user=MODERATOR),
     ]

@@ -38,6 +38,8 @@ PAGE_NAMES = [
     "signup",
     "password reset",
     "e-mail address",
+    "merge page",
+    "merge log",
 ]
 
 
