@@ -7,8 +7,9 @@ refuses braces nested deeper than MAX_BRACE_DEPTH and counts the entries, before
 bibtexparser reads it; only the fields that name a paper are kept, each at most
 FIELD_MAX_LENGTH characters, and only they have their LaTeX decoded (the costly step).
 The papers are then found in one query for all their names (PaperQuerySet.named), the
-alias keys among those names told apart in one more, and the summaries counted and the
-first few of each paper loaded in one: at most three queries for any number of entries.
+aliases among those names told apart in one more when an entry needs it, and the
+summaries counted and the first few of each paper loaded in one: at most three queries
+for any number of entries. Nothing is stored.
 """
 
 import re
@@ -23,7 +24,7 @@ from summaries.models import Summary
 from . import identifiers
 from .keys import is_valid_key
 from .models import Paper, PaperAlias
-from .sources import DBLP, identify
+from .sources import ARXIV, DBLP, DOI, identify
 from .sources import bibtex as bibtex_fields
 from .sources.base import squash
 
@@ -31,7 +32,7 @@ MAX_ENTRIES = 500
 # 1 MB, of an uploaded file's bytes or a pasted text's characters.
 MAX_CHARS = 1024 * 1024
 # Real files nest braces three or four deep ({\"{u}} in a {Title}); pylatexenc, which
-# decodes the LaTeX, recurses on each level.
+# decodes the LaTeX, goes one call deeper for each level.
 MAX_BRACE_DEPTH = 32
 # bibtexparser logs a warning for every block it cannot read: a text of 1 MB of "@a{"
 # is 300,000 of them. Past this many block starts the text is refused unread.
@@ -323,8 +324,8 @@ def _read_bibtex_entry(entry, block):
     arxiv_id = bibtex_fields.entry_arxiv_id(values)
     doi = identifiers.normalize_doi(text_of(values.get("doi")))
     if (url := identify(text_of(values.get("url")))) is not None:
-        arxiv_id = arxiv_id or (url.value if url.kind == "arxiv" else "")
-        doi = doi or (url.value if url.kind == "doi" else "")
+        arxiv_id = arxiv_id or (url.value if url.kind == ARXIV else "")
+        doi = doi or (url.value if url.kind == DOI else "")
     arxiv_id = arxiv_id or identifiers.arxiv_id_from_doi(doi)
     keys = (key,) if is_valid_key(key) else ()
     if not (keys or arxiv_id or doi):
@@ -402,7 +403,9 @@ def _papers(entries):
             keys={key.lower() for name in names for key in name.keys},
             arxiv_ids={value.lower() for name in names for value in name.arxiv_ids},
             dois={value.lower() for name in names for value in name.dois},
-        ).only("bibtex_key", "title", "arxiv_id", "doi")
+        )
+        .only("bibtex_key", "title", "arxiv_id", "doi")
+        .order_by()
     )
     by_name = {}
     for paper in found:

@@ -2,8 +2,9 @@
 
 axe-core (pinned in package.json; `make test` installs it into node_modules) runs over
 the homepage, a paper page, a summary with math, the summary form, a profile, search
-results, the reading-list check (its form and an answer), and the account pages (log-in, sign-up, password reset, e-mail address), in
-light and in dark mode, and must find nothing serious or critical.
+results, the reading-list check (its form and an answer), and the account pages (log-in,
+sign-up, password reset, e-mail address), in light and in dark mode, and must find
+nothing serious or critical.
 
 Keyboard use is checked by tabbing through the homepage and the summary form: every
 stop shows where the focus is and the main actions are all reached. The colour-mode
