@@ -15,6 +15,7 @@ for any number of entries. Nothing is stored.
 import re
 from dataclasses import dataclass, field
 
+from bibtexparser.model import ImplicitComment
 from django.db.models import Count, F, Window
 from django.db.models.functions import Lower, RowNumber
 
@@ -188,7 +189,7 @@ def read_entries(text, *, hosts=()):
             "Split the list and check each part."
         )
     if _bibtex_entry.search(text):
-        return _read_bibtex(text)
+        return _read_bibtex(text, hosts)
     return _read_lines(text, hosts)
 
 
@@ -205,19 +206,22 @@ def _read_lines(text, hosts):
         raise _too_many(count)
     entries = []
     for line_number, line in enumerate(lines, 1):
-        if not _counts(line):
-            continue
-        given = line.strip()
-        entry = Entry(number=len(entries) + 1, line=line_number, given=given[:200])
-        if len(given) > LINE_MAX_LENGTH:
-            entry.problem = f"too long to be a name ({len(given):,} characters)"
-        elif (name := _name_in_line(given, hosts)) is None:
-            entry.problem = NOT_A_NAME
-        else:
-            entry.name, entry.addable = name, name.addable
-            entry.read_as = _read_as(name)
-        entries.append(entry)
+        if _counts(line):
+            entries.append(_line_entry(len(entries) + 1, line_number, line, hosts))
     return entries
+
+
+def _line_entry(number, line_number, line, hosts):
+    given = line.strip()
+    entry = Entry(number=number, line=line_number, given=given[:200])
+    if len(given) > LINE_MAX_LENGTH:
+        entry.problem = f"too long to be a name ({len(given):,} characters)"
+    elif (name := _name_in_line(given, hosts)) is None:
+        entry.problem = NOT_A_NAME
+    else:
+        entry.name, entry.addable = name, name.addable
+        entry.read_as = _read_as(name)
+    return entry
 
 
 def _counts(line):
@@ -290,14 +294,17 @@ class _FieldsToRead:
         return True
 
 
-def _read_bibtex(text):
+def _read_bibtex(text, hosts):
     _check_bibtex(text)
     library = bibtex_fields.parse_library(text, keep=_FieldsToRead())
-    blocks = [*library.entries, *library.failed_blocks]
+    blocks = [*library.entries, *library.failed_blocks, *_names_outside(library, hosts)]
     if len(blocks) > MAX_ENTRIES:
         raise _too_many(len(blocks))
     entries, numbers_by_key = [], {}
-    for block in sorted(blocks, key=lambda block: block.start_line):
+    for block in sorted(blocks, key=lambda block: _start_line(block)):
+        if isinstance(block, tuple):
+            entries.append(_line_entry(len(entries) + 1, block[0] + 1, block[1], hosts))
+            continue
         entry = Entry(number=len(entries) + 1, line=block.start_line + 1, given="")
         entries.append(entry)
         if not hasattr(block, "fields_dict"):  # bibtexparser's ParsingFailedBlock
@@ -313,6 +320,31 @@ def _read_bibtex(text):
         numbers_by_key.setdefault(block.key, entry.number)
         _read_bibtex_entry(entry, block)
     return entries
+
+
+def _names_outside(library, hosts):
+    """The lines outside the entries that name a paper for certain (an arXiv id, a DOI,
+    a link), as (line index, line): ids pasted below a few entries count too. The rest
+    is a comment, as BibTeX reads it (Mendeley's header, notes), and so is everything
+    outside when there is more of it than a list may have."""
+    lines = [
+        (block.start_line + offset, line)
+        for block in library.comments
+        if isinstance(block, ImplicitComment)
+        for offset, line in enumerate(block.comment.splitlines())
+        if _counts(line) and len(line) <= LINE_MAX_LENGTH
+    ]
+    if len(lines) > MAX_ENTRIES:
+        return []
+    return [
+        (index, line)
+        for index, line in lines
+        if (name := _name_in_line(line.strip(), hosts)) is not None and name.certain
+    ]
+
+
+def _start_line(block):
+    return block[0] if isinstance(block, tuple) else block.start_line
 
 
 def _read_bibtex_entry(entry, block):
