@@ -25,11 +25,12 @@ def _too_many_checks(request, retry_after):
     """The form again with the pasted list in it, saying why it was not checked. A
     chosen file cannot be handed back: browsers never fill in a file field."""
     minutes = max(1, retry_after // 60)
+    text = request.POST.get("text", "")
     context = {
-        "form": CoverageForm(initial={"text": request.POST.get("text", "")}),
+        "form": CoverageForm(initial={"text": text}),
         "refusal": "You have checked many lists in a short time, so this one was not "
-        f"checked. Please try again in {minutes} minute{'s' if minutes != 1 else ''}; "
-        "your list is kept below.",
+        f"checked. Please try again in {minutes} minute{'s' if minutes != 1 else ''}"
+        + ("; your list is kept below." if text.strip() else ", choosing the file again."),
     }
     response = render(request, "papers/coverage.html", context, status=429)
     response["Retry-After"] = str(retry_after)

@@ -525,6 +525,9 @@ def test_checks_past_the_limit_are_refused_with_the_list_kept(client, settings):
     assert textarea(html) == "1608.06993\n1706.03762"
     assert "coverage-results" not in html
     assert client.get(URL).status_code == 200  # reading the page is never counted
+    upload = SimpleUploadedFile("library.bib", BIB.encode())
+    html = check(client, status=429, file=upload)
+    assert "try again in 10 minutes, choosing the file again." in html
 
 
 def test_the_answer_downloads_as_csv(client, densenet):
