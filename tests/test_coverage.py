@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from papers import coverage
 from papers.coverage import Coverage
+from papers.merging import merge_papers
 from papers.models import PaperAlias
 from papers.sources.bibtex import parse_library
 
@@ -174,6 +175,16 @@ def test_any_key_is_looked_up_and_an_unknown_one_offered_to_the_add_page(client)
     # A DBLP key is what the add page can look up; a key of one's own is not.
     assert add_link(missing[0][1]) == "conf/icml/Unknown99"
     assert add_link(missing[1][1]) is None
+
+
+def test_a_merged_papers_old_key_answers_with_the_paper_it_was_merged_into(client):
+    kept, merged = make_paper("conf/icml/Kept19"), make_paper("journals/corr/Dup19")
+    make_summary(paper=merged, author=make_user("ada"))
+    merge_papers(kept, merged, by=make_user("moderator", is_staff=True))
+    html = check(client, "journals/corr/Dup19\nconf/icml/Kept19")
+
+    assert statuses(html) == ["covered", "repeated"]
+    assert f'href="{kept.get_absolute_url()}"' in rows(html)[0][1]
 
 
 def test_the_filter_link_points_at_the_rows_without_a_summary(client, densenet, transformer):
