@@ -1,9 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 
 from shortscience.forms import check_renders, limit_length, too_long_message
 
-from . import identifiers, sources
+from . import coverage, identifiers, sources
 from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
 from .models import (
     AUTHORS_MAX_LENGTH,
@@ -213,3 +214,74 @@ class DistinctForm(forms.Form):
                 "that one.",
             )
         return form
+
+
+class CoverageForm(forms.Form):
+    """A reading list to check (papers.coverage): pasted, or a file that replaces what
+    is in the box. Valid, it holds the list's `entries`; the file's text goes back into
+    the box, so that the list can be changed and checked again."""
+
+    text = forms.CharField(
+        label="Your list",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 10,
+                "class": "font-monospace",
+                "spellcheck": "false",
+                "placeholder": "1608.06993\n10.1109/CVPR.2017.243\n"
+                "https://arxiv.org/abs/1706.03762\nconf/nips/VaswaniSPUJGKP17",
+            }
+        ),
+        help_text="A BibTeX file, or one arXiv id, DOI, arXiv or doi.org link, or BibTeX key "
+        f"a line. At most {coverage.MAX_ENTRIES:,} entries.",
+    )
+    file = forms.FileField(
+        label="Or choose a file",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".bib,.bibtex,.txt,text/plain"}),
+        help_text="A .bib or text file of at most 1 MB. It replaces the text in the box.",
+    )
+
+    def __init__(self, *args, hosts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hosts = hosts
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if upload.size > coverage.MAX_CHARS:
+            raise ValidationError(
+                f"That file is {filesizeformat(upload.size)}; the limit is 1 MB. Split it "
+                "and check each part.",
+                code="too_big",
+            )
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Older BibTeX tools write Latin-1, which any bytes decode as.
+            text = raw.decode("latin-1")
+        if "\x00" in text:
+            raise ValidationError(
+                "That file is not text: choose a .bib or .txt file.", code="not_text"
+            )
+        # The box shows what was checked (the form renders from its data).
+        self.data = self.data.copy()
+        self.data["text"] = text
+        return text
+
+    def clean(self):
+        if self.errors:
+            return self.cleaned_data
+        from_file = self.cleaned_data.get("file") is not None
+        text = self.cleaned_data["file"] if from_file else self.cleaned_data.get("text", "")
+        if not text.strip():
+            raise ValidationError("Paste a list, or choose a file, to check.", code="empty")
+        try:
+            self.cleaned_data["entries"] = coverage.read_entries(text, hosts=self.hosts)
+        except coverage.Refused as refused:
+            self.add_error("file" if from_file else "text", str(refused))
+        return self.cleaned_data

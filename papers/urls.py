@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import add_views, correction_views, merge_views, views
+from . import add_views, correction_views, coverage_views, merge_views, views
 
 app_name = "papers"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("papers/merge/", merge_views.merge, name="merge"),
     path("papers/merges/", merge_views.merge_log, name="merges"),
     path("papers/merges/<int:pk>/undo/", merge_views.undo, name="merge_undo"),
+    path("papers/coverage/", coverage_views.check_list, name="coverage"),
     # The old site's links: /venue?key=nips&year=2016
     path("venue", views.legacy_venue, name="venue_legacy"),
     path("venue/", views.venue_list, name="venues"),

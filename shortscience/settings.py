@@ -365,6 +365,9 @@ RATE_LIMITS = {
     "draft": (30, 60),
     "paper": (30, 3600),
     "correction": (20, 3600),
+    # Checking a reading list (papers.coverage) reads up to 1 MB of BibTeX: a person
+    # checks a few lists and fixes them, a script gets two a minute.
+    "coverage": (20, 600),
 }
 
 LANGUAGE_CODE = "en-us"
@@ -478,6 +481,9 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # A warning for every block of a BibTeX text it cannot read: the import and the
+        # reading-list check say which blocks those are themselves, once each.
+        "bibtexparser": {"level": "ERROR"},
     },
 }
 

@@ -218,3 +218,26 @@ def test_no_mail_about_the_private_summary_reaches_anyone_but_its_author(world):
     for message in mail.outbox:
         if PRIVATE_WORD in message.body or PRIVATE_TITLE in message.body:
             assert message.to == [world["keeper"].email]
+
+
+@pytest.mark.parametrize("viewer", ["reader", "keeper", None])
+@pytest.mark.parametrize("answer", ["page", "csv"])
+def test_a_checked_reading_list_leaves_the_private_summary_out_and_the_author_unnamed(
+    client, world, viewer, answer
+):
+    if viewer:
+        client.force_login(world[viewer])
+    names = "conf/icml/Open20\nconf/icml/Secret20"
+    data = {"text": names} | ({"format": "csv"} if answer == "csv" else {})
+    response = client.post(reverse("papers:coverage"), data)
+    text = response.content.decode()
+
+    assert response.status_code == 200
+    assert_keeps_secrets(response.content, "the reading list", SHY_SECRETS)
+    # Papers are public: the list names the secret paper, never its private summary,
+    # even to that summary's author.
+    assert_keeps_secrets(response.content, "the reading list", ("for me alone", PRIVATE_WORD))
+    assert f"/summaries/{world['private'].pk}/" not in text
+    assert f"/summaries/{world['anonymous'].pk}/" in text  # the public ones are listed
+    if answer == "page":
+        assert "1 of 2 papers has a summary." in text

@@ -64,6 +64,20 @@ WIDE_FORMULA = (
     r"V = X W_V,\; d_k = d_{\text{model}} / h$$"
 )
 
+# Each kind of answer: summaries, no summary, not here, a repeat, an entry that cannot be read; and
+# an entry longer than a phone is wide.
+READING_LIST = "\n".join(
+    [
+        "https://arxiv.org/abs/1706.03762v5",
+        "conf/iclr/BahdanauCB14",
+        "conf/nips/Unsummarised",
+        "https://doi.org/10.1145/3065386",
+        "arXiv:1706.03762",
+        "a title is not a name",
+        "https://doi.org/10.1000/" + "a-very-long-suffix-" * 6,
+    ]
+)
+
 LONG_SUMMARY = "\n\n".join(
     f"Paragraph {n}. The method is explained at length here, with $x_{n}^2$ in it. " * 6
     for n in range(1, 10)
@@ -76,6 +90,9 @@ class SitePage:
     path: str
     # Pages only a logged-in user sees are visited as this user.
     user: str | None = None
+    # A page that answers a form: the form at `path` is filled in with these fields (by
+    # name) and sent, and its answer is the page.
+    post: tuple = ()
 
 
 def build_site(base_url):
@@ -123,6 +140,7 @@ def build_site(base_url):
     corrections.accept(accepted.pk, by=moderator)
     # Two pages of one paper, merged: the merge log has an entry to undo.
     merge_papers(make_paper("conf/icml/Kept19"), make_paper("journals/corr/Dup19"), by=moderator)
+    make_paper("conf/nips/Unsummarised", title="A paper nobody has summarised yet")
 
     return [
         SitePage("homepage", "/"),
@@ -134,6 +152,12 @@ def build_site(base_url):
         SitePage("correction form", f"/papers/correct/{paper.bibtex_key}/", user=AUTHOR),
         SitePage("correction queue", "/papers/corrections/", user=MODERATOR),
         SitePage("search results", "/search?q=attention"),
+        SitePage("reading list form", "/papers/coverage/"),
+        SitePage(
+            "reading list checked",
+            "/papers/coverage/",
+            post=(("text", READING_LIST),),
+        ),
         SitePage("formatting help", "/help/syntax/"),
         SitePage("login", "/accounts/login/"),
         SitePage("signup", "/accounts/signup/"),

@@ -2,8 +2,9 @@
 
 axe-core (pinned in package.json; `make test` installs it into node_modules) runs over
 the homepage, a paper page, a summary with math, the summary form, a profile, search
-results, and the account pages (log-in, sign-up, password reset, e-mail address), in
-light and in dark mode, and must find nothing serious or critical.
+results, the reading-list check (its form and an answer), and the account pages (log-in,
+sign-up, password reset, e-mail address), in light and in dark mode, and must find
+nothing serious or critical.
 
 Keyboard use is checked by tabbing through the homepage and the summary form: every
 stop shows where the focus is and the main actions are all reached. The colour-mode
@@ -33,6 +34,8 @@ PAGE_NAMES = [
     "correction form",
     "correction queue",
     "search results",
+    "reading list form",
+    "reading list checked",
     "formatting help",
     "login",
     "signup",
@@ -69,6 +72,11 @@ def open_site_page(page, live_server, site_page):
     if site_page.user:
         log_in(page, live_server, site_page.user)
     page.goto(f"{live_server.url}{site_page.path}")
+    if site_page.post:
+        for name, value in site_page.post:
+            page.locator(f'main [name="{name}"]').fill(value)
+        with page.expect_navigation():
+            page.locator("main form [type=submit]").first.click()
     # Formulas change width when KaTeX's fonts arrive; check the page as it settles.
     page.evaluate("document.fonts.ready.then(() => true)")
 
@@ -86,7 +94,8 @@ def test_axe_finds_nothing_serious(live_server, new_page, axe_source, name, sche
 
 
 @pytest.mark.parametrize(
-    "name", ["summary form", "summary with math", "login", "signup", "password reset"]
+    "name",
+    ["summary form", "summary with math", "reading list form", "login", "signup", "password reset"],
 )
 def test_every_form_field_has_a_label(live_server, new_page, name):
     page = new_page()

@@ -1,7 +1,8 @@
 """Valid HTML: the Nu HTML Checker reports no errors on the main pages.
 
 The pages are those of the accessibility checks (tests/browser/pages.py) plus the 404
-and 500 pages, as the server sends them, fetched with Django's test client. The checker
+and 500 pages, as the server sends them, fetched (or, for a form's answer, posted) with
+Django's test client. The checker
 (npm's vnu-jar, pinned in package.json; `make test` installs it into node_modules) runs
 once over all of them: one Java start-up instead of one per page.
 """
@@ -31,7 +32,10 @@ def fetch_pages(client):
         client.logout()
         if site_page.user:
             client.force_login(User.objects.get(username=site_page.user))
-        response = client.get(site_page.path)
+        if site_page.post:
+            response = client.post(site_page.path, dict(site_page.post))
+        else:
+            response = client.get(site_page.path)
         assert response.status_code == 200, f"{site_page.name}: {response.status_code}"
         pages[site_page.name] = response.content.decode()
     client.logout()
