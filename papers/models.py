@@ -197,6 +197,13 @@ class Paper(models.Model):
     authors = models.TextField(
         max_length=AUTHORS_MAX_LENGTH, help_text="Comma-separated, in the paper's order."
     )
+    # The venue's canonical name ("NeurIPS") when papers.venues knows it, else as the
+    # source or user wrote it. Text rather than a foreign key to Venue: every page that
+    # prints a paper prints its venue, and would join the venue table for it; the venue
+    # pages, feeds, search filter and their indexes (on UPPER(venue), year) work on this
+    # column as they did; and most venues of an import (workshops, small journals) are
+    # in no table. Writers map a venue to its name (papers.venues) before storing it;
+    # `manage.py normalize_venues` re-maps every paper after the table changes.
     venue = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     abstract = models.TextField(max_length=ABSTRACT_MAX_LENGTH, blank=True)
@@ -284,9 +291,13 @@ class Paper(models.Model):
         return reverse("papers:detail", args=[self.bibtex_key])
 
     def clean(self):
+        from .venues import canonical
+
         # Before the constraints are checked: they are about the stored forms.
         self.normalize_identifiers()
         self.authors = normalize_author_list(self.authors)
+        # The admin's way in: its spelling of a known venue stored under the venue's name.
+        self.venue = canonical(self.venue)
 
     def normalize_identifiers(self):
         """Store arXiv id and DOI in the one form the uniqueness constraints compare."""
@@ -419,3 +430,6 @@ class DistinctClaim(models.Model):
 
     def __str__(self):
         return f"{self.paper.bibtex_key} is not {self.similar_to.bibtex_key}"
+
+
+from .venue_models import Venue, VenueAlias  # noqa: E402, F401

@@ -16,6 +16,7 @@ from shortscience.pgcopy import copy_rows
 from ..duplicates import normalize_title
 from ..models import Paper, PaperAlias
 from ..signals import names_added
+from ..venues import VenueMap
 from .reader import Reader
 from .records import FIELDS, IDENTIFIERS, Rejected, Tally
 
@@ -41,7 +42,10 @@ class Importer:
             raise ValueError("COPY needs PostgreSQL")
 
     def run(self, records):
-        reader = Reader(records, self.batch_size)
+        # The venue table read once for the whole run: each record's venue is then a
+        # dict lookup (on the reading thread), not a query.
+        venues = VenueMap(using=self.db)
+        reader = Reader(records, self.batch_size, venue_name=venues.canonical)
         thresholds = gc.get_threshold()
         # An import makes millions of short-lived objects and no reference cycles; at the
         # default thresholds the collector took about a sixth of its Python time.
