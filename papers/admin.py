@@ -3,7 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import DistinctClaim, Paper, PaperAlias
+from .models import DistinctClaim, Paper, PaperAlias, Venue, VenueAlias
+from .venues import venue_key
 
 
 class PaperAliasInline(admin.TabularInline):
@@ -58,3 +59,38 @@ class DistinctClaimAdmin(admin.ModelAdmin):
     @admin.display(description="looked like", ordering="similar_to__title")
     def looked_like(self, claim):
         return _paper_links(claim.similar_to)
+
+
+class VenueAliasInline(admin.TabularInline):
+    model = VenueAlias
+    extra = 3
+    fields = ["name"]
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    """The venue table: a venue's name, as papers store and pages print it, and the
+    spellings sources give it. A spelling added here maps papers added from then on;
+    `manage.py normalize_venues` renames the papers already stored under it."""
+
+    list_display = ["name", "full_name", "spellings"]
+    search_fields = ["name", "full_name", "aliases__name"]
+    inlines = [VenueAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(spelling_count=models.Count("aliases"))
+
+    @admin.display(description="spellings", ordering="spelling_count")
+    def spellings(self, venue):
+        return venue.spelling_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The venue's own name and full name lead to it too (Venue.clean checked that
+        # no other venue has them).
+        venue = form.instance
+        have = set(venue.aliases.values_list("key", flat=True))
+        for name in (venue.name, venue.full_name):
+            if (key := venue_key(name)) and key not in have:
+                VenueAlias.objects.create(venue=venue, name=name)
+                have.add(key)

@@ -2,7 +2,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length, Lower, Upper
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -139,6 +139,13 @@ class PaperQuerySet(models.QuerySet):
 
     def with_public_summaries(self):
         return self.with_public_summary_counts().filter(public_summary_count__gt=0)
+
+    def with_a_public_summary(self):
+        """Papers with at least one public summary: a filter, without grouping (see
+        with_public_summaries for the count)."""
+        from summaries.models import Summary
+
+        return self.filter(Exists(Summary.objects.public().filter(paper=OuterRef("pk"))))
 
     def in_venue(self, venue, year):
         """A venue's papers of one year. Venues match whatever their case, as keys do:

@@ -95,7 +95,7 @@ class Kept:
 
 CARD = Kept(
     "summaries/_card.html",
-    ("includes/paper_heading.html", "includes/byline.html"),
+    ("includes/paper_heading.html", "includes/venue.html", "includes/byline.html"),
     ("time", "text", "score", "comments"),
 )
 BLOCK = Kept(

@@ -88,10 +88,10 @@ def test_year_lists_that_years_papers_with_public_summaries(client):
 
 
 def test_year_without_summaries_is_a_404_that_says_so(client):
-    make_paper(venue="NIPS", year=2016)
-    response = client.get("/venue/NIPS/2016/")
+    make_paper(venue="NeurIPS", year=2016)
+    response = client.get("/venue/NeurIPS/2016/")
     assert response.status_code == 404
-    assert "No paper from NIPS 2016 has a summary yet." in response.content.decode()
+    assert "No paper from NeurIPS 2016 has a summary yet." in response.content.decode()
 
 
 def test_year_query_count_is_constant(client):
@@ -111,10 +111,11 @@ def test_venue_with_a_slash(client):
 @pytest.mark.parametrize(
     ("query", "location"),
     [
-        ("key=nips&year=2016", "/venue/nips/2016/"),
+        # Straight to the venue's name in the venue table.
+        ("key=nips&year=2016", "/venue/NeurIPS/2016/"),
         ("key=ACM%20MM&year=2016", "/venue/ACM%20MM/2016/"),
-        ("key=nips", "/venue/"),
-        ("key=nips&year=twenty", "/venue/"),
+        ("key=nips", "/venue/NeurIPS/"),
+        ("key=nips&year=twenty", "/venue/NeurIPS/"),
         ("", "/venue/"),
     ],
 )
