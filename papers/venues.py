@@ -172,6 +172,13 @@ def lookup(raw):
     return next((found[key] for key in keys if key in found), None)
 
 
+def other_name(raw):
+    """The venue's name when `raw` is another spelling of a venue of the table (not
+    merely another case of its name), else None. One query."""
+    venue = lookup(raw)
+    return venue.name if venue and venue.name.lower() != raw.strip().lower() else None
+
+
 def canonical(raw):
     """The canonical name of the venue `raw` names, or `raw` trimmed: for one paper
     (the add form, a source's answer, the admin), one query."""

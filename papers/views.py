@@ -274,7 +274,7 @@ def venue_year(request, venue, year):
         .order_by("-public_summary_count", "title", "pk")
     )
     page = offset_page(request, papers, VENUE_PAGE_SIZE, VENUE_MAX_PAGES)
-    if not page.object_list and (name := _other_name(venue)):
+    if not page.object_list and (name := venues.other_name(venue)):
         # Only when nothing is stored under this spelling: an old link (`/venue/nips/`)
         # to papers now stored under the venue's name costs no query otherwise.
         return _moved(request, "papers:venue_year", name, year)
@@ -334,12 +334,6 @@ def _venue_page(request, venue, known):
     # A venue of the table is a page even before its first summary; any other name is
     # one only while some paper of it has a public summary.
     return render(request, "venues/venue.html", context, status=200 if known or ids else 404)
-
-
-def _other_name(venue):
-    """The venue's name when `venue` is another spelling of a venue of the table."""
-    known = venues.lookup(venue)
-    return known.name if known and known.name.lower() != venue.lower() else None
 
 
 def _moved(request, url_name, *args):
