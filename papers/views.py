@@ -274,7 +274,7 @@ def venue_year(request, venue, year):
         .order_by("-public_summary_count", "title", "pk")
     )
     page = offset_page(request, papers, VENUE_PAGE_SIZE, VENUE_MAX_PAGES)
-    if not page.object_list and (name := venues.other_name(venue)):
+    if page.number == 1 and not page.object_list and (name := venues.other_name(venue)):
         # Only when nothing is stored under this spelling: an old link (`/venue/nips/`)
         # to papers now stored under the venue's name costs no query otherwise.
         return _moved(request, "papers:venue_year", name, year)
