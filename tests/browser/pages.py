@@ -90,7 +90,7 @@ def build_site(base_url):
         title="Attention Is All You Need",
         authors="Ashish Vaswani, Noam Shazeer, Niki Parmar, Jakob Uszkoreit, Llion Jones, "
         "Aidan N. Gomez, Lukasz Kaiser, Illia Polosukhin",
-        venue="NIPS",
+        venue="NeurIPS",
         year=2017,
         abstract="The Transformer, built from attention alone: $O(n^2 \\cdot d)$ per layer.",
         url="https://example.org/attention.pdf",
@@ -112,6 +112,7 @@ def build_site(base_url):
         SitePage("summary form", f"/summaries/write/{cited.bibtex_key}/", user=AUTHOR),
         SitePage("profile", f"/user/{AUTHOR}/"),
         SitePage("search results", "/search?q=attention"),
+        SitePage("venue across years", "/venue/NeurIPS/"),
         SitePage("formatting help", "/help/syntax/"),
         SitePage("login", "/accounts/login/"),
         SitePage("signup", "/accounts/signup/"),

@@ -30,6 +30,7 @@ PAGE_NAMES = [
     "summary form",
     "profile",
     "search results",
+    "venue across years",
     "formatting help",
     "login",
     "signup",
