@@ -6,8 +6,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length, Lower, Upper
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
-from markup.render import RENDERER_VERSION
+from markup.render import RENDERER_VERSION, render_title
 from shortscience.text import strip_controls
 
 from . import identifiers
@@ -201,6 +203,10 @@ class Paper(models.Model):
         help_text="Canonical key, e.g. conf/nips/RenHGS15. May contain slashes.",
     )
     title = models.CharField(max_length=500)
+    # The title's inline math rendered (markup.render.render_title), "" for a title
+    # without math, which is nearly every one: pages print `shown_title`, feeds and
+    # <title> `plain_title`.
+    title_html = models.TextField(blank=True, editable=False)
     authors = models.TextField(
         max_length=AUTHORS_MAX_LENGTH, help_text="Comma-separated, in the paper's order."
     )
@@ -289,7 +295,7 @@ class Paper(models.Model):
         self.normalized_title = normalize_title(self.title)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "normalized_title"}
+            kwargs["update_fields"] = {*update_fields, "normalized_title", "title_html"}
         for name, value in self.rendered_fields().items():
             setattr(self, name, value)
         super().save(*args, **kwargs)
@@ -312,11 +318,32 @@ class Paper(models.Model):
         self.doi = identifiers.normalize_doi(self.doi) or self.doi.strip()
 
     def rendered_fields(self):
-        """The stored HTML of the abstract, as the current renderer makes it."""
+        """The stored HTML of the abstract and the title, as the current renderer makes
+        them."""
         from .citations import render_text
 
         html = render_text(self.abstract, flavor="abstract") if self.abstract else ""
-        return {"abstract_html": html, "renderer_version": RENDERER_VERSION}
+        return {
+            "abstract_html": html,
+            "title_html": render_title(self.title),
+            "renderer_version": RENDERER_VERSION,
+        }
+
+    @property
+    def shown_title(self):
+        """The title as pages print it: with its math rendered, else escaped text."""
+        return mark_safe(self.title_html) if self.title_html else escape(self.title)
+
+    @property
+    def plain_title(self):
+        """The title as plain text, its math read as the symbols a reader sees (α, x^2):
+        for <title>, meta tags, feeds and mail. A formula KaTeX could not read stays as
+        written."""
+        if not self.title_html or "math-error" in self.title_html:
+            return self.title
+        from search.text import readable_text
+
+        return readable_text(self.title_html)
 
     @property
     def author_list(self):

@@ -123,6 +123,7 @@ def _card_key(summary):
             "" if summary.is_anonymous else summary.author.username,
             paper.bibtex_key,
             paper.title,
+            paper.title_html,
             paper.authors,
             paper.venue,
             paper.year,

@@ -70,7 +70,7 @@ class SummaryFeed(Feed):
 
     def item_title(self, summary):
         # Plain text: the feed writer escapes it once for XML, as readers expect.
-        return f"Summary of {summary.paper.title} by {summary.byline}"
+        return f"Summary of {summary.paper.plain_title} by {summary.byline}"
 
     def item_description(self, summary):
         html = feed_html(summary.shown_html, summary.feed_url)
@@ -131,9 +131,9 @@ class PaperSummaries(SummaryFeed):
         if paper is None:
             raise Http404("No such paper.")
         return Source(
-            title=f"Summaries of “{paper.title}”",
+            title=f"Summaries of “{paper.plain_title}”",
             link=paper.get_absolute_url(),
-            description=f"New summaries of “{paper.title}” on {settings.SITE_NAME}.",
+            description=f"New summaries of “{paper.plain_title}” on {settings.SITE_NAME}.",
             summaries=recent(Summary.objects.filter(paper=paper)),
         )
 
