@@ -57,7 +57,8 @@ _SATELLITE_WORDS_TEXT = """
 _SATELLITE_WORDS = frozenset(_SATELLITE_WORDS_TEXT.split())
 # Runs of letters and digits: one character class, so the scan is linear.
 _WORD = re.compile(r"[^\W_]+")
-_SEPARATORS = ",;:"
+_BRACKET = re.compile(r"[()\[\]]")
+_SEPARATOR = re.compile(r"[,;:]")
 
 
 def _keep(word):
@@ -80,36 +81,28 @@ def venue_key(text):
 
 
 def _pieces(text):
-    """The text outside parentheses, the parentheses' contents, and the parts of the
-    outside text between separators: one pass, nesting counted."""
-    outside, inside, parts = [], [], []
-    part, group, depth = [], [], 0
-    for char in text:
-        if char in "([":
-            if depth:
-                group.append(" ")
+    """The text outside parentheses, the parentheses' contents (outermost, nesting
+    counted), and the parts of the outside text between separators: one pass over the
+    brackets, and one split."""
+    outside, inside = [], []
+    depth = pos = start = 0
+    for bracket in _BRACKET.finditer(text):
+        if bracket.group() in "([":
+            if not depth:
+                outside.append(text[pos : bracket.start()])
+                start = bracket.end()
             depth += 1
-            outside.append(" ")
-        elif char in ")]" and depth:
+        elif depth:
             depth -= 1
             if not depth:
-                inside.append("".join(group))
-                group = []
-            else:
-                group.append(" ")
-        elif depth:
-            group.append(char)
-        else:
-            outside.append(char)
-            if char in _SEPARATORS:
-                parts.append("".join(part))
-                part = []
-            else:
-                part.append(char)
-    if group:
-        inside.append("".join(group))  # an unclosed parenthesis
-    parts.append("".join(part))
-    return "".join(outside), inside, parts
+                inside.append(text[start : bracket.start()])
+                pos = bracket.end()
+    if depth:
+        inside.append(text[start:])  # an unclosed parenthesis runs to the end
+    else:
+        outside.append(text[pos:])
+    outside = " ".join(outside)
+    return outside, inside, _SEPARATOR.split(outside)
 
 
 def candidate_keys(raw):
@@ -118,9 +111,9 @@ def candidate_keys(raw):
     if not text:
         return []
     outside, inside, parts = _pieces(text)
-    whole = venue_key(outside)
-    keys = [whole, venue_key(text)]
-    if _SATELLITE_WORDS.isdisjoint(venue_key(text).split()):
+    everything = venue_key(text)
+    keys = [venue_key(outside), everything]
+    if _SATELLITE_WORDS.isdisjoint(everything.split()):
         keys += [venue_key(piece) for piece in (*inside, *parts)]
     return [key for key in dict.fromkeys(keys) if key]
 
