@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length, Lower, Upper
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from markup.render import RENDERER_VERSION, render_title
@@ -332,7 +332,10 @@ class Paper(models.Model):
     @property
     def shown_title(self):
         """The title as pages print it: with its math rendered, else escaped text."""
-        return mark_safe(self.title_html) if self.title_html else escape(self.title)
+        if not self.title_html:
+            return escape(self.title)
+        # In a box that holds its formulas (static/css/site.css), as user text is held.
+        return format_html('<span class="title-math">{}</span>', mark_safe(self.title_html))
 
     @property
     def plain_title(self):
