@@ -60,7 +60,15 @@ def profile(request, username):
         hidden = list(
             person.summaries.filter(Q(is_private=True) | Q(is_anonymous=True) | Q(is_hidden=True))
             .select_related("paper")
-            .only("pk", "author", "is_private", "is_anonymous", "is_hidden", "paper__title")
+            .only(
+                "pk",
+                "author",
+                "is_private",
+                "is_anonymous",
+                "is_hidden",
+                "paper__title",
+                "paper__title_html",
+            )
             .newest_first()[: PROFILE_OWN_UNLISTED + 1]
         )
         # Drafts are the owner's alone, and as bounded: the newest, with their papers'
@@ -68,7 +76,7 @@ def profile(request, username):
         drafts = list(
             Draft.objects.filter(author=person)
             .select_related("paper")
-            .only("pk", "saved_at", "paper__title", "paper__bibtex_key")
+            .only("pk", "saved_at", "paper__title", "paper__title_html", "paper__bibtex_key")
             .order_by("-saved_at", "-pk")[: PROFILE_OWN_UNLISTED + 1]
         )
     return render(

@@ -30,12 +30,21 @@ from . import limits
 from .citations import CitedPaper, citation_html, references_html, valid_keys
 from .katex import render_maths
 from .limits import Refused
-from .math import CITE, DOLLAR, MATH, normalize, protect, put_back
+from .math import CITE, DOLLAR, MATH, Math, normalize, protect, put_back
 from .md import convert
 from .sanitize import user_cleaner
 from .watchdog import Overrun, deadline
 
-__all__ = ["RENDERER_VERSION", "FLAVORS", "Refused", "cited_keys", "refusal_html", "render"]
+__all__ = [
+    "RENDERER_VERSION",
+    "FLAVORS",
+    "Refused",
+    "cited_keys",
+    "has_math",
+    "refusal_html",
+    "render",
+    "render_title",
+]
 
 # Stored next to each rendered text: bump on any change to the output.
 RENDERER_VERSION = 7
@@ -116,6 +125,37 @@ def _render(text, flavor, sanitize, citations, references):
     if not found.maths:
         return body
     rendered = render_maths(found.maths, sanitize=sanitize)
+    return put_back(body, MATH, nonce, [m.source for m in found.maths], lambda i, _: rendered[i])
+
+
+def has_math(title: str) -> bool:
+    """Whether a title may hold math (or an escaped dollar) for ``render_title``: most
+    titles have neither a dollar sign nor a backslash, and need no rendering at all."""
+    return "$" in title or "\\" in title
+
+
+def render_title(title: str) -> str:
+    """A paper's title as HTML: its inline math through KaTeX, every other character as
+    plain text. No Markdown: a title's ``*`` and ``_`` are its own. Display math
+    (``$$…$$``) is set inline, as a title is one line. "" for a title without math,
+    which pages print as the text it is (see ``has_math``).
+
+    Titles are at most 500 characters (Paper.title), so the scan and the formulas are
+    bounded by that; a formula KaTeX refuses shows as its error box, as elsewhere.
+    """
+    if not has_math(title):
+        return ""
+    nonce = secrets.token_hex(8)
+    found = protect(normalize(title), nonce)
+    if not found.maths:
+        return ""
+    # The placeholders are letters and digits: escaping leaves them as they are.
+    body = escape(" ".join(found.text.split()), quote=False)
+    if found.citations:
+        cites = [c.source for c in found.citations]
+        body = put_back(body, CITE, nonce, cites, lambda i, _: escape(cites[i], quote=False))
+    inline = [m if m is DOLLAR else Math(m.source, m.tex, False) for m in found.maths]
+    rendered = render_maths(inline)
     return put_back(body, MATH, nonce, [m.source for m in found.maths], lambda i, _: rendered[i])
 
 

@@ -7,7 +7,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import history
-from .models import DistinctClaim, Paper, PaperAlias, PaperCorrection, PaperRevision
+from .models import (
+    DistinctClaim,
+    Paper,
+    PaperAlias,
+    PaperCorrection,
+    PaperRevision,
+    Venue,
+    VenueAlias,
+)
+from .venues import venue_key
 
 
 class PaperAliasInline(admin.TabularInline):
@@ -117,3 +126,38 @@ class PaperCorrectionAdmin(admin.ModelAdmin):
     @admin.display(description="paper", ordering="paper__title")
     def paper_link(self, correction):
         return _paper_links(correction.paper)
+
+
+class VenueAliasInline(admin.TabularInline):
+    model = VenueAlias
+    extra = 3
+    fields = ["name"]
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    """The venue table: a venue's name, as papers store and pages print it, and the
+    spellings sources give it. A spelling added here maps papers added from then on;
+    `manage.py normalize_venues` renames the papers already stored under it."""
+
+    list_display = ["name", "full_name", "spellings"]
+    search_fields = ["name", "full_name", "aliases__name"]
+    inlines = [VenueAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(spelling_count=models.Count("aliases"))
+
+    @admin.display(description="spellings", ordering="spelling_count")
+    def spellings(self, venue):
+        return venue.spelling_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The venue's own name and full name lead to it too (Venue.clean checked that
+        # no other venue has them).
+        venue = form.instance
+        have = set(venue.aliases.values_list("key", flat=True))
+        for name in (venue.name, venue.full_name):
+            if (key := venue_key(name)) and key not in have:
+                VenueAlias.objects.create(venue=venue, name=name)
+                have.add(key)

@@ -67,14 +67,14 @@ class CorrectionForm(PaperForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        # Stored forms, as the paper's own clean() and save() make them.
-        probe = Paper(**{name: cleaned[name] for name in CORRECTABLE_FIELDS})
-        probe.title = probe.title.strip()
-        probe.clean()
-        values = history.snapshot(probe, CORRECTABLE_FIELDS)
+        values = _stored({name: cleaned[name] for name in CORRECTABLE_FIELDS})
         shown = cleaned["shown"]
         current = history.snapshot(self.paper, CORRECTABLE_FIELDS)
-        edited = {name: value for name, value in values.items() if value != shown[name]}
+        # Both in their stored forms: a field left as it was shown is no change, even
+        # where the paper was stored before a rule of the stored form (a venue's
+        # canonical name, papers.venues) and the form now writes it otherwise.
+        as_shown = _stored(shown)
+        edited = {name: value for name, value in values.items() if value != as_shown[name]}
         if not edited:
             raise ValidationError(
                 "This changes nothing: correct at least one of the details, then send it.",
@@ -93,3 +93,12 @@ class CorrectionForm(PaperForm):
                 self.add_error(name, ValidationError(taken_message(name, other), code="taken"))
         self.original = {name: shown[name] for name in self.proposed}
         return cleaned
+
+
+def _stored(values):
+    """A paper's correctable details in their stored forms, as the paper's own clean()
+    and save() make them."""
+    probe = Paper(**values)
+    probe.title = probe.title.strip()
+    probe.clean()
+    return history.snapshot(probe, CORRECTABLE_FIELDS)

@@ -133,7 +133,7 @@ def similar_paper(*, title, authors, year):
         return None
     candidates = (
         Paper.objects.filter(normalized_title=key)
-        .only("bibtex_key", "title", "authors", "venue", "year")
+        .only("bibtex_key", "title", "title_html", "authors", "venue", "year")
         .order_by("pk")[:MAX_CANDIDATES]
     )
     for paper in candidates:

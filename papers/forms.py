@@ -4,7 +4,7 @@ from django.template.defaultfilters import filesizeformat
 
 from shortscience.forms import check_renders, limit_length, too_long_message
 
-from . import coverage, identifiers, sources
+from . import coverage, identifiers, sources, venues
 from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
 from .models import (
     AUTHORS_MAX_LENGTH,
@@ -107,6 +107,11 @@ class PaperForm(forms.Form):
         if not is_valid_key(key):
             raise ValidationError("A key cannot hold “//”.", code="invalid")
         return key
+
+    def clean_venue(self):
+        # A known venue under its one name ("nips" and "Advances in Neural Information
+        # Processing Systems 33" are NeurIPS); any other as typed, trimmed.
+        return venues.canonical(self.cleaned_data["venue"])
 
     def clean_authors(self):
         # As the paper will store it, direction overrides and invisible characters gone.

@@ -2,12 +2,14 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length, Lower, Upper
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
-from markup.render import RENDERER_VERSION
+from markup.render import RENDERER_VERSION, render_title
 from shortscience.text import strip_controls
 
 from . import identifiers
@@ -140,6 +142,13 @@ class PaperQuerySet(models.QuerySet):
     def with_public_summaries(self):
         return self.with_public_summary_counts().filter(public_summary_count__gt=0)
 
+    def with_a_public_summary(self):
+        """Papers with at least one public summary: a filter, without grouping (see
+        with_public_summaries for the count)."""
+        from summaries.models import Summary
+
+        return self.filter(Exists(Summary.objects.public().filter(paper=OuterRef("pk"))))
+
     def in_venue(self, venue, year):
         """A venue's papers of one year. Venues match whatever their case, as keys do:
         the old site's venue links are lowercase (`/venue?key=nips`)."""
@@ -194,9 +203,20 @@ class Paper(models.Model):
         help_text="Canonical key, e.g. conf/nips/RenHGS15. May contain slashes.",
     )
     title = models.CharField(max_length=500)
+    # The title's inline math rendered (markup.render.render_title), "" for a title
+    # without math, which is nearly every one: pages print `shown_title`, feeds and
+    # <title> `plain_title`.
+    title_html = models.TextField(blank=True, editable=False)
     authors = models.TextField(
         max_length=AUTHORS_MAX_LENGTH, help_text="Comma-separated, in the paper's order."
     )
+    # The venue's canonical name ("NeurIPS") when papers.venues knows it, else as the
+    # source or user wrote it. Text rather than a foreign key to Venue: every page that
+    # prints a paper prints its venue, and would join the venue table for it; the venue
+    # pages, feeds, search filter and their indexes (on UPPER(venue), year) work on this
+    # column as they did; and most venues of an import (workshops, small journals) are
+    # in no table. Writers map a venue to its name (papers.venues) before storing it;
+    # `manage.py normalize_venues` re-maps every paper after the table changes.
     venue = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     abstract = models.TextField(max_length=ABSTRACT_MAX_LENGTH, blank=True)
@@ -275,7 +295,7 @@ class Paper(models.Model):
         self.normalized_title = normalize_title(self.title)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "normalized_title"}
+            kwargs["update_fields"] = {*update_fields, "normalized_title", "title_html"}
         for name, value in self.rendered_fields().items():
             setattr(self, name, value)
         super().save(*args, **kwargs)
@@ -284,9 +304,13 @@ class Paper(models.Model):
         return reverse("papers:detail", args=[self.bibtex_key])
 
     def clean(self):
+        from .venues import canonical
+
         # Before the constraints are checked: they are about the stored forms.
         self.normalize_identifiers()
         self.authors = normalize_author_list(self.authors)
+        # The admin's way in: its spelling of a known venue stored under the venue's name.
+        self.venue = canonical(self.venue)
 
     def normalize_identifiers(self):
         """Store arXiv id and DOI in the one form the uniqueness constraints compare."""
@@ -294,11 +318,35 @@ class Paper(models.Model):
         self.doi = identifiers.normalize_doi(self.doi) or self.doi.strip()
 
     def rendered_fields(self):
-        """The stored HTML of the abstract, as the current renderer makes it."""
+        """The stored HTML of the abstract and the title, as the current renderer makes
+        them."""
         from .citations import render_text
 
         html = render_text(self.abstract, flavor="abstract") if self.abstract else ""
-        return {"abstract_html": html, "renderer_version": RENDERER_VERSION}
+        return {
+            "abstract_html": html,
+            "title_html": render_title(self.title),
+            "renderer_version": RENDERER_VERSION,
+        }
+
+    @property
+    def shown_title(self):
+        """The title as pages print it: with its math rendered, else escaped text."""
+        if not self.title_html:
+            return escape(self.title)
+        # In a box that holds its formulas (static/css/site.css), as user text is held.
+        return format_html('<span class="title-math">{}</span>', mark_safe(self.title_html))
+
+    @property
+    def plain_title(self):
+        """The title as plain text, its math read as the symbols a reader sees (α, x^2):
+        for <title>, meta tags, feeds and mail. A formula KaTeX could not read stays as
+        written."""
+        if not self.title_html or "math-error" in self.title_html:
+            return self.title
+        from search.text import readable_text
+
+        return readable_text(self.title_html)
 
     @property
     def author_list(self):
@@ -424,3 +472,4 @@ class DistinctClaim(models.Model):
 # Its own module, so that this one stays readable; imported here so Django finds it.
 from .history_models import PaperCorrection, PaperRevision  # noqa: E402, F401
 from .merge_models import PaperMerge  # noqa: E402, F401
+from .venue_models import Venue, VenueAlias  # noqa: E402, F401

@@ -27,5 +27,9 @@ urlpatterns = [
     # The old site's links: /venue?key=nips&year=2016
     path("venue", views.legacy_venue, name="venue_legacy"),
     path("venue/", views.venue_list, name="venues"),
+    # Venue names may hold slashes ("ACM/IEEE CS"), hence <path:>. The year page comes
+    # first: /venue/NIPS/2016/ is NIPS's 2016, and only an address that ends in no year
+    # is a venue across its years (a venue named "X/2016" would be read as X's 2016).
     path("venue/<path:venue>/<int:year>/", views.venue_year, name="venue_year"),
+    path("venue/<path:venue>/", views.venue_page, name="venue"),
 ]

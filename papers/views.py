@@ -2,6 +2,7 @@ from functools import wraps
 from itertools import groupby
 from urllib.parse import quote
 
+from django.db.models import F
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,7 +15,7 @@ from summaries import cards, discussion
 from summaries.forms import CommentForm
 from summaries.models import TEXT_FIELDS, Citation, Summary
 
-from . import identifiers
+from . import identifiers, venues
 from .keys import is_valid_key
 from .models import Paper, venue_display_name
 
@@ -33,6 +34,9 @@ VENUE_PAGE_SIZE = 50
 # A venue's papers of a year are paged by OFFSET (see venue_year), so the depth is
 # bounded: 5,000 papers with summaries from one venue in one year is far beyond any.
 VENUE_MAX_PAGES = 100
+# A venue's page across years lists at most this many of its papers (the newest): its
+# ids are read first, in one query of one column, and a page of them in a second.
+VENUE_MAX_PAPERS = VENUE_PAGE_SIZE * VENUE_MAX_PAGES
 
 
 class PaperNotFound(Exception):
@@ -270,6 +274,10 @@ def venue_year(request, venue, year):
         .order_by("-public_summary_count", "title", "pk")
     )
     page = offset_page(request, papers, VENUE_PAGE_SIZE, VENUE_MAX_PAGES)
+    if page.number == 1 and not page.object_list and (name := venues.other_name(venue)):
+        # Only when nothing is stored under this spelling: an old link (`/venue/nips/`)
+        # to papers now stored under the venue's name costs no query otherwise.
+        return _moved(request, "papers:venue_year", name, year)
     name = page.object_list[0].venue if page.object_list else venue
     return render(
         request,
@@ -279,10 +287,71 @@ def venue_year(request, venue, year):
     )
 
 
+def venue_page(request, venue):
+    """A venue's papers with public summaries across its years, newest first, with its
+    years linking to their pages. `/venue/NIPS/` redirects to `/venue/NeurIPS/`.
+
+    Ids first: the venue's papers with a public summary are read as ids, newest first,
+    at most VENUE_MAX_PAPERS, in one query that the index on (UPPER(venue), year) and the
+    summaries' index on paper serve; a page of them is then read by id. Numbered pages
+    count that list in Python, with no COUNT and no OFFSET. Cached whole for visitors,
+    as the venue list is, until a summary or a paper changes (the FEED scope).
+    """
+    known = venues.lookup(venue)
+    if known and known.name != venue:
+        return _moved(request, "papers:venue", known.name)
+    return fragments.cached_page(
+        request, [fragments.FEED], lambda: _venue_page(request, venue, known)
+    )
+
+
+def _venue_page(request, venue, known):
+    in_venue = Paper.objects.filter(venue__iexact=venue)
+    rows = list(in_venue.venue_years())
+    entry = _venue_entry(rows) if rows else {"name": venue, "summary_count": 0, "years": []}
+    name = known.name if known else entry["name"]
+    ids = list(
+        in_venue.with_a_public_summary()
+        .order_by(F("year").desc(nulls_last=True), "-pk")
+        .values_list("pk", flat=True)[:VENUE_MAX_PAPERS]
+    )
+    page = paginate(request, ids, VENUE_PAGE_SIZE)
+    by_id = (
+        Paper.objects.filter(pk__in=page.object_list)
+        .with_public_summary_counts()
+        .defer("abstract", "abstract_html")
+        .in_bulk()
+    )
+    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    context = {
+        "venue": known,
+        "name": name,
+        "summary_count": entry["summary_count"],
+        "years": entry["years"],
+        "page": page,
+        "capped": len(ids) == VENUE_MAX_PAPERS,
+    }
+    # A venue of the table is a page even before its first summary; any other name is
+    # one only while some paper of it has a public summary.
+    return render(request, "venues/venue.html", context, status=200 if known or ids else 404)
+
+
+def _moved(request, url_name, *args):
+    url = reverse(url_name, args=args)
+    if query := request.META.get("QUERY_STRING"):
+        url += f"?{query}"
+    return HttpResponsePermanentRedirect(url)
+
+
 def legacy_venue(request):
     """`/venue?key=nips&year=2016` from the old site, moved here for good."""
     venue = request.GET.get("key", "").strip()
     year = request.GET.get("year", "").strip()
-    if venue and year.isdigit() and len(year) == 4:
-        return redirect("papers:venue_year", venue, int(year), permanent=True)
-    return redirect("papers:venues", permanent=True)
+    if not venue:
+        return redirect("papers:venues", permanent=True)
+    # Straight to the venue's name ("nips" is NeurIPS), not through a second redirect.
+    known = venues.lookup(venue)
+    name = known.name if known else venue
+    if year.isdigit() and len(year) == 4:
+        return redirect("papers:venue_year", name, int(year), permanent=True)
+    return redirect("papers:venue", name, permanent=True)

@@ -1,6 +1,7 @@
 from django import forms
 from django.shortcuts import redirect, render
 
+from papers import venues
 from shortscience.pagination import paginate
 
 from .lookup import find_paper, paper_name, site_hosts
@@ -41,6 +42,12 @@ def results(request):
         # query and then counted and sliced in Python (SearchResults), so neither the
         # count nor a deep page costs more than the first page does.
         page = paginate(request, documents, PAGE_SIZE)
+        if venue and not page.paginator.count and (name := venues.other_name(venue)):
+            # Papers are stored under the venue's name: "nips" searches NeurIPS. Asked
+            # only when the spelling as typed finds nothing.
+            venue = name
+            documents = _search(query, parsed, venue=venue, year=year)
+            page = paginate(request, documents, PAGE_SIZE)
         _add_snippets(page, parsed)
     return render(
         request,

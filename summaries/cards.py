@@ -95,7 +95,7 @@ class Kept:
 
 CARD = Kept(
     "summaries/_card.html",
-    ("includes/paper_heading.html", "includes/byline.html"),
+    ("includes/paper_heading.html", "includes/venue.html", "includes/byline.html"),
     ("time", "text", "score", "comments"),
 )
 BLOCK = Kept(
@@ -123,6 +123,7 @@ def _card_key(summary):
             "" if summary.is_anonymous else summary.author.username,
             paper.bibtex_key,
             paper.title,
+            paper.title_html,
             paper.authors,
             paper.venue,
             paper.year,

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from accounts.models import User
+from papers import venues
 from papers.models import Paper
 
 from .models import CARD_DEFERRED, Summary
@@ -69,7 +70,7 @@ class SummaryFeed(Feed):
 
     def item_title(self, summary):
         # Plain text: the feed writer escapes it once for XML, as readers expect.
-        return f"Summary of {summary.paper.title} by {summary.byline}"
+        return f"Summary of {summary.paper.plain_title} by {summary.byline}"
 
     def item_description(self, summary):
         html = feed_html(summary.shown_html, summary.feed_url)
@@ -130,9 +131,9 @@ class PaperSummaries(SummaryFeed):
         if paper is None:
             raise Http404("No such paper.")
         return Source(
-            title=f"Summaries of “{paper.title}”",
+            title=f"Summaries of “{paper.plain_title}”",
             link=paper.get_absolute_url(),
-            description=f"New summaries of “{paper.title}” on {settings.SITE_NAME}.",
+            description=f"New summaries of “{paper.plain_title}” on {settings.SITE_NAME}.",
             summaries=recent(Summary.objects.filter(paper=paper)),
         )
 
@@ -156,15 +157,14 @@ class VenueSummaries(SummaryFeed):
     def get_source(self, request, venue):
         # Venues match whatever their case, as on the venue pages; all years together.
         summaries = recent(Summary.objects.filter(paper__venue__iexact=venue))
+        if not summaries and (known := venues.lookup(venue)):
+            # Another spelling of a venue of the table (`nips`): its papers are stored
+            # under its name. Asked only when the spelling finds nothing.
+            summaries = recent(Summary.objects.filter(paper__venue__iexact=known.name))
         if not summaries:
             raise Http404("No summaries of papers from this venue.")
-        newest = summaries[0].paper
-        name = newest.venue
-        link = (
-            reverse("papers:venue_year", args=[name, newest.year])
-            if newest.year
-            else reverse("papers:venues")
-        )
+        name = summaries[0].paper.venue
+        link = reverse("papers:venue", args=[name])
         return Source(
             title=f"Summaries of {name} papers",
             link=link,

@@ -141,7 +141,7 @@ def _message(comment, recipient, kind, preference):
         "recipient": recipient,
         "kind": kind,
         "commenter": commenter,
-        "paper_title": " ".join(paper.title.split()),
+        "paper_title": " ".join(paper.plain_title.split()),
         "summary_byline": (
             "you"
             if writes_for_owner

@@ -25,7 +25,8 @@ def test_adds_a_paper():
         "https://arxiv.org/abs/1506.01497",
     )
     paper = Paper.objects.get()
-    assert (paper.bibtex_key, paper.year, paper.venue) == ("conf/nips/RenHGS15", 2015, "NIPS")
+    # The venue under its name in the venue table.
+    assert (paper.bibtex_key, paper.year, paper.venue) == ("conf/nips/RenHGS15", 2015, "NeurIPS")
     assert paper.author_list == ["S. Ren", "K. He"]
 
 

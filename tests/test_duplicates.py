@@ -234,7 +234,7 @@ def test_details_like_a_paper_here_show_it_and_add_nothing(user_client, resnet):
     assert "This looks like a paper already here" in html
     assert f'<a class="btn btn-primary go-to-similar" href="{resnet.get_absolute_url()}">' in html
     assert "Kaiming He, Xiangyu Zhang, Shaoqing Ren, Jian Sun" in html
-    assert "CVPR 2016" in html
+    assert 'href="/venue/CVPR/">CVPR</a> 2016' in html
     assert "Add anyway" in html
     # Everything typed is in the form again.
     form = response.context["form"]

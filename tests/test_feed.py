@@ -26,7 +26,7 @@ def test_item_shows_paper_author_date_and_comment_count(client):
     html = client.get(FEED).content.decode()
     assert f'href="{paper.get_absolute_url()}"' in html
     assert "Deep Residual Learning" in html and "K. He, X. Zhang" in html
-    assert "CVPR 2020" in html
+    assert '<a class="venue-link" href="/venue/CVPR/">CVPR</a> 2020' in html
     assert 'href="/user/ada/"' in html
     assert "1 comment<" in html
     assert f'href="{summary.get_absolute_url()}" rel="bookmark"' in html

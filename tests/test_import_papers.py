@@ -64,8 +64,12 @@ def test_dblp_import_with_entities_and_skipped_records():
     assert faster.title == "Faster R-CNN: Towards Real-Time Object Detection"
     assert faster.authors == "Shaoqing Ren, Kaiming He, Jürgen Schmidhuber"
     resnet = Paper.objects.get(bibtex_key="journals/corr/HeZRS15")
-    assert resnet.arxiv_id == "1512.03385" and resnet.venue == "CoRR"
+    # Venues under their names in the venue table: NIPS, CoRR and DBLP's abbreviation
+    # of TPAMI's title.
+    assert faster.venue == "NeurIPS"
+    assert resnet.arxiv_id == "1512.03385" and resnet.venue == "arXiv"
     entity = Paper.objects.get(bibtex_key="journals/pami/Francois20")
+    assert entity.venue == "TPAMI"
     assert entity.title == "Café & Crème: an Entity Test"
     assert entity.doi == "10.1109/TPAMI.2020.0001"
     assert entity.url == "https://doi.org/10.1109/TPAMI.2020.0001"

@@ -168,13 +168,13 @@ def test_fields_over_the_papers_limits_are_refused(client, paper, reader):
 
 
 def test_a_field_left_alone_does_not_undo_a_change_made_meanwhile(client, paper, reader):
-    data = form_data(client, paper, venue="NeurIPS")
+    data = form_data(client, paper, venue="ICML")
     Paper.objects.filter(pk=paper.pk).update(title="Attention Is All You Need")
 
     client.post(correct_url(paper), data)
 
     # The form still carried the old title, which the reader did not touch.
-    assert PaperCorrection.objects.get().proposed == {"venue": "NeurIPS"}
+    assert PaperCorrection.objects.get().proposed == {"venue": "ICML"}
 
 
 def test_a_change_someone_made_meanwhile_is_not_suggested_again(client, paper, reader):

@@ -31,7 +31,7 @@ def test_shows_metadata_and_summaries(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Faster R-CNN" in html
-    assert "Shaoqing Ren, Kaiming He" in html and "NIPS 2015" in html
+    assert "Shaoqing Ren, Kaiming He" in html and 'href="/venue/NIPS/">NIPS</a> 2015' in html
     assert "Region proposals" in html
     assert 'href="https://example.org/paper.pdf"' in html
     assert 'href="https://arxiv.org/abs/1506.01497"' in html

@@ -79,7 +79,10 @@ def test_finds_summaries_and_comments_linking_to_them(client):
     assert ">Summary<" in summary_card and "Batch normalization" in summary_card
     assert 'href="/user/ada/"' in summary_card
     assert ">Comment<" in comment_card and "Batch normalization" in comment_card
-    assert "NeurIPS 2020" in summary_card and "Ada Lovelace, Alan Turing" in summary_card
+    assert (
+        'href="/venue/NeurIPS/">NeurIPS</a> 2020' in summary_card
+        and "Ada Lovelace, Alan Turing" in summary_card
+    )
 
 
 def test_result_shows_kind_title_and_highlighted_snippet(client):

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.db.models.lookups import In
 from django.utils import timezone
 
-from markup.render import RENDERER_VERSION
+from markup.render import RENDERER_VERSION, render_title
 from search import services as search
 from shortscience import fragments
 from shortscience.pgcopy import copy_rows
@@ -17,6 +17,7 @@ from .. import history
 from ..duplicates import normalize_title
 from ..models import Paper, PaperAlias, PaperRevision
 from ..signals import names_added
+from ..venues import VenueMap
 from .reader import Reader
 from .records import FIELDS, IDENTIFIERS, Rejected, Tally
 
@@ -42,7 +43,10 @@ class Importer:
             raise ValueError("COPY needs PostgreSQL")
 
     def run(self, records):
-        reader = Reader(records, self.batch_size)
+        # The venue table read once for the whole run: each record's venue is then a
+        # dict lookup (on the reading thread), not a query.
+        venues = VenueMap(using=self.db)
+        reader = Reader(records, self.batch_size, venue_name=venues.canonical)
         thresholds = gc.get_threshold()
         # An import makes millions of short-lived objects and no reference cycles; at the
         # default thresholds the collector took about a sixth of its Python time.
@@ -237,6 +241,8 @@ class Importer:
                 values["normalized_title"] = normalize_title(values["title"])
                 if record.fields.get("abstract"):
                     values.update(Paper(abstract=record.fields["abstract"]).rendered_fields())
+                # "" without a dollar sign or backslash, which is nearly every title.
+                values["title_html"] = render_title(values["title"])
                 row = [values[name] for name in _ATTNAMES]
                 papers.append(Paper(*row))  # positional: half the cost of keywords
                 row[created_at] = stamp
@@ -271,9 +277,10 @@ class Importer:
                     setattr(paper, name, value)
                 fields.update(("abstract_html", "renderer_version"))
             if "title" in changes:
-                # bulk_update does not call save(), which keeps this column.
+                # bulk_update does not call save(), which keeps these columns.
                 paper.normalized_title = normalize_title(paper.title)
-                fields.add("normalized_title")
+                paper.title_html = render_title(paper.title)
+                fields.update(("normalized_title", "title_html"))
             fields.update(changes)
             updated.append((paper, changes))
         Paper.objects.using(self.db).bulk_update([paper for paper, _ in updated], sorted(fields))
@@ -343,8 +350,9 @@ class _AnyOf(Lookup):
 
 def _new_paper(record):
     paper = Paper(bibtex_key=record.key, **record.fields)
-    # bulk_create does not call save(), which keeps this column.
+    # bulk_create does not call save(), which keeps these columns.
     paper.normalized_title = normalize_title(paper.title)
+    paper.title_html = render_title(paper.title)
     if paper.abstract:
         for name, value in paper.rendered_fields().items():
             setattr(paper, name, value)

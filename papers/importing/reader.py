@@ -35,10 +35,13 @@ class Reader(threading.Thread):
     one thread, and a caller's transaction must see the import).
     """
 
-    def __init__(self, records, batch_size):
+    def __init__(self, records, batch_size, venue_name=None):
         super().__init__(name="import-reader", daemon=True)
         self.records = records
         self.batch_size = batch_size
+        # A record's venue to its canonical name (papers.venues.VenueMap.canonical): a
+        # dict lookup, from a map the importing thread read before this one started.
+        self.venue_name = venue_name
         self.batches = queue.Queue(maxsize=_READ_AHEAD)
         self.stopping = threading.Event()
 
@@ -65,6 +68,8 @@ class Reader(threading.Thread):
             if isinstance(record, Rejected):
                 batch.rejected.append(record)
                 continue
+            if self.venue_name and (venue := record.fields.get("venue")):
+                record.fields["venue"] = self.venue_name(venue)
             lower = record.key.lower()
             if lower in first_line:
                 batch.rejected.append(

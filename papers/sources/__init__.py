@@ -3,7 +3,8 @@
 A user pastes one thing: an arXiv id or URL, a DOI or doi.org URL, a DBLP key or URL,
 or a BibTeX entry. `identify` says which it is; `fetch` asks arXiv, Crossref or DBLP
 (or reads the BibTeX) and returns the details for the user to check. Each service
-has its own module; none of them touches the database.
+has its own module; none of them touches the database. `fetch` maps the venue to its
+canonical name (papers.venues), one query.
 """
 
 import logging
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
-from .. import identifiers
+from .. import identifiers, venues
 from ..keys import is_valid_key
 from . import arxiv, bibtex, crossref, dblp
 from .base import NotFound, PaperMetadata, SourceError, fit
@@ -76,7 +77,10 @@ def fetch(identifier):
 
     Raises SourceError (NotFound where the service does not know the paper)."""
     readers = {ARXIV: _arxiv, DOI: crossref.fetch, DBLP: dblp.fetch, BIBTEX: bibtex.parse}
-    return fit(readers[identifier.kind](identifier.value))
+    metadata = fit(readers[identifier.kind](identifier.value))
+    # "Advances in Neural Information Processing Systems 33 (NeurIPS 2020)" shown and
+    # stored as NeurIPS, whichever service said it.
+    return replace(metadata, venue=venues.canonical(metadata.venue))
 
 
 def _arxiv(arxiv_id):

@@ -129,9 +129,13 @@ def _key(key):
 # the common case on this site. The site does not store an entry type, so this is
 # a guess that a reader can correct in their own bibliography.
 _JOURNAL_WORDS = re.compile(
-    r"\b(journal|transactions|letters|review|reviews|magazine|annals|bulletin|nature|science)\b",
+    r"\b(journal|transactions|letters|review|reviews|magazine|annals|bulletin|nature|science"
+    # The journals of the venue table (papers.migrations.0012_seed_venues) go by these.
+    r"|jmlr|tpami|pami|tacl|ijcv|pnas)\b",
     re.IGNORECASE,
 )
+# Journals of the venue table whose name has none of those words.
+_JOURNAL_NAMES = {"machine learning", "neural computation"}
 _ARXIV_VENUES = {"arxiv", "corr", "arxiv e-prints", "arxiv preprint"}
 
 
@@ -142,7 +146,7 @@ def format_entry(paper):
     fields = [("title", paper.title), ("author", " and ".join(paper.author_list))]
     if arxiv_only or not venue:
         entry_type = "misc"
-    elif _JOURNAL_WORDS.search(venue):
+    elif _JOURNAL_WORDS.search(venue) or venue.lower() in _JOURNAL_NAMES:
         entry_type = "article"
         fields.append(("journal", venue))
     else:

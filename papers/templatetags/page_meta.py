@@ -33,7 +33,7 @@ def scholarly_article(paper, url):
     data = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "name": paper.title,
+        "name": paper.plain_title,
         "author": [{"@type": "Person", "name": name} for name in paper.author_list],
         "url": url,
     }

@@ -112,7 +112,7 @@ def build_site(base_url):
         title="Attention Is All You Need",
         authors="Ashish Vaswani, Noam Shazeer, Niki Parmar, Jakob Uszkoreit, Llion Jones, "
         "Aidan N. Gomez, Lukasz Kaiser, Illia Polosukhin",
-        venue="NIPS",
+        venue="NeurIPS",
         year=2017,
         abstract="The Transformer, built from attention alone: $O(n^2 \\cdot d)$ per layer.",
         url="https://example.org/attention.pdf",
@@ -158,6 +158,7 @@ def build_site(base_url):
             "/papers/coverage/",
             post=(("text", READING_LIST),),
         ),
+        SitePage("venue across years", "/venue/NeurIPS/"),
         SitePage("formatting help", "/help/syntax/"),
         SitePage("login", "/accounts/login/"),
         SitePage("signup", "/accounts/signup/"),

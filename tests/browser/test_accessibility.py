@@ -36,6 +36,7 @@ PAGE_NAMES = [
     "search results",
     "reading list form",
     "reading list checked",
+    "venue across years",
     "formatting help",
     "login",
     "signup",

@@ -1,0 +1,103 @@
+"""The venue table: each conference or journal once, with the spellings it goes by.
+
+Moderators extend it in the admin; papers.venues maps a raw venue to its name with it.
+Papers keep the canonical name in their `venue` column (see Paper.venue), so the table
+is read when a venue is written or a venue page is asked for, never to print a paper.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from .venues import VENUE_MAX_LENGTH, clean, venue_key
+
+ALIAS_MAX_LENGTH = 300
+
+
+class Venue(models.Model):
+    """A conference series or a journal, under the name pages print ("NeurIPS")."""
+
+    name = models.CharField(
+        max_length=VENUE_MAX_LENGTH,
+        help_text="As papers store and pages print it, e.g. NeurIPS. Changing it does "
+        "not rename the papers: run `manage.py normalize_venues` after.",
+    )
+    full_name = models.CharField(
+        max_length=ALIAS_MAX_LENGTH,
+        blank=True,
+        help_text="e.g. Conference on Neural Information Processing Systems.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="venue_name_ci_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="venue_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("papers:venue", args=[self.name])
+
+    def clean(self):
+        self.name = clean(self.name)
+        self.full_name = " ".join(self.full_name.split())
+        if self.name and not venue_key(self.name):
+            raise ValidationError({"name": "A venue's name needs a letter or a word."})
+        # Its own name must lead to it, not to another venue.
+        keys = {venue_key(self.name), venue_key(self.full_name)} - {""}
+        taken = VenueAlias.objects.filter(key__in=keys).exclude(venue_id=self.pk)
+        if other := taken.select_related("venue").first():
+            raise ValidationError(
+                f"“{other.name}” is already a spelling of {other.venue.name}: remove it "
+                "there first."
+            )
+
+
+class VenueAlias(models.Model):
+    """One spelling of a venue. `key` is the spelling as papers.venues compares it,
+    unique: a key naming two venues would make the match depend on the order of rows.
+    The venue's own name and full name are aliases too (the admin adds them)."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(
+        "spelling",
+        max_length=ALIAS_MAX_LENGTH,
+        help_text="As sources write it, e.g. Advances in Neural Information Processing "
+        "Systems. Case, years, volume numbers and “Proceedings of the” do not matter.",
+    )
+    key = models.CharField(max_length=ALIAS_MAX_LENGTH, editable=False)
+
+    class Meta:
+        verbose_name = "venue spelling"
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="venue_alias_key_unique"),
+            models.UniqueConstraint(Lower("name"), name="venue_alias_name_ci_unique"),
+            models.CheckConstraint(condition=~Q(key=""), name="venue_alias_key_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.venue_id and self.venue.name}"
+
+    def save(self, *args, **kwargs):
+        self.key = venue_key(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.name = " ".join(self.name.split())
+        self.key = venue_key(self.name)
+        if not self.key:
+            raise ValidationError({"name": "This spelling has no word that names a venue."})
+        # The key is no form field, so the admin's form would not check its uniqueness.
+        other = VenueAlias.objects.filter(key=self.key).exclude(pk=self.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "name": f"“{self.name}” reads the same as “{other.name}”, a spelling of "
+                    f"{other.venue.name}."
+                }
+            )
