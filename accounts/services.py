@@ -67,7 +67,7 @@ def delete_account(user, *, content):
             _anonymise_content(user)
         _scrub(user)
         counts.recount({user.pk})
-        fragments.invalidate(fragments.FEED, *(fragments.paper_scope(pk) for pk in papers))
+        fragments.invalidate(fragments.LISTINGS, *(fragments.paper_scope(pk) for pk in papers))
     return user
 
 

@@ -136,7 +136,7 @@ def delete_account(request):
             services.delete_account(request.user, content=form.cleaned_data["content"])
             logout(request)
             messages.success(request, "Your account was deleted.")
-            return redirect("summaries:feed")
+            return redirect("summaries:home")
         return render(request, "accounts/delete.html", {"form": form}, status=400)
     return render(request, "accounts/delete.html", {"form": DeleteAccountForm()})
 

@@ -70,14 +70,14 @@ def log_in_reader():
     user = User.objects.get(pk=row[0]) if row else User.objects.order_by("pk").first()
     client = Client()
     client.force_login(user)
-    client.get(reverse("summaries:feed"))
+    client.get(reverse("summaries:home"))
     cookies = {
         name: client.cookies[name].value
         for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
         if name in client.cookies
     }
     reader = Reader(user.username, cookies)
-    page = reader.client().get(reverse("summaries:feed"))
+    page = reader.client().get(reverse("summaries:home"))
     if user.username.encode() not in page.content:
         raise RuntimeError(f"the session cookie does not log {user.username} in")
     return reader
@@ -121,7 +121,7 @@ def deepest_page_link(page_html, base="/"):
 
 def homepage_html():
     with override_settings(FRAGMENT_CACHE_SECONDS=0):
-        response = Client().get(reverse("summaries:feed"))
+        response = Client().get(reverse("summaries:home"))
     if response.status_code != 200:
         raise RuntimeError(f"the homepage answered {response.status_code}")
     return response.content.decode()
@@ -181,20 +181,20 @@ def choose_pages(paper_summaries, query):
             "GROUP BY p.venue, p.year ORDER BY count(*), p.venue, p.year LIMIT 1"
         )
         quiet_venue = cursor.fetchone()
-    feed = reverse("summaries:feed")
+    home = reverse("summaries:home")
     pages = [
         Page(BASELINE, reverse("bench:baseline")),
         Page(EMPTY, reverse("bench:empty")),
-        Page(HOMEPAGE, feed, reverse("summaries:top")),
-        Page(READER_HOMEPAGE, feed, reverse("summaries:top"), as_reader=True),
+        Page(HOMEPAGE, home, reverse("summaries:top")),
+        Page(READER_HOMEPAGE, home, reverse("summaries:top"), as_reader=True),
     ]
     # Page 2 holds ordinary summaries only (the adversarial one is on page 1): the
     # deepest page is compared with both.
     first_page = homepage_html()
-    if second := next_page_link(first_page, feed):
+    if second := next_page_link(first_page, home):
         pages.append(Page(SECOND, second))
-    if deepest := deepest_page_link(first_page, feed):
-        pages.append(Page(DEEPEST, deepest, feed))
+    if deepest := deepest_page_link(first_page, home):
+        pages.append(Page(DEEPEST, deepest, home))
     pages += [
         Page(PAPER, paper_path(paper), paper_path(busiest_paper)),
         Page(BUSIEST_PAPER, paper_path(busiest_paper)),

@@ -115,7 +115,7 @@ def _set_hidden(target, hidden):
     type(target).objects.filter(pk=target.pk).update(is_hidden=hidden)
     target.is_hidden = hidden
     summary = target if isinstance(target, Summary) else target.summary
-    fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.FEED)
+    fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.LISTINGS)
     if isinstance(target, Summary):
         search_index.index_summary(target)
         counts.recount({target.author_id, *counts.commenters(target.pk)})

@@ -91,7 +91,7 @@ def _undo(merge, by):
         model.objects.filter(pk__in=record.get(name, ()), paper=kept).update(paper=merged)
     rerender({row[0] for row in Citation.objects.citing(merged)})
     fragments.invalidate(
-        fragments.paper_scope(kept.pk), fragments.paper_scope(merged.pk), fragments.FEED
+        fragments.paper_scope(kept.pk), fragments.paper_scope(merged.pk), fragments.LISTINGS
     )
     counts.recount(summary.author_id for summary in restored)
     merge.undone_at, merge.undone_by = timezone.now(), by

@@ -253,7 +253,7 @@ def _merge(kept, merged, by):
     record["alias"] = alias.pk
     rerender(citing)
     fragments.invalidate(
-        fragments.paper_scope(kept.pk), fragments.paper_scope(merged_pk), fragments.FEED
+        fragments.paper_scope(kept.pk), fragments.paper_scope(merged_pk), fragments.LISTINGS
     )
     counts.recount(fold.merged.author_id for fold in plan.folds)
     return PaperMerge.objects.create(

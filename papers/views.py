@@ -184,7 +184,7 @@ def legacy_redirect(request):
     """
     key = request.GET.get("bibtexKey", "").strip()
     if not key:
-        return redirect("summaries:feed", permanent=True)
+        return redirect("summaries:home", permanent=True)
     paper = Paper.objects.resolve(key)
     if paper:
         url = paper.get_absolute_url()
@@ -225,14 +225,14 @@ def venue_list(request):
     Counting them groups every public summary with its paper, and the page links every
     venue's every year, so both the list and a visitor's whole page are cached. They
     change only with a summary written, deleted, hidden or made private, or a paper's
-    venue or year changed, and each of those invalidates the FEED scope (summaries.receivers,
+    venue or year changed, and each of those invalidates the LISTINGS scope (summaries.receivers,
     moderation.services, papers.importing).
     """
-    return fragments.cached_page(request, [fragments.FEED], lambda: _venue_list_page(request))
+    return fragments.cached_page(request, [fragments.LISTINGS], lambda: _venue_list_page(request))
 
 
 def _venue_list_page(request):
-    venues = fragments.cached("venues", (), [fragments.FEED], _venues)
+    venues = fragments.cached("venues", (), [fragments.LISTINGS], _venues)
     return render(request, "venues/list.html", {"venues": venues})
 
 
@@ -295,13 +295,13 @@ def venue_page(request, venue):
     at most VENUE_MAX_PAPERS, in one query that the index on (UPPER(venue), year) and the
     summaries' index on paper serve; a page of them is then read by id. Numbered pages
     count that list in Python, with no COUNT and no OFFSET. Cached whole for visitors,
-    as the venue list is, until a summary or a paper changes (the FEED scope).
+    as the venue list is, until a summary or a paper changes (the LISTINGS scope).
     """
     known = venues.lookup(venue)
     if known and known.name != venue:
         return _moved(request, "papers:venue", known.name)
     return fragments.cached_page(
-        request, [fragments.FEED], lambda: _venue_page(request, venue, known)
+        request, [fragments.LISTINGS], lambda: _venue_page(request, venue, known)
     )
 
 

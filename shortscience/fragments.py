@@ -1,6 +1,6 @@
 """Cached page fragments, thrown away by version rather than by key.
 
-A fragment depends on scopes ("feed", "paper:12", …); each scope has a version in the
+A fragment depends on scopes ("listings", "paper:12", …); each scope has a version in the
 cache, and a fragment's key carries the versions of its scopes. A write calls `invalidate`
 on the scopes it changes, which gives them new versions: every fragment built from the
 old data is then out of reach at once, without anyone knowing its key, and the cache
@@ -27,7 +27,9 @@ from django.utils.cache import patch_vary_headers
 from .replica import primary_reads
 
 SITE = "site"
-FEED = "feed"
+# Everything that lists summaries or papers across the site: the homepage's tabs, the
+# venue pages, the sitemaps. Any new, changed or removed summary or paper makes it stale.
+LISTINGS = "listings"
 
 
 def paper_scope(paper_id):

@@ -236,8 +236,8 @@ REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "summaries:feed"
-LOGOUT_REDIRECT_URL = "summaries:feed"
+LOGIN_REDIRECT_URL = "summaries:home"
+LOGOUT_REDIRECT_URL = "summaries:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

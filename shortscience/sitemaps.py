@@ -33,7 +33,7 @@ LAST_CHANGE = Max(Coalesce("edited_at", "created_at"))
 
 
 def kept(view):
-    """A sitemap view whose answer is kept until the summaries change (FEED is invalidated by
+    """A sitemap view whose answer is kept until the summaries change (LISTINGS is invalidated by
     every write that can add, hide or unsign one), so a change of privacy or anonymity
     shows at once; the framework's own views build it."""
 
@@ -43,7 +43,7 @@ def kept(view):
             response = view(request, *args, **kwargs)
             return response.render() if hasattr(response, "render") else response
 
-        return fragments.cached_page(request, [fragments.FEED], build)
+        return fragments.cached_page(request, [fragments.LISTINGS], build)
 
     return wrapper
 

@@ -154,7 +154,7 @@ def edit_comment(request, pk):
 def delete_comment(request, pk):
     """The author takes their comment back; see `services.delete_comment`."""
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("summaries:feed"))
+        return redirect_to_login(reverse("summaries:home"))
     target = _get_own_comment(request, pk)
     services.delete_comment(target)
     messages.success(request, "Your comment was deleted.")
@@ -165,7 +165,7 @@ def delete_comment(request, pk):
 def remove_comment(request, pk):
     """The summary's author, or staff, take someone's comment down."""
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("summaries:feed"))
+        return redirect_to_login(reverse("summaries:home"))
     target = _get_comment(request, pk)
     if not target.may_be_removed_by(request.user):
         raise PermissionDenied

@@ -118,7 +118,7 @@ class RecentSummaries(SummaryFeed):
     def get_source(self, request):
         return Source(
             title=f"{settings.SITE_NAME}: recent summaries",
-            link=reverse("summaries:feed"),
+            link=reverse("summaries:home"),
             description="The newest summaries of research papers.",
             summaries=recent(Summary.objects.all()),
         )

@@ -50,7 +50,7 @@ def rerender_citing_summaries(
         cited = Citation.objects.filter(key__in=batch).values("summary_id")
         for summary in Summary.objects.filter(pk__in=cited).select_related(None):
             Summary.objects.filter(pk=summary.pk).update(**summary.rendered_fields())
-            fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.FEED)
+            fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.LISTINGS)
 
 
 # Cached fragments of the homepage and of paper pages follow every write that shows
@@ -63,17 +63,17 @@ def rerender_citing_summaries(
 
 @receiver([post_save, post_delete], sender=Paper, dispatch_uid="summaries.fragments_paper")
 def paper_changed(sender, instance, **kwargs):
-    fragments.invalidate(fragments.paper_scope(instance.pk), fragments.FEED)
+    fragments.invalidate(fragments.paper_scope(instance.pk), fragments.LISTINGS)
 
 
 @receiver([post_save, post_delete], sender=Summary, dispatch_uid="summaries.fragments_summary")
 def summary_changed(sender, instance, **kwargs):
-    fragments.invalidate(fragments.paper_scope(instance.paper_id), fragments.FEED)
+    fragments.invalidate(fragments.paper_scope(instance.paper_id), fragments.LISTINGS)
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="summaries.fragments_comment")
 def comment_changed(sender, instance, **kwargs):
-    fragments.invalidate(fragments.paper_scope(instance.summary.paper_id), fragments.FEED)
+    fragments.invalidate(fragments.paper_scope(instance.summary.paper_id), fragments.LISTINGS)
 
 
 # The counts on profiles (accounts.counts): a summary's own author's, and its

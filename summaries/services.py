@@ -150,7 +150,7 @@ def vote(*, summary, user, value, key=None, result_url=""):
         Summary.objects.filter(pk=locked.pk).update(score=score, hotness=hot)
         idempotency.record(post, result_url)
     summary.score, summary.hotness = score, hot
-    fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.FEED)
+    fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.LISTINGS)
     return current
 
 

@@ -4,9 +4,9 @@ from . import comment_views, history_views, views, vote_views
 
 app_name = "summaries"
 urlpatterns = [
-    path("", views.feed, name="feed"),
-    path("popular/", views.feed, {"tab": "popular"}, name="popular"),
-    path("top/", views.feed, {"tab": "top"}, name="top"),
+    path("", views.home, name="home"),
+    path("popular/", views.home, {"tab": "popular"}, name="popular"),
+    path("top/", views.home, {"tab": "top"}, name="top"),
     path("summaries/write/<path:key>/", views.write, name="write"),
     path("summaries/preview/", views.preview, name="preview"),
     path("summaries/drafts/<int:paper_pk>/", views.save_draft, name="save_draft"),

@@ -51,15 +51,15 @@ def _get_own_summary(request, pk):
 
 
 @redirects_page_numbers
-def feed(request, tab="recent"):
+def home(request, tab="recent"):
     """The homepage's tabs: Recent (newest first), Popular (score decayed by age, see
     `summaries.models.hotness`) and Top (highest score of all time), paged by keyset.
 
-    A visitor's page is cached whole; a reader's, as its list (`_feed_page`)."""
-    return fragments.cached_page(request, [fragments.FEED], lambda: _feed_page(request, tab))
+    A visitor's page is cached whole; a reader's, as its list (`_home_page`)."""
+    return fragments.cached_page(request, [fragments.LISTINGS], lambda: _home_page(request, tab))
 
 
-def _feed_page(request, tab):
+def _home_page(request, tab):
     title, ordering = {
         "recent": ("Recent summaries", "newest_first"),
         "popular": ("Popular summaries", "popular_first"),
@@ -70,14 +70,14 @@ def _feed_page(request, tab):
         summaries = Summary.objects.public().for_listing().with_user_vote(request.user)
         page = keyset_page(request, getattr(summaries, ordering)(), FEED_PAGE_SIZE)
         cards.attach(page)
-        html = render_to_string("summaries/_feed_page.html", {"page": page, "tab": tab}, request)
+        html = render_to_string("summaries/_home_page.html", {"page": page, "tab": tab}, request)
         return {"is_first": page.is_first, "html": html}
 
     # Per viewer, since the items say how they voted; they hold no form, so no CSRF
     # token. The whole query string, since it holds the page's cursor.
     parts = (request.get_full_path(), request.user.pk)
-    page = fragments.cached("feed-page", parts, [fragments.FEED], build)
-    return render(request, "summaries/feed.html", {"page": page, "tab": tab, "title": title})
+    page = fragments.cached("home-page", parts, [fragments.LISTINGS], build)
+    return render(request, "summaries/home.html", {"page": page, "tab": tab, "title": title})
 
 
 def detail(request, pk):

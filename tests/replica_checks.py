@@ -182,7 +182,7 @@ def test_reading_pages_sets_no_pin(client):
     summary = make_summary()
     client.force_login(make_user())
     for url in (
-        reverse("summaries:feed"),
+        reverse("summaries:home"),
         summary.paper.get_absolute_url(),
         summary.get_absolute_url(),
     ):
@@ -233,7 +233,7 @@ def test_cached_fragments_are_built_from_the_primary(client):
     # stale, under the version that write made.
     make_summary(body="Listed from the primary.")
     with reads() as (primary, secondary):
-        html = client.get(reverse("summaries:feed")).content.decode()
+        html = client.get(reverse("summaries:home")).content.decode()
     assert "Listed from the primary." in html
     assert any("summaries_summary" in query["sql"] for query in primary.captured_queries)
     assert not any("summaries_summary" in query["sql"] for query in secondary.captured_queries)

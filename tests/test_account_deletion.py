@@ -100,7 +100,7 @@ def delete_through_the_page(client, content):
     assert page.status_code == 200
     response = client.post(reverse("accounts:delete"), {"content": content, "confirm": "on"})
     assert response.status_code == 302
-    assert response.url == reverse("summaries:feed")
+    assert response.url == reverse("summaries:home")
     assert "_auth_user_id" not in client.session
     return response
 
@@ -205,7 +205,7 @@ def surfaces(world):
     paper, other_paper = world["paper"], world["other_paper"]
     mine, theirs = world["mine"], world["theirs"]
     return [
-        reverse("summaries:feed"),
+        reverse("summaries:home"),
         reverse("summaries:popular"),
         reverse("summaries:top"),
         paper.get_absolute_url(),

@@ -46,7 +46,7 @@ def test_cache_calls_answer_as_misses():
 def test_pages_logins_and_posts_work_without_the_cache(client, caplog):
     summary = make_summary(body="Still readable.")
     with caplog.at_level(logging.WARNING, logger="shortscience.cache"):
-        assert "Still readable." in client.get(reverse("summaries:feed")).content.decode()
+        assert "Still readable." in client.get(reverse("summaries:home")).content.decode()
         assert client.get(summary.paper.get_absolute_url()).status_code == 200
 
         reader = make_user()
@@ -55,7 +55,7 @@ def test_pages_logins_and_posts_work_without_the_cache(client, caplog):
         )
         assert response.status_code == 302
         # The session was kept in the database: the next page knows the reader.
-        assert reader.username in client.get(reverse("summaries:feed")).content.decode()
+        assert reader.username in client.get(reverse("summaries:home")).content.decode()
 
         response = client.post(
             reverse("summaries:comment", args=[summary.pk]), {"body": "Posted while away."}

@@ -13,7 +13,7 @@ from summaries.models import Summary, Vote
 from .factories import PASSWORD, make_comment, make_summary, make_user
 
 pytestmark = pytest.mark.django_db
-HOME = reverse("summaries:feed")
+HOME = reverse("summaries:home")
 
 
 class Renders:

@@ -98,12 +98,12 @@ def test_the_page_offers_the_form_to_anyone(client):
 
 
 @pytest.mark.parametrize(
-    "page", [reverse("summaries:feed"), reverse("search:results"), reverse("papers:add")]
+    "page", [reverse("summaries:home"), reverse("search:results"), reverse("papers:add")]
 )
 def test_the_page_is_linked_from_the_footer_search_and_add_pages(client, page):
     client.force_login(make_user())
     html = client.get(page).content.decode()
-    assert html.count(f'href="{URL}"') >= (2 if page != reverse("summaries:feed") else 1)
+    assert html.count(f'href="{URL}"') >= (2 if page != reverse("summaries:home") else 1)
 
 
 def test_posts_need_the_csrf_token(densenet):

@@ -18,7 +18,7 @@ def away(request, tmp_path):
 
 def test_pages_answer_503_and_ask_to_come_back(client, away):
     with database_away(away):
-        response = client.get(reverse("summaries:feed"))
+        response = client.get(reverse("summaries:home"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     html = response.content.decode()

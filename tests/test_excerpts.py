@@ -17,7 +17,7 @@ from summaries.models import Summary
 
 from .factories import make_paper, make_summary, make_user
 
-HOME = reverse("summaries:feed")
+HOME = reverse("summaries:home")
 PAGE_LIMIT = 300_000
 
 

@@ -18,7 +18,7 @@ from .factories import make_comment, make_summary, make_user
 from .utils import pager_links, queries_for
 
 pytestmark = pytest.mark.django_db
-HOME = reverse("summaries:feed")
+HOME = reverse("summaries:home")
 
 
 def page_text(client, url):
@@ -195,9 +195,9 @@ def test_a_write_is_seen_even_if_a_reader_cached_between_write_and_commit(
         return len(built)
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        fragments.invalidate("feed")
-        assert fragments.cached("test", (), ["feed"], build) == 1
-    assert fragments.cached("test", (), ["feed"], build) == 2
+        fragments.invalidate(fragments.LISTINGS)
+        assert fragments.cached("test", (), [fragments.LISTINGS], build) == 1
+    assert fragments.cached("test", (), [fragments.LISTINGS], build) == 2
 
 
 def test_rerendering_every_text_makes_every_fragment_stale(client):
@@ -219,7 +219,7 @@ def test_a_version_lost_from_the_cache_never_brings_an_old_fragment_back(client)
 
     make_summary(body="Old words.")
     page_text(client, HOME)
-    cache.delete("fragment-version:feed")  # as an eviction would
+    cache.delete(f"fragment-version:{fragments.LISTINGS}")  # as an eviction would
     Summary.objects.update(body_html="<p>New words.</p>")  # no signal: only a new version shows it
     assert "New words." in page_text(client, HOME)
 

@@ -107,9 +107,9 @@ def test_no_key_lands_in_a_page_cached_for_visitors_or_the_feed(client, critic):
         client.get(paper_url).content.decode()
     )
     visitor = Client()
-    for url in (paper_url, paper_url, reverse("summaries:feed")):
+    for url in (paper_url, paper_url, reverse("summaries:home")):
         assert keys_in(visitor.get(url).content.decode()) == []
-    assert keys_in(client.get(reverse("summaries:feed")).content.decode()) == []
+    assert keys_in(client.get(reverse("summaries:home")).content.decode()) == []
 
 
 # Comments and replies.

@@ -32,7 +32,7 @@ def og_url(response):
     return re.search(r'<meta property="og:url" content="([^"]*)"', response.content.decode())[1]
 
 
-@pytest.mark.parametrize("url", [reverse("summaries:feed"), reverse("papers:venues")])
+@pytest.mark.parametrize("url", [reverse("summaries:home"), reverse("papers:venues")])
 def test_each_host_gets_its_own_og_url(client, url):
     make_summary()
     for _ in range(2):  # built, then served from the cache
@@ -42,7 +42,7 @@ def test_each_host_gets_its_own_og_url(client, url):
 
 
 def test_each_scheme_gets_its_own_og_url(client):
-    url = reverse("summaries:feed")
+    url = reverse("summaries:home")
     for _ in range(2):
         assert og_url(client.get(url, HTTP_HOST="localhost")) == f"http://localhost{url}"
         assert og_url(client.get(url, HTTP_HOST="localhost", secure=True)) == (

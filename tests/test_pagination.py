@@ -21,7 +21,7 @@ from .utils import pager_links, queries_for
 pytestmark = pytest.mark.django_db
 
 RECENT, POPULAR, TOP = (
-    reverse("summaries:feed"),
+    reverse("summaries:home"),
     reverse("summaries:popular"),
     reverse("summaries:top"),
 )

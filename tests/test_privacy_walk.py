@@ -76,7 +76,7 @@ def surfaces(world):
     paper, secret = world["venue_paper"], world["secret_paper"]
     anonymous = world["anonymous"]
     return [
-        reverse("summaries:feed"),
+        reverse("summaries:home"),
         reverse("summaries:popular"),
         reverse("summaries:top"),
         paper.get_absolute_url(),

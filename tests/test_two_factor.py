@@ -73,7 +73,7 @@ def test_settings_link_to_two_factor(client):
 
 def test_log_in_asks_for_the_code_once_totp_is_on(client):
     make_user("ada")
-    assert log_in(client).url == reverse("summaries:feed")
+    assert log_in(client).url == reverse("summaries:home")
     secret, _ = turn_on_totp(client)
     client.post(reverse("account_logout"))
     assert not is_logged_in(client)
@@ -94,7 +94,7 @@ def test_log_in_asks_for_the_code_once_totp_is_on(client):
 
     right = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, 1)})
     assert right.status_code == 302
-    assert right.url == reverse("summaries:feed")
+    assert right.url == reverse("summaries:home")
     assert is_logged_in(client)
 
 

@@ -289,7 +289,7 @@ class Importer:
         )
         # bulk_update sends no post_save: pages showing these papers go stale here.
         fragments.invalidate(
-            fragments.FEED, *(fragments.paper_scope(paper.pk) for paper, _ in updated)
+            fragments.LISTINGS, *(fragments.paper_scope(paper.pk) for paper, _ in updated)
         )
         return updated
 

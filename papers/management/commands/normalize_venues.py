@@ -17,7 +17,7 @@ class Command(BaseCommand):
         if changes:
             # Venue lists and pages are cached under the feed's scope; cards and paper
             # pages are keyed by what they print, the venue included.
-            fragments.invalidate(fragments.FEED)
+            fragments.invalidate(fragments.LISTINGS)
         for old, new in sorted(changes.items()):
             self.stdout.write(f"{old} → {new}")
         noun = "spelling" if len(changes) == 1 else "spellings"

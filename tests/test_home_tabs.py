@@ -12,7 +12,7 @@ from .factories import make_comment, make_summary, make_user
 from .utils import pager_links, queries_for
 
 pytestmark = pytest.mark.django_db
-RECENT = reverse("summaries:feed")
+RECENT = reverse("summaries:home")
 POPULAR = reverse("summaries:popular")
 TOP = reverse("summaries:top")
 
