@@ -29,7 +29,7 @@ from accounts import counts
 from bench import columns
 from bench import search as search_bench
 from markup.render import RENDERER_VERSION, cited_keys, render
-from papers.citations import render_text
+from papers.rendering import render_text
 from search.text import readable_text
 from summaries import demo_content
 from summaries.models import Comment, Summary

@@ -34,7 +34,7 @@ Drafts, one per author and paper: an author with a draft of each keeps the newer
 Every write goes through the paths the site already has: search documents are moved
 with their rows and A's is rewritten by its `save()` (search.receivers), cached
 fragments of both papers and the feed are invalidated (shortscience.fragments), citing
-summaries are rendered by `Summary.rendered_fields` (papers.citations), and profile
+summaries are rendered by `Summary.rendered_fields` (papers.rendering), and profile
 counts are recounted (accounts.counts). Rows move with one UPDATE per kind, whatever
 their number; only folded summaries and citing summaries cost queries each.
 """

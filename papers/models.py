@@ -320,7 +320,7 @@ class Paper(models.Model):
     def rendered_fields(self):
         """The stored HTML of the abstract and the title, as the current renderer makes
         them."""
-        from .citations import render_text
+        from .rendering import render_text
 
         html = render_text(self.abstract, flavor="abstract") if self.abstract else ""
         return {

@@ -9,7 +9,7 @@ however people write.
 from dataclasses import dataclass
 
 from markup.excerpt import CHARS, COMMENT_CHARS, COMMENT_FORMULAS, FORMULAS, excerpt
-from papers.citations import render_text
+from papers.rendering import render_text
 
 # A card's excerpt is held to this much HTML, whatever the text.
 EXCERPT_MAX_HTML = 20_000

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from markup.render import RENDERER_VERSION, cited_keys
-from papers.citations import render_text
+from papers.rendering import render_text
 from shortscience.dbfunctions import OctetLength
 
 from .comment_querysets import CommentQuerySet
@@ -244,8 +244,8 @@ class Summary(models.Model):
     def record_citations(self, keys):
         # The citations are derived from the body like body_html is, so they are kept
         # in step here rather than by each caller that saves a summary. Each key is
-        # recorded under all the names it can match (papers.citations.citation_names).
-        from papers.citations import citation_names
+        # recorded under all the names it can match (papers.rendering.citation_names).
+        from papers.rendering import citation_names
 
         wanted = citation_names(keys)
         existing = set(self.citations.values_list("key", flat=True))
@@ -460,7 +460,7 @@ class CitationQuerySet(models.QuerySet):
         fixed names: an OR of two IN conditions, one a subquery, would keep PostgreSQL
         from using the index on the cited key.
         """
-        from papers.citations import paper_alias_names, paper_citation_names
+        from papers.rendering import paper_alias_names, paper_citation_names
 
         ids = self.filter(key__in=paper_citation_names(paper)).values_list("summary_id")
         aliases = self.filter(key__in=paper_alias_names(paper)).values_list("summary_id")

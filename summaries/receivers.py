@@ -2,8 +2,8 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from accounts import counts
-from papers.citations import paper_citation_names
 from papers.models import Paper, PaperAlias
+from papers.rendering import paper_citation_names
 from papers.signals import names_added
 from shortscience import fragments
 
@@ -23,7 +23,7 @@ def rerender_citing_summaries(
     from unknown into a link to the paper; an edit of what citations show of a paper
     (title, authors, year, venue) shows in the summaries that cite it.
 
-    Citations are recorded under every name they can match (papers.citations), so one
+    Citations are recorded under every name they can match (papers.rendering), so one
     indexed lookup of the new names finds them, whichever spelling the summary used.
     A paper saved whole (the admin) may have changed any field: its citing summaries
     are re-rendered, which is one indexed lookup when nothing cites it.

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.posting import verified_email_to_post
 from markup.render import Refused
-from papers.citations import render_cited, render_text
 from papers.models import Paper
+from papers.rendering import render_cited, render_text
 from papers.views import answers_unknown_papers, get_paper_or_404, listing_url
 from shortscience import fragments
 from shortscience.pagination import keyset_page, redirects_page_numbers

@@ -10,8 +10,8 @@ from django.db.models import F, Sum
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from papers.citations import render_text
 from papers.models import Paper
+from papers.rendering import render_text
 from search.models import Document
 from search.text import readable_text
 from summaries.models import Comment, Summary, Vote, hotness

@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from markup.excerpt import CHARS
-from papers.citations import citation_targets
 from papers.models import Paper
+from papers.rendering import citation_targets
 from summaries.models import Citation
 
 from .factories import make_comment, make_paper, make_summary

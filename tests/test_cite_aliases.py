@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from papers import services
-from papers.citations import render_text
 from papers.models import Paper, PaperAlias
+from papers.rendering import render_text
 from papers.signals import names_added
 from summaries.models import Summary
 

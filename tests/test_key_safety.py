@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from markup.math import normalize, protect
-from papers.citations import render_text
 from papers.keys import is_valid_key, validate_bibtex_key
 from papers.models import Paper
+from papers.rendering import render_text
 from summaries import demo_content
 
 from .factories import make_paper, make_summary, make_user

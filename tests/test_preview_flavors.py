@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from papers.citations import render_text
+from papers.rendering import render_text
 
 from .factories import make_user
 

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from papers.citations import render_text
+from papers.rendering import render_text
 from summaries.models import Summary
 
 from .factories import PASSWORD, make_paper, make_summary, make_user, summary_text

@@ -20,7 +20,7 @@ def shorten_long_texts(apps, schema_editor):
     next saved or `manage.py reindex` runs; they only feed search, not pages.
     """
     from markup.render import RENDERER_VERSION
-    from papers.citations import render_text
+    from papers.rendering import render_text
     from papers.sources.base import fit_abstract, fit_authors_text
 
     Paper = apps.get_model("papers", "Paper")
