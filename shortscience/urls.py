@@ -6,7 +6,7 @@ from django.views.generic import RedirectView, TemplateView
 from summaries import feeds
 
 from . import health, views
-from .sitemaps import SITEMAPS, kept
+from .sitemaps import kept, sections
 
 # Each feed in both formats. The format comes before the key, username or venue, which
 # may hold slashes: no key can then be taken for a format, and no route for a key.
@@ -26,13 +26,13 @@ discovery_urlpatterns = [
     path(
         "sitemap.xml",
         kept(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "discovery:sitemap_section"},
+        {"sitemaps": sections(), "sitemap_url_name": "discovery:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
         kept(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": sections()},
         name="sitemap_section",
     ),
     path(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from shortscience.sitemaps import ProfileSitemap
+from accounts.sitemaps import ProfileSitemap
 from summaries.models import Summary
 
 from .factories import make_paper, make_summary, make_user
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 BASE = "http://testserver"
-SECTIONS = ("papers", "venues", "profiles")
+SECTIONS = ("papers", "venues", "venue-years", "profiles")
 
 
 def section_url(section):
@@ -40,6 +40,7 @@ def test_index_lists_each_section_with_absolute_addresses(client):
     assert [node.findtext(f"{NS}loc") for node in root.iter(f"{NS}sitemap")] == [
         f"{BASE}/sitemap-papers.xml",
         f"{BASE}/sitemap-venues.xml",
+        f"{BASE}/sitemap-venue-years.xml",
         f"{BASE}/sitemap-profiles.xml",
     ]
 
@@ -72,10 +73,20 @@ def test_venue_years_merge_spellings_and_skip_private_ones(client):
 
     # Under the spelling the venue list links: the one with the most summaries.
     expected = {f"{BASE}/venue/neurips/2019/", f"{BASE}/venue/neurips/2020/"}
-    assert set(listed(client, "venues")) == expected
+    assert set(listed(client, "venue-years")) == expected
     venue_list = client.get(reverse("papers:venues")).content.decode()
     for url in expected:
         assert f'href="{url.removeprefix(BASE)}"' in venue_list
+    for url in listed(client, "venue-years"):
+        assert client.get(url.removeprefix(BASE)).status_code == 200
+
+
+def test_venue_pages_across_years_skip_private_ones(client):
+    make_summary(paper=make_paper(venue="NeurIPS", year=2019))
+    make_summary(paper=make_paper(venue="NeurIPS", year=2020))
+    make_summary(paper=make_paper(venue="ICML", year=2020), is_private=True)
+
+    assert set(listed(client, "venues")) == {f"{BASE}/venue/NeurIPS/"}
     for url in listed(client, "venues"):
         assert client.get(url.removeprefix(BASE)).status_code == 200
 
@@ -96,7 +107,8 @@ def test_profiles_of_signed_authors_only(client):
 
 def test_listed_pages_exist(client):
     make_summary(
-        paper=make_paper("journals/corr/abs-1706-03762", venue="CoRR", year=2017),
+        # Stored as the venue table names it (papers.venues: CoRR is arXiv).
+        paper=make_paper("journals/corr/abs-1706-03762", venue="arXiv", year=2017),
         author=make_user("ada"),
     )
     for section in SECTIONS:
