@@ -3,23 +3,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
-from summaries import feeds
-
 from . import health, views
 from .sitemaps import kept, sections
-
-# Each feed in both formats. The format comes before the key, username or venue, which
-# may hold slashes: no key can then be taken for a format, and no route for a key.
-feed_urlpatterns = [
-    path("rss/", feeds.RecentSummaries(), name="rss"),
-    path("atom/", feeds.RecentSummariesAtom(), name="atom"),
-    path("rss/paper/<path:key>/", feeds.PaperSummaries(), name="paper_rss"),
-    path("atom/paper/<path:key>/", feeds.PaperSummariesAtom(), name="paper_atom"),
-    path("rss/user/<str:username>/", feeds.UserSummaries(), name="user_rss"),
-    path("atom/user/<str:username>/", feeds.UserSummariesAtom(), name="user_atom"),
-    path("rss/venue/<path:venue>/", feeds.VenueSummaries(), name="venue_rss"),
-    path("atom/venue/<path:venue>/", feeds.VenueSummariesAtom(), name="venue_atom"),
-]
 
 # What search engines and feed readers look for at fixed addresses.
 discovery_urlpatterns = [
@@ -57,7 +42,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("search.urls")),
     path("", include("moderation.urls")),
-    path("feeds/", include((feed_urlpatterns, "feeds"))),
+    path("feeds/", include("summaries.feed_urls")),
     path("", include((discovery_urlpatterns, "discovery"))),
     # Log-in, log-out, e-mail addresses and passwords: allauth's pages and names
     # (account_login, account_logout, …). accounts.urls, above, wraps its sign-up page.

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from summaries.feeds import FEED_SIZE, feed_html
+from markup.feed import feed_html
+from summaries.feeds import FEED_SIZE
 from summaries.models import Summary
 
 from .factories import make_paper, make_summary, make_user
