@@ -3,10 +3,10 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.posting import verified_email_to_post
 from search.text import readable_text
+from shortscience.back import back_url
 from shortscience.ratelimit import ratelimit
 from summaries import stash
 from summaries.models import Comment, Summary
@@ -35,9 +35,7 @@ def _get_reportable(request, kind, pk):
 
 def _back_url(request, target):
     """Where the reader came from (`?next=`, on this site), at the reported item."""
-    url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        url = target.get_absolute_url()
+    url = back_url(request, request.GET.get("next", ""), target.get_absolute_url())
     fragment = target.anchor if isinstance(target, Summary) else f"comment-{target.pk}"
     return url if "#" in url else f"{url}#{fragment}"
 

@@ -5,10 +5,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.posting import verified_email_to_post
+from shortscience.back import back_url
 from shortscience.ratelimit import ratelimit
 
 from . import idempotency, services
@@ -38,11 +38,7 @@ def _get_votable_summary(request, pk):
 
 def _back_url(request, summary):
     """Where the vote was cast (the `next` page, if it is on this site), at the summary."""
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = summary.get_absolute_url()
+    next_url = back_url(request, request.POST.get("next", ""), summary.get_absolute_url())
     return f"{next_url.partition('#')[0]}#{summary.anchor}"
 
 
