@@ -56,9 +56,9 @@ def test_replica_url_adds_the_replica_alias(monkeypatch):
     )
     assert set(loaded.DATABASES) == {"default", "replica"}
     replica_db = loaded.DATABASES["replica"]
-    assert (replica_db["HOST"], replica_db["PORT"]) == ("db2.internal", "5433")
+    assert (replica_db["HOST"], replica_db["PORT"]) == ("db2.internal", 5433)
     # Without JIT, as the primary (see database_from_url).
-    assert replica_db["OPTIONS"] == {"connect_timeout": "2", "options": "-c jit=off"}
+    assert replica_db["OPTIONS"] == {"connect_timeout": 2, "options": "-c jit=off"}
     assert loaded.DATABASES["default"]["OPTIONS"] == {"options": "-c jit=off"}
     # The test runner must not try to create a database on a read-only server.
     assert replica_db["TEST"] == {"MIRROR": "default"}

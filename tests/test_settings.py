@@ -8,7 +8,7 @@ def test_database_url_with_host_and_port():
     db = database_from_url("postgres://ada:s%40cret@db.example:5433/papers?sslmode=require")
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["USER"], db["PASSWORD"]) == ("ada", "s@cret")
-    assert (db["HOST"], db["PORT"], db["NAME"]) == ("db.example", "5433", "papers")
+    assert (db["HOST"], db["PORT"], db["NAME"]) == ("db.example", 5433, "papers")
     assert db["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
 
 
@@ -22,7 +22,7 @@ def test_database_url_turns_jit_off_keeping_its_own_options():
 def test_database_url_with_socket_directory_keeps_its_case():
     db = database_from_url("postgresql://ada@%2Ftmp%2FPgSocket/papers")
     assert db["HOST"] == "/tmp/PgSocket"
-    assert db["PORT"] == ""
+    assert not db["PORT"]
 
 
 def test_database_url_must_be_postgres_and_name_a_database():
