@@ -41,6 +41,10 @@ MAX_RESULTS = 500
 # unmarked; its title and rank still come from the whole.
 HEADLINE_SOURCE_CHARS = 10_000
 
+# Words longer than this are not kept for spelling suggestions (search.models.Word):
+# they are identifiers or pasted strings more than words anyone misspells.
+WORD_MAX_LENGTH = 40
+
 
 class DocumentQuerySet(models.QuerySet):
     def visible(self):
@@ -280,3 +284,28 @@ class Document(models.Model):
         if self.kind == self.Kind.COMMENT:
             return comment_url(self.summary_id, self.object_id)
         return reverse("summaries:detail", args=[self.summary_id])
+
+
+class Word(models.Model):
+    """A word of the papers' titles and authors' names, for spelling suggestions
+    (search.suggest): "atention" finds "attention", "Hinten" "Hinton".
+
+    A small table, tens of thousands of rows where the documents are millions, with a
+    trigram index (pg_trgm) on PostgreSQL: the closest words to a typo are found there,
+    not by a trigram index on the documents themselves, which would weigh on every
+    import. Titles and names only, which are public whatever else is private: a word
+    that occurs only in a private or hidden text can never be suggested.
+
+    Filled by triggers as paper documents are written (see the migrations), so that
+    every writer keeps it, imports included; words of papers since deleted or retitled
+    stay until `manage.py reindex` (services.refresh_words) rebuilds it. Empty on SQLite,
+    whose fallback reads titles directly.
+    """
+
+    word = models.CharField(max_length=WORD_MAX_LENGTH, primary_key=True)
+    # In how many papers' titles and names the word was found when last counted: breaks
+    # ties between words as close to a typo, in favour of the common one.
+    documents = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return self.word

@@ -1,11 +1,13 @@
 from django import forms
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from papers import venues
 from shortscience.pagination import paginate
 
 from .lookup import find_paper, paper_name, site_hosts
 from .models import MAX_RESULTS, Document
+from .suggest import forgiving_search
 from .text import clean_query, highlight_terms, marked_headline, parse_query
 
 PAGE_SIZE = 10
@@ -35,9 +37,21 @@ def results(request):
     parsed = parse_query(query)
     searchable = parsed.is_searchable or parsed.is_name_query
     listing = not query and bool(venue or year is not None)
-    page = None
+    page = suggestion = None
+    corrected = False
     if (searchable and not missing) or listing:
-        documents = _search(query, parsed, venue=venue, year=year)
+        verbatim = request.GET.get("verbatim") == "1"
+
+        def find(venue):
+            if listing:
+                return _search(query, parsed, venue=venue, year=year), None, False
+            # A query that finds little gets a spelling suggestion; one that finds
+            # nothing, the suggestion's results if it has any (search.suggest).
+            return forgiving_search(
+                lambda q, p: _search(q, p, venue=venue, year=year), query, parsed, verbatim=verbatim
+            )
+
+        documents, suggestion, corrected = find(venue)
         # Numbered and counted: the matches are at most MAX_RESULTS ids, ranked in one
         # query and then counted and sliced in Python (SearchResults), so neither the
         # count nor a deep page costs more than the first page does.
@@ -46,9 +60,9 @@ def results(request):
             # Papers are stored under the venue's name: "nips" searches NeurIPS. Asked
             # only when the spelling as typed finds nothing.
             venue = name
-            documents = _search(query, parsed, venue=venue, year=year)
+            documents, suggestion, corrected = find(venue)
             page = paginate(request, documents, PAGE_SIZE)
-        _add_snippets(page, parsed)
+        _add_snippets(page, parse_query(suggestion.query) if corrected else parsed)
     return render(
         request,
         "search/results.html",
@@ -62,8 +76,23 @@ def results(request):
             "searchable": searchable,
             "page": page,
             "capped": page is not None and page.paginator.count >= MAX_RESULTS,
+            "suggestion": suggestion,
+            "suggestion_url": suggestion and _query_url(request, suggestion.query),
+            "corrected": corrected,
+            "verbatim_url": corrected and _query_url(request, query, verbatim=True),
         },
     )
+
+
+def _query_url(request, query, *, verbatim=False):
+    """This search for another query: the same filters, its first page."""
+    params = request.GET.copy()
+    params["q"] = query
+    params.pop("page", None)
+    params.pop("verbatim", None)
+    if verbatim:
+        params["verbatim"] = "1"
+    return f"{reverse('search:results')}?{params.urlencode()}"
 
 
 def _search(query, parsed, *, venue, year):
