@@ -5,6 +5,7 @@ from django.urls import reverse
 from papers import venues
 from shortscience.pagination import paginate
 
+from . import models
 from .lookup import find_paper, paper_name, site_hosts
 from .models import MAX_RESULTS, Document
 from .suggest import forgiving_search
@@ -41,17 +42,9 @@ def results(request):
     corrected = False
     if (searchable and not missing) or listing:
         verbatim = request.GET.get("verbatim") == "1"
-
-        def find(venue):
-            if listing:
-                return _search(query, parsed, venue=venue, year=year), None, False
-            # A query that finds little gets a spelling suggestion; one that finds
-            # nothing, the suggestion's results if it has any (search.suggest).
-            return forgiving_search(
-                lambda q, p: _search(q, p, venue=venue, year=year), query, parsed, verbatim=verbatim
-            )
-
-        documents, suggestion, corrected = find(venue)
+        documents, suggestion, corrected = _search(
+            query, parsed, venue=venue, year=year, verbatim=verbatim
+        )
         # Numbered and counted: the matches are at most MAX_RESULTS ids, ranked in one
         # query and then counted and sliced in Python (SearchResults), so neither the
         # count nor a deep page costs more than the first page does.
@@ -60,8 +53,11 @@ def results(request):
             # Papers are stored under the venue's name: "nips" searches NeurIPS. Asked
             # only when the spelling as typed finds nothing.
             venue = name
-            documents, suggestion, corrected = find(venue)
+            documents, suggestion, corrected = _search(
+                query, parsed, venue=venue, year=year, verbatim=verbatim
+            )
             page = paginate(request, documents, PAGE_SIZE)
+        # The words marked are those searched: the suggestion's when its results show.
         _add_snippets(page, parse_query(suggestion.query) if corrected else parsed)
     return render(
         request,
@@ -76,6 +72,8 @@ def results(request):
             "searchable": searchable,
             "page": page,
             "capped": page is not None and page.paginator.count >= MAX_RESULTS,
+            "phrase_bounded": page is not None and page.paginator.object_list.phrase_bounded,
+            "phrase_candidates": models.PHRASE_CANDIDATES,
             "suggestion": suggestion,
             "suggestion_url": suggestion and _query_url(request, suggestion.query),
             "corrected": corrected,
@@ -95,10 +93,18 @@ def _query_url(request, query, *, verbatim=False):
     return f"{reverse('search:results')}?{params.urlencode()}"
 
 
-def _search(query, parsed, *, venue, year):
-    """A query's ranked matches; without one, the filters' papers (a listing)."""
-    documents = Document.objects.visible().filtered(venue=venue, year=year)
-    return documents.search(query, parsed) if query else documents.listing()
+def _search(query, parsed, *, venue, year, verbatim=False):
+    """A query's ranked matches; without one, the filters' papers (a listing). As
+    (results, suggestion, corrected): a query that finds little gets a spelling
+    suggestion, one that finds nothing the suggestion's results if it has any
+    (search.suggest), unless `verbatim`."""
+    if not query:
+        return Document.objects.filtered(venue=venue, year=year).listing(), None, False
+
+    def search(query, parsed):
+        return Document.objects.search(query, parsed, venue=venue, year=year)
+
+    return forgiving_search(search, query, parsed, verbatim=verbatim)
 
 
 def _add_snippets(page, parsed):

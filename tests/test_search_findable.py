@@ -136,7 +136,9 @@ def test_words_cost_no_lookup(client, resnet):
     make_summary(paper=resnet, body="Residual learning, again.")
     # The search and its page (three results: enough not to look for a suggestion).
     assert queries_for(client, f"{SEARCH}?q=residual") == 2
-    assert queries_for(client, f"{SEARCH}?q=residual+learning&venue=NeurIPS") == 2
+    # With a filter, PostgreSQL estimates the sizes of both sides first (search.plans).
+    filtered = 3 if connection.vendor == "postgresql" else 2
+    assert queries_for(client, f"{SEARCH}?q=residual+learning&venue=NeurIPS") == filtered
 
 
 # Short surnames ---------------------------------------------------------------------------
