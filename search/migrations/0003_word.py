@@ -4,16 +4,17 @@ from django.db import migrations, models
 import search.operations
 
 # The words kept for suggestions: a letter first, then letters or digits ("wav2vec"),
-# 3 to 40 characters. Shorter ones are too short to compare by trigrams.
-WORD_PATTERN = "^[[:alpha:]][[:alnum:]]{2,39}$"
+# 3 to 40 characters. Shorter ones are too short to compare by trigrams. The length is
+# tested apart: a bounded repetition ({2,39}) made the pattern six times slower.
+WORD_CONDITION = "length(word) BETWEEN 3 AND 40 AND word ~ '^[[:alpha:]][[:alnum:]]*$'"
 
 # The words of the paper documents a statement wrote, each counted once a paper, added
 # to search_word when new. Once a statement, over its transition table: an import's
 # batch of thousands of papers costs one INSERT of its distinct words, nearly all of
-# them already known (one B-tree lookup each). The pattern is matched once a distinct
-# word, after grouping: PostgreSQL's regular expressions cost about a microsecond a
-# call. In word order, so that two imports adding the same new words take them in the
-# same order and cannot deadlock.
+# them already known (one B-tree lookup each). The words are tested once each, after
+# grouping. In word order, so that two imports adding the same new words take them in
+# the same order and cannot deadlock. About 12 µs a paper, a tenth of what computing
+# its search vector costs.
 CREATE_TRIGGERS = f"""
 CREATE FUNCTION search_word_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -27,7 +28,7 @@ BEGIN
         WHERE d.kind = 'paper'
         GROUP BY w.word
     ) AS found
-    WHERE word ~ '{WORD_PATTERN}'
+    WHERE {WORD_CONDITION}
     ORDER BY word
     ON CONFLICT (word) DO NOTHING;
     RETURN NULL;
@@ -45,8 +46,13 @@ DROP TRIGGER search_word_update ON search_document;
 DROP TRIGGER search_word_insert ON search_document;
 DROP FUNCTION search_word_add();
 """
-# Trigram index: `word % 'atention'` and similarity() find the closest words.
-CREATE_INDEX = "CREATE INDEX search_word_trigram ON search_word USING gin (word gin_trgm_ops)"
+# Trigram index: `word % 'atention'` and similarity() find the closest words. Without
+# the pending list (fastupdate): new words are few, and a search would otherwise read
+# every word added since the last vacuum (6 ms for 30,000 of them).
+CREATE_INDEX = (
+    "CREATE INDEX search_word_trigram ON search_word USING gin (word gin_trgm_ops) "
+    "WITH (fastupdate = off)"
+)
 DROP_INDEX = "DROP INDEX search_word_trigram"
 # The words of the papers already indexed (search.services.refresh_words does the same).
 FILL = f"""
@@ -55,7 +61,8 @@ SELECT word, ndoc FROM ts_stat($$
     SELECT to_tsvector('pg_catalog.simple', title || ' ' || names)
     FROM search_document WHERE kind = 'paper'
 $$)
-WHERE word ~ '{WORD_PATTERN}'
+WHERE {WORD_CONDITION};
+ANALYZE search_word;
 """
 
 
