@@ -10,11 +10,13 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections, models
 from django.db.models import BooleanField, Case, F, Func, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Left, Upper
 from django.urls import reverse
 
 from summaries.models import TEXT_FIELDS, comment_url
 
+from . import plans
 from .text import START_SEL, STOP_SEL
 
 # The text search configuration of the stored vectors; the trigger in the migrations
@@ -34,12 +36,22 @@ NAMES_CONFIG = "simple"
 # halving of the bound takes about a quarter off the time of a common word's search.
 MAX_RESULTS = 500
 
+# A query with a phrase looks for it in at most this many documents having all its
+# words (DocumentQuerySet._phrase_matches): as many as the matches a search ranks. At
+# a million papers, reading 1,000 of them took up to 45 ms for a phrase of common
+# words (one document in 50 has all of them), 500 up to 20 ms.
+PHRASE_CANDIDATES = MAX_RESULTS
+
 # ts_headline parses the whole text it is given, so a result's snippet cost grows with
 # its document: one 100,000-character summary took 13 ms, as much as ranking 500
 # matches. Snippets are drawn from the text's start, this many characters: ten times a
 # typical summary's. A longer text whose only matches lie further on shows its start,
 # unmarked; its title and rank still come from the whole.
 HEADLINE_SOURCE_CHARS = 10_000
+
+# Words longer than this are not kept for spelling suggestions (search.models.Word):
+# they are identifiers or pasted strings more than words anyone misspells.
+WORD_MAX_LENGTH = 40
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -78,14 +90,19 @@ class DocumentQuerySet(models.QuerySet):
             "summary__author__bio_html",
         )
 
-    def search(self, query, parsed):
+    def search(self, query, parsed, *, venue="", year=None):
         """The ranked matches of a query, as SearchResults (for the paginator).
 
         `query` is the text as typed; `parsed` is its ParsedQuery, which the fallback
-        uses. Only the first MAX_RESULTS matches (after this queryset's own filters) are
-        considered, for the count and for the ranking alike, so that the pages always
-        add up to the count.
+        uses; `venue` and `year` filter as filtered() does. Only the first MAX_RESULTS
+        matches are considered, for the count and for the ranking alike, so that the
+        pages always add up to the count. Only visible documents match.
+
+        On PostgreSQL, a search with a filter first asks the planner how many rows
+        the words and the filter each have, and is written accordingly (search.plans):
+        one query more.
         """
+        phrase_bounded = False
         if connections[self.db].vendor == "postgresql":
             tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
             if parsed.is_name_query:
@@ -93,7 +110,24 @@ class DocumentQuerySet(models.QuerySet):
                 # ANDed to it (an empty tsquery leaves the other side as it is).
                 names = " ".join(term.text for term in parsed.names)
                 tsquery &= SearchQuery(names, config=NAMES_CONFIG, search_type="plain")
-            matches = self.filter(search_vector=tsquery)
+            required = [
+                SearchQuery(word, config=SEARCH_CONFIG, search_type="plain")
+                for word in parsed.required_words
+            ]
+            estimated = {"words": required, "venue": venue, "year": year}
+            words = parsed.phrases_as_words
+            if words is None:
+                plan, _ = plans.choose(self, tsquery, wanted=MAX_RESULTS, **estimated)
+                matches = plans.matching(self, tsquery, plan, venue=venue, year=year).visible()
+            else:
+                loose = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
+                plan, with_words = plans.choose(
+                    self, loose, wanted=PHRASE_CANDIDATES, unfiltered=True, **estimated
+                )
+                candidates = plans.matching(self, loose, plan, venue=venue, year=year)
+                matches = self._phrase_matches(candidates, tsquery)
+                # Estimated: the page says the phrase may be in documents not read.
+                phrase_bounded = with_words > PHRASE_CANDIDATES
             rank = SearchRank(F("search_vector"), tsquery)
             snippets = {
                 "headline": _headline(
@@ -107,12 +141,39 @@ class DocumentQuerySet(models.QuerySet):
                 "title_headline": _headline("title", tsquery, highlight_all=True),
             }
         elif parsed.is_searchable or parsed.is_name_query:
-            matches = self.filter(_fallback_condition(parsed))
+            matches = (
+                self.filtered(venue=venue, year=year).visible().filter(_fallback_condition(parsed))
+            )
             rank, snippets = _fallback_rank(parsed), {}
         else:
             matches, rank, snippets = self.none(), Value(0), {}
         candidates = matches.order_by().annotate(rank=rank).values_list("pk", "rank")
-        return SearchResults(candidates[:MAX_RESULTS], snippets)
+        return SearchResults(candidates[:MAX_RESULTS], snippets, phrase_bounded=phrase_bounded)
+
+    def _phrase_matches(self, candidates, tsquery):
+        """A query's matches when it has a phrase, looked for in the first
+        PHRASE_CANDIDATES documents (in index order) that have all its words: the
+        `candidates`, which match ParsedQuery.phrases_as_words.
+
+        The GIN index holds no word positions: every document with all the words of
+        a phrase must be read to check their order, and for a phrase of common words
+        that is a tenth of the table (1.6 s at a million papers) for a handful of
+        matches. Past the bound, as past MAX_RESULTS, the results are those of the
+        documents found first. The phrase is checked as each candidate is read, and
+        only the rows that have it are read again (by primary key) to be ranked and
+        checked for visibility: a join to the summaries over every candidate made
+        PostgreSQL read all of them.
+        """
+        candidates = (
+            candidates.order_by()
+            .annotate(has_phrase=_Matches(F("search_vector"), tsquery))
+            .values_list("pk", "has_phrase")[:PHRASE_CANDIDATES]
+        )
+        sql, params = candidates.query.sql_with_params()
+        found = RawSQL(
+            f"SELECT found.id FROM ({sql}) AS found (id, has_phrase) WHERE found.has_phrase", params
+        )
+        return Document.objects.using(self.db).visible().filter(pk__in=found)
 
     def listing(self):
         """The papers these filters leave, newest first, as SearchResults: what a venue
@@ -123,7 +184,8 @@ class DocumentQuerySet(models.QuerySet):
         to make but the start of each text.
         """
         candidates = (
-            self.filter(kind=Document.Kind.PAPER)
+            self.visible()
+            .filter(kind=Document.Kind.PAPER)
             .order_by()
             .annotate(rank=Coalesce("year", 0))
             .values_list("pk", "rank")
@@ -141,9 +203,12 @@ class SearchResults:
     their snippets: joining every candidate would cost more than the ranking.
     """
 
-    def __init__(self, candidates, snippets):
+    def __init__(self, candidates, snippets, *, phrase_bounded=False):
         self.candidates = candidates  # (pk, rank) pairs
         self.snippets = snippets
+        # More documents than PHRASE_CANDIDATES (estimated) have the words of the
+        # query's phrase: it was not looked for in all of them.
+        self.phrase_bounded = phrase_bounded
         self._ranked_ids = None
 
     def ranked_ids(self):
@@ -175,6 +240,14 @@ def _headline(field, tsquery, **options):
     return SearchHeadline(
         field, tsquery, config=SEARCH_CONFIG, start_sel=START_SEL, stop_sel=STOP_SEL, **options
     )
+
+
+class _Matches(Func):
+    """vector @@ query, as a value: for a condition evaluated where no index answers it."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
 
 
 class ContainsWord(Func):
@@ -280,3 +353,28 @@ class Document(models.Model):
         if self.kind == self.Kind.COMMENT:
             return comment_url(self.summary_id, self.object_id)
         return reverse("summaries:detail", args=[self.summary_id])
+
+
+class Word(models.Model):
+    """A word of the papers' titles and authors' names, for spelling suggestions
+    (search.suggest): "atention" finds "attention", "Hinten" "Hinton".
+
+    A small table, tens of thousands of rows where the documents are millions, with a
+    trigram index (pg_trgm) on PostgreSQL: the closest words to a typo are found there,
+    not by a trigram index on the documents themselves, which would weigh on every
+    import. Titles and names only, which are public whatever else is private: a word
+    that occurs only in a private or hidden text can never be suggested.
+
+    Filled by triggers as paper documents are written (see the migrations), so that
+    every writer keeps it, imports included; words of papers since deleted or retitled
+    stay until `manage.py reindex` (services.refresh_words) rebuilds it. Empty on SQLite,
+    whose fallback reads titles directly.
+    """
+
+    word = models.CharField(max_length=WORD_MAX_LENGTH, primary_key=True)
+    # In how many papers' titles and names the word was found when last counted: breaks
+    # ties between words as close to a typo, in favour of the common one.
+    documents = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return self.word

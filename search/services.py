@@ -17,7 +17,7 @@ from papers.models import Paper
 from shortscience.pgcopy import copy_rows
 from summaries.models import Comment, Summary
 
-from .models import Document
+from .models import Document, Word
 from .text import readable_text
 
 Kind = Document.Kind
@@ -248,7 +248,49 @@ def rebuild(batch_size=1000, progress=None):
                 total += len(batch)
                 if progress:
                     progress(total)
+        refresh_words()
     return total
+
+
+# The words of every paper's title and names, with the number of papers each is in (as
+# the trigger in the migrations finds them): words no paper has any more deleted, the
+# others inserted or their counts updated. Changing only what changed keeps the trigram
+# index small: a count is not indexed, so its update leaves the index alone.
+_REFRESH_WORDS = """
+WITH fresh AS MATERIALIZED (
+    SELECT word, ndoc AS documents FROM ts_stat($$
+        SELECT to_tsvector('pg_catalog.simple', title || ' ' || names)
+        FROM search_document WHERE kind = 'paper'
+    $$)
+    WHERE length(word) BETWEEN 3 AND 40 AND word ~ '^[[:alpha:]][[:alnum:]]*$'
+), gone AS (
+    DELETE FROM search_word AS known
+    WHERE NOT EXISTS (SELECT FROM fresh WHERE fresh.word = known.word)
+)
+INSERT INTO search_word (word, documents)
+SELECT word, documents FROM fresh ORDER BY word
+ON CONFLICT (word) DO UPDATE SET documents = EXCLUDED.documents
+WHERE search_word.documents <> EXCLUDED.documents
+"""
+
+
+def refresh_words():
+    """Bring the table of words for spelling suggestions (search.models.Word) in line
+    with the paper documents, on PostgreSQL: the triggers add new words as papers are
+    written but never remove those of papers since deleted or retitled, nor update
+    the counts. One pass over the titles: about 20 s a million papers. Returns the
+    number of words (0 elsewhere, where the table stays empty)."""
+    connection = connections[router.db_for_write(Word)]
+    if connection.vendor != "postgresql":
+        return 0
+    table = connection.ops.quote_name(Word._meta.db_table)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(_REFRESH_WORDS)
+        # Statistics of the rows as they are now: with those of an empty table,
+        # PostgreSQL reads every word for a suggestion rather than use the index.
+        cursor.execute(f"ANALYZE {table}")
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        return cursor.fetchone()[0]
 
 
 def _batches(queryset, size):

@@ -83,6 +83,36 @@ class ParsedQuery:
         )
 
     @property
+    def required_words(self):
+        """The words every match must have, lower case and each once: those of the
+        clauses of one term (not of alternatives), excluded words and stop words left
+        out."""
+        words = []
+        for clause in self.clauses:
+            if len(clause) == 1 and not clause[0].negated:
+                words += [word.lower() for word in _WORD.findall(clause[0].text)]
+        return list(dict.fromkeys(word for word in words if word not in STOP_WORDS))
+
+    @property
+    def phrases_as_words(self):
+        """The query with each phrase's words required anywhere rather than in order,
+        as websearch text; None when it has no phrase, or when that would not be a
+        looser query of the same documents (a clause of alternatives, an excluded
+        phrase). Every document a phrase matches is among this one's matches: the
+        search looks for the phrase in a bounded number of them (models.PHRASE_CANDIDATES).
+        Each word is quoted, so that none reads as an operator ("or", "-x").
+        """
+        terms = [term for clause in self.clauses for term in clause]
+        phrases = [term for term in terms if len(_WORD.findall(term.text)) > 1]
+        if not phrases or any(len(clause) > 1 for clause in self.clauses):
+            return None
+        if any(term.negated for term in phrases):
+            return None
+        return " ".join(
+            f'{"-" if term.negated else ""}"{word}"' for term in terms for word in term.text.split()
+        )
+
+    @property
     def is_name_query(self):
         """Whether the query is only stop words (and exclusions): "He", "Do", "An".
 

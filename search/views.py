@@ -1,11 +1,14 @@
 from django import forms
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from papers import venues
 from shortscience.pagination import paginate
 
+from . import models
 from .lookup import find_paper, paper_name, site_hosts
 from .models import MAX_RESULTS, Document
+from .suggest import forgiving_search
 from .text import clean_query, highlight_terms, marked_headline, parse_query
 
 PAGE_SIZE = 10
@@ -35,9 +38,13 @@ def results(request):
     parsed = parse_query(query)
     searchable = parsed.is_searchable or parsed.is_name_query
     listing = not query and bool(venue or year is not None)
-    page = None
+    page = suggestion = None
+    corrected = False
     if (searchable and not missing) or listing:
-        documents = _search(query, parsed, venue=venue, year=year)
+        verbatim = request.GET.get("verbatim") == "1"
+        documents, suggestion, corrected = _search(
+            query, parsed, venue=venue, year=year, verbatim=verbatim
+        )
         # Numbered and counted: the matches are at most MAX_RESULTS ids, ranked in one
         # query and then counted and sliced in Python (SearchResults), so neither the
         # count nor a deep page costs more than the first page does.
@@ -46,9 +53,12 @@ def results(request):
             # Papers are stored under the venue's name: "nips" searches NeurIPS. Asked
             # only when the spelling as typed finds nothing.
             venue = name
-            documents = _search(query, parsed, venue=venue, year=year)
+            documents, suggestion, corrected = _search(
+                query, parsed, venue=venue, year=year, verbatim=verbatim
+            )
             page = paginate(request, documents, PAGE_SIZE)
-        _add_snippets(page, parsed)
+        # The words marked are those searched: the suggestion's when its results show.
+        _add_snippets(page, parse_query(suggestion.query) if corrected else parsed)
     return render(
         request,
         "search/results.html",
@@ -62,14 +72,39 @@ def results(request):
             "searchable": searchable,
             "page": page,
             "capped": page is not None and page.paginator.count >= MAX_RESULTS,
+            "phrase_bounded": page is not None and page.paginator.object_list.phrase_bounded,
+            "phrase_candidates": models.PHRASE_CANDIDATES,
+            "suggestion": suggestion,
+            "suggestion_url": suggestion and _query_url(request, suggestion.query),
+            "corrected": corrected,
+            "verbatim_url": corrected and _query_url(request, query, verbatim=True),
         },
     )
 
 
-def _search(query, parsed, *, venue, year):
-    """A query's ranked matches; without one, the filters' papers (a listing)."""
-    documents = Document.objects.visible().filtered(venue=venue, year=year)
-    return documents.search(query, parsed) if query else documents.listing()
+def _query_url(request, query, *, verbatim=False):
+    """This search for another query: the same filters, its first page."""
+    params = request.GET.copy()
+    params["q"] = query
+    params.pop("page", None)
+    params.pop("verbatim", None)
+    if verbatim:
+        params["verbatim"] = "1"
+    return f"{reverse('search:results')}?{params.urlencode()}"
+
+
+def _search(query, parsed, *, venue, year, verbatim=False):
+    """A query's ranked matches; without one, the filters' papers (a listing). As
+    (results, suggestion, corrected): a query that finds little gets a spelling
+    suggestion, one that finds nothing the suggestion's results if it has any
+    (search.suggest), unless `verbatim`."""
+    if not query:
+        return Document.objects.filtered(venue=venue, year=year).listing(), None, False
+
+    def search(query, parsed):
+        return Document.objects.search(query, parsed, venue=venue, year=year)
+
+    return forgiving_search(search, query, parsed, verbatim=verbatim)
 
 
 def _add_snippets(page, parsed):

@@ -10,7 +10,7 @@ from django.db import connection
 from accounts.models import User
 from papers.duplicates import normalize_title
 from papers.models import Paper
-from search.models import Document
+from search.models import Document, Word
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,5 +29,12 @@ def test_the_search_benchmark_builds_its_data_and_runs_its_queries(capsys):
         assert paper.normalized_title == normalize_title(paper.title)
     assert Document.objects.filter(kind=Document.Kind.PAPER).count() == 2_000
 
+    # The words of the titles are there for spelling suggestions.
+    title = Paper.objects.order_by("pk").first().title.lower()
+    assert Word.objects.filter(word__in=[w for w in title.split() if len(w) > 2]).exists()
+
     search_bench.run_queries(1, random.Random(1))
-    assert "searches" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "searches" in out
+    for kind in ("common phrase", "misspelt word", "venue filter", "both filters"):
+        assert f"\n{kind} " in out, kind

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import search.models
+import search.suggest
 from summaries.models import Summary
 
 from .factories import make_comment, make_paper, make_summary, make_user
@@ -315,20 +316,24 @@ def test_anonymous_summary_never_reveals_its_author(client):
 
 
 def test_results_take_two_queries_whatever_their_number(client):
-    make_summary(body="Dropout once.")
+    # Fewer results than search.suggest.SUGGEST_BELOW also look the words up for a
+    # spelling suggestion: one query more (tests/test_search_suggest.py).
+    for _ in range(search.suggest.SUGGEST_BELOW):
+        make_summary(body="Dropout once.")
     url = f"{SEARCH}?q=dropout"
     one = queries_for(client, url)
     for n in range(29):
         summary = make_summary(paper=make_paper(title=f"Dropout {n}"), body="Dropout again.")
         make_comment(summary, body="Dropout comment.")
-    assert count_line(get(client, "dropout")).startswith("88 results")
+    assert count_line(get(client, "dropout")).startswith("90 results")
     # One query counts, one fetches the page with everything its cards print.
     assert one == queries_for(client, url) == 2
     assert queries_for(client, url + "&page=3") == 2
 
 
-def test_no_results_and_no_query_cost_one_and_no_query(client):
-    assert queries_for(client, f"{SEARCH}?q=nothing") == 1
+def test_no_results_and_no_query_cost_two_and_no_query(client):
+    # The search, then its words looked up for a suggestion (none here).
+    assert queries_for(client, f"{SEARCH}?q=nothing") == 2
     assert queries_for(client, SEARCH) == 0
     # "the" alone is looked for among authors' names (a surname such as "He" is a stop
     # word too): only a query with nothing to look for costs nothing.

@@ -116,8 +116,9 @@ def test_a_word_that_only_looks_like_a_key_is_searched_for(client):
     html = get(client, "word2vec")
     assert result_links(html) == [paper.get_absolute_url()]
     assert "has no paper named" not in html
-    # One lookup (no paper has that key), then the search's two queries.
-    assert queries_for(client, f"{SEARCH}?q=word2vec") == 3
+    # One lookup (no paper has that key), then the search's two queries, and (one
+    # result: few) the words looked up for a spelling suggestion.
+    assert queries_for(client, f"{SEARCH}?q=word2vec") == 4
 
 
 @pytest.mark.parametrize(
@@ -132,8 +133,12 @@ def test_a_query_that_is_not_a_name_is_never_looked_up(query):
 
 def test_words_cost_no_lookup(client, resnet):
     make_summary(paper=resnet, body="Residual learning, explained.")
+    make_summary(paper=resnet, body="Residual learning, again.")
+    # The search and its page (three results: enough not to look for a suggestion).
     assert queries_for(client, f"{SEARCH}?q=residual") == 2
-    assert queries_for(client, f"{SEARCH}?q=residual+learning&venue=NeurIPS") == 2
+    # With a filter, PostgreSQL estimates the sizes of both sides first (search.plans).
+    filtered = 3 if connection.vendor == "postgresql" else 2
+    assert queries_for(client, f"{SEARCH}?q=residual+learning&venue=NeurIPS") == filtered
 
 
 # Short surnames ---------------------------------------------------------------------------

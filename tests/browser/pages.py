@@ -152,6 +152,7 @@ def build_site(base_url):
         SitePage("correction form", f"/papers/correct/{paper.bibtex_key}/", user=AUTHOR),
         SitePage("correction queue", "/papers/corrections/", user=MODERATOR),
         SitePage("search results", "/search?q=attention"),
+        SitePage("search, spelling corrected", "/search?q=atention"),
         SitePage("reading list form", "/papers/coverage/"),
         SitePage(
             "reading list checked",

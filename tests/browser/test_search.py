@@ -67,3 +67,29 @@ def test_empty_states(live_server, page):
     page.get_by_role("searchbox", name="Words").fill('"unbalanced')
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text('No results for “"unbalanced”.')).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_misspelt_query_shows_the_corrected_results_and_offers_the_words_as_typed(
+    live_server, page, width
+):
+    page.set_viewport_size({"width": width, "height": 800})
+    make_paper(title="Attention is all you need", authors="Ashish Vaswani")
+    page.goto(f"{live_server.url}/search?q=atention")
+    line = page.locator(".search-corrected")
+    expect(line).to_have_text("Showing results for attention. Search instead for atention.")
+    expect(results(page)).to_have_count(1)
+    expect(page.get_by_role("status")).to_have_text("1 result")
+    # The line wraps within the page rather than widening it.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    line.get_by_role("link", name="atention").click()
+    expect(page).to_have_url(re.compile(r"/search\?q=atention&verbatim=1$"))
+    expect(page.get_by_text("No results for “atention”.")).to_be_visible()
+    expect(page.locator(".search-suggestion")).to_have_count(0)
+
+    page.go_back()
+    page.locator(".search-corrected").get_by_role("link", name="attention").click()
+    expect(page).to_have_url(re.compile(r"/search\?q=attention$"))
+    expect(page.get_by_role("status")).to_have_text("1 result")
+    expect(page.locator(".search-suggestion")).to_have_count(0)

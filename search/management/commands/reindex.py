@@ -11,8 +11,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument(
+            "--words",
+            action="store_true",
+            help=(
+                "Only rebuild the words that spelling suggestions come from (PostgreSQL), "
+                "dropping those of papers since deleted or retitled."
+            ),
+        )
 
-    def handle(self, *args, batch_size, verbosity, **options):
+    def handle(self, *args, batch_size, words, verbosity, **options):
+        if words:
+            count = services.refresh_words()
+            self.stdout.write(self.style.SUCCESS(f"Kept {count} words for suggestions."))
+            return
+
         def progress(done):
             if verbosity > 1:
                 self.stderr.write(f"\r{done} documents", ending="")
