@@ -22,6 +22,7 @@ The rules (papers.duplicates says them for a paper added by hand):
   papers. It is a likeness, not a proof, for someone to look at.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -86,25 +87,26 @@ class Sorted:
         """What `record` changes of `here`: every field that differs, or, named by
         another key, only the empty ones."""
         update = self.updates.get(here.pk)
-        if update is None:
-            update = self.updates[here.pk] = Update(here)
         stored = here.stored
         if here.via_alias:
+            made = update.changes if update else {}
             changes = {
                 name: value
                 for name, value in record.fields.items()
-                if not stored[name] and name not in update.changes
+                if not stored[name] and name not in made
             }
         else:
             changes = {
                 name: value for name, value in record.fields.items() if stored[name] != value
             }
+        if not changes:
+            self.unchanged += counted
+            return
+        if update is None:
+            update = self.updates[here.pk] = Update(here)
         update.changes.update(changes)
-        if changes:
-            update.records.append(record)
-            update.counted += counted
-        elif counted:
-            self.unchanged += 1
+        update.records.append(record)
+        update.counted += counted
 
 
 def sort(records, db, *, allow_similar=False):
@@ -188,7 +190,7 @@ def _without_similar(db, new, similar):
     likeness = []
     for record in new:
         record.normalized_title = normalize_title(record.fields["title"])
-        surname = first_surname(record.fields.get("authors", "").split(",", 1))
+        surname = _first_surname(record.fields.get("authors", "").split(",", 1)[0])
         likeness.append((record, record.normalized_title, surname))
     titles = {title for _, title, surname in likeness if title and surname}
     candidates = {}
@@ -204,9 +206,8 @@ def _without_similar(db, new, similar):
             .order_by()
         )
         for title, key, authors, year in rows:
-            candidates.setdefault(title, []).append(
-                (key, first_surname(authors.split(",", 1)), year)
-            )
+            surname = _first_surname(authors.split(",", 1)[0])
+            candidates.setdefault(title, []).append((key, surname, year))
     kept = []
     for record, title, surname in likeness:
         year = record.fields.get("year")
@@ -220,6 +221,13 @@ def _without_similar(db, new, similar):
             continue
         similar.append(Similar(record.file, record.line, record.key, record.fields["title"], match))
     return kept
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _first_surname(first_author):
+    # Remembered: authors write many papers, and an import meets the same first
+    # authors again and again (a few microseconds each time otherwise).
+    return first_surname([first_author])
 
 
 def _existing(db, keys):
