@@ -657,3 +657,20 @@ def test_title_lookup_uses_the_index_on_normalized_titles(tmp_path):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "Index" in plan and "normalized_title" in plan and "Seq Scan" not in plan, plan
+
+
+def test_record_naming_a_probable_duplicate_by_its_doi_is_not_created_either(tmp_path):
+    resnet_here()
+    path = tmp_path / "scholar.bib"
+    path.write_text(
+        f"@misc{{he2016deep, title={{{RESNET}}}, author={{He, Kaiming}}, year={{2016}},"
+        " doi={10.1000/resnet}}\n"
+        "@misc{He16, title={ResNet}, doi={10.1000/RESNET}}\n"
+    )
+    tally = Importer().run(read_file(path))
+    assert (tally.created, tally.merged, tally.rejected) == (0, 0, [])
+    assert [(s.key, s.existing_key) for s in tally.similar] == [
+        ("he2016deep", "conf/cvpr/HeZRS16"),
+        ("He16", "conf/cvpr/HeZRS16"),
+    ]
+    assert Paper.objects.count() == 1 and not PaperAlias.objects.exists()

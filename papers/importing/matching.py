@@ -153,7 +153,16 @@ def sort(records, db, *, allow_similar=False):
         for name, _, _, lowered in values:
             claimed.setdefault((name, lowered), here)
     if not allow_similar:
-        result.new = _without_similar(db, result.new, result.similar)
+        result.new, looks_like = _without_similar(db, result.new, result.similar)
+        if looks_like:
+            # A record naming, by its arXiv id or DOI, a record not created is not
+            # created either: it looks like the same paper.
+            aliases, result.aliases = result.aliases, []
+            for record, target in aliases:
+                if (existing_key := looks_like.get(id(target))) is None:
+                    result.aliases.append((record, target))
+                else:
+                    result.similar.append(_similar(record, existing_key))
     return result
 
 
@@ -183,10 +192,15 @@ def _fill(target, record, claimed):
         target.fields[name] = value
 
 
+def _similar(record, existing_key):
+    return Similar(record.file, record.line, record.key, record.fields["title"], existing_key)
+
+
 def _without_similar(db, new, similar):
-    """`new` without the probable duplicates, which go to `similar`: one query for the
-    papers here under the new records' normalised titles, at most MAX_CANDIDATES each
-    (titles like "Introduction" are shared by thousands)."""
+    """`new` without the probable duplicates, which go to `similar`, and {id(record):
+    key of the paper it looks like} of those. One query for the papers here under the
+    new records' normalised titles, at most MAX_CANDIDATES each (titles like
+    "Introduction" are shared by thousands)."""
     likeness = []
     for record in new:
         record.normalized_title = normalize_title(record.fields["title"])
@@ -208,7 +222,7 @@ def _without_similar(db, new, similar):
         for title, key, authors, year in rows:
             surname = _first_surname(authors.split(",", 1)[0])
             candidates.setdefault(title, []).append((key, surname, year))
-    kept = []
+    kept, looks_like = [], {}
     for record, title, surname in likeness:
         year = record.fields.get("year")
         here = candidates.get(title, ()) if surname else ()
@@ -219,8 +233,9 @@ def _without_similar(db, new, similar):
                 # A later record of the batch like this one is its duplicate.
                 candidates.setdefault(title, []).append((record.key, surname, year))
             continue
-        similar.append(Similar(record.file, record.line, record.key, record.fields["title"], match))
-    return kept
+        similar.append(_similar(record, match))
+        looks_like[id(record)] = match
+    return kept, looks_like
 
 
 @functools.lru_cache(maxsize=1 << 16)
