@@ -199,8 +199,7 @@ def _similar(record, existing_key):
 def _without_similar(db, new, similar):
     """`new` without the probable duplicates, which go to `similar`, and {id(record):
     key of the paper it looks like} of those. One query for the papers here under the
-    new records' normalised titles, at most MAX_CANDIDATES each (titles like
-    "Introduction" are shared by thousands)."""
+    new records' normalised titles (`_papers_titled`)."""
     likeness = []
     for record in new:
         record.normalized_title = normalize_title(record.fields["title"])
@@ -208,20 +207,10 @@ def _without_similar(db, new, similar):
         likeness.append((record, record.normalized_title, surname))
     titles = {title for _, title, surname in likeness if title and surname}
     candidates = {}
-    if titles:
-        rows = (
-            Paper.objects.using(db)
-            .filter(among(db, F("normalized_title"), titles))
-            .annotate(
-                rank=Window(RowNumber(), partition_by=F("normalized_title"), order_by=F("pk").asc())
-            )
-            .filter(rank__lte=MAX_CANDIDATES)
-            .values_list("normalized_title", "bibtex_key", "authors", "year")
-            .order_by()
-        )
-        for title, key, authors, year in rows:
-            surname = _first_surname(authors.split(",", 1)[0])
-            candidates.setdefault(title, []).append((key, surname, year))
+    # In id order, as papers.duplicates.similar_paper looks at them.
+    for title, _, key, authors, year in sorted(_papers_titled(db, titles), key=_by_id):
+        surname = _first_surname(authors.split(",", 1)[0])
+        candidates.setdefault(title, []).append((key, surname, year))
     kept, looks_like = [], {}
     for record, title, surname in likeness:
         year = record.fields.get("year")
@@ -236,6 +225,44 @@ def _without_similar(db, new, similar):
         similar.append(_similar(record, match))
         looks_like[id(record)] = match
     return kept, looks_like
+
+
+def _by_id(row):
+    return row[1]
+
+
+def _papers_titled(db, titles):
+    """[(normalised title, id, key, authors, year)] of the papers under these titles,
+    at most MAX_CANDIDATES a title (titles like "Introduction" are shared by
+    thousands). One query."""
+    if not titles:
+        return []
+    connection = connections[db]
+    if connection.vendor == "postgresql":
+        # One probe of the index a title, each stopping at MAX_CANDIDATES rows. The
+        # window function below was planned on PostgreSQL as a walk through the whole
+        # index in title order: measured, 50 ms a batch of 2,000 titles among 100,000
+        # papers, against 2 ms for this.
+        with connection.cursor() as cursor:
+            cursor.execute(_TITLED_SQL, [list(titles), MAX_CANDIDATES])
+            return cursor.fetchall()
+    return list(
+        Paper.objects.using(db)
+        .filter(among(db, F("normalized_title"), titles))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("normalized_title"), order_by=F("pk").asc())
+        )
+        .filter(rank__lte=MAX_CANDIDATES)
+        .values_list("normalized_title", "pk", "bibtex_key", "authors", "year")
+        .order_by()
+    )
+
+
+_TITLED_SQL = (
+    "SELECT t.title, p.id, p.bibtex_key, p.authors, p.year FROM unnest(%s::text[]) AS t(title) "
+    f"CROSS JOIN LATERAL (SELECT id, bibtex_key, authors, year FROM {Paper._meta.db_table} "
+    "WHERE normalized_title = t.title LIMIT %s) AS p"
+)
 
 
 @functools.lru_cache(maxsize=1 << 16)
