@@ -119,12 +119,20 @@ def sort(records, db, *, allow_similar=False):
     # new record it will be made from.
     claimed = {}
     for key, record in keyed:
+        fields = record.fields
         values = [
             (name, label, value, value.lower())
-            for name, _, label in IDENTIFIERS
-            if (value := record.fields.get(name))
+            for name, label in _LABELS
+            if (value := fields.get(name))
         ]
         here = existing.get(key)
+        if here is not None and all(here.stored[v[0]].lower() == v[3] for v in values):
+            # The paper's own identifiers (a second run): no other paper has them, and a
+            # record earlier in the batch with one of them was merged into this one.
+            result.change(here, record)
+            for name, _, _, lowered in values:
+                claimed.setdefault((name, lowered), here)
+            continue
         # Whose each identifier is: a paper here, or one claimed earlier in the batch.
         targets = {}
         for name, label, value, lowered in values:
@@ -164,6 +172,10 @@ def sort(records, db, *, allow_similar=False):
                 else:
                     result.similar.append(_similar(record, existing_key))
     return result
+
+
+# (identifier, label) of the identifiers a record may have.
+_LABELS = [(name, label) for name, _, label in IDENTIFIERS]
 
 
 def _identity(target):
