@@ -12,6 +12,8 @@ and a reason to give for adding this one anyway.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.posting import verified_email_to_post
 from shortscience.ratelimit import ratelimit
@@ -28,6 +30,7 @@ def add(request):
     initial = {"text": request.GET.get("text", "")[:LOOKUP_MAX_LENGTH]}
     form = LookupForm(request.POST or None, initial=initial)
     source_error = None
+    by_hand_url = reverse("papers:add_details")
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"]
         if existing := _known(identifier):
@@ -36,6 +39,9 @@ def add(request):
             metadata = sources.fetch(identifier)
         except sources.SourceError as exc:
             source_error = str(exc)
+            if identifier.kind != sources.BIBTEX:
+                # The form by hand opens with what was typed in its place.
+                by_hand_url += "?" + urlencode({"text": form.cleaned_data["text"].strip()})
         else:
             if existing := _existing_for(metadata):
                 return _go_to_existing(request, existing)
@@ -59,7 +65,7 @@ def add(request):
     return render(
         request,
         "papers/add.html",
-        {"form": form, "source_error": source_error},
+        {"form": form, "source_error": source_error, "by_hand_url": by_hand_url},
         status=400 if form.errors else 200,
     )
 
@@ -86,10 +92,15 @@ def _too_many_papers(request, retry_after):
 @verified_email_to_post(fields=("title", "authors", "venue", "abstract", "reason"))
 @ratelimit("paper", refuse=_too_many_papers)
 def add_details(request):
-    """The details form: empty for entry by hand, or posted from the lookup step.
+    """The details form: for entry by hand (`?text=` an arXiv id, DOI or DBLP key the
+    lookup could not fetch fills in its fields), or posted from the lookup step.
     Posting it adds a paper, so posts are limited (settings.RATE_LIMITS["paper"])."""
-    form = PaperForm(request.POST or None)
+    typed = sources.identify(request.GET.get("text", "")[:LOOKUP_MAX_LENGTH])
+    initial = PaperForm.initial_typed(typed) if typed else {}
+    form = PaperForm(request.POST or None, initial=initial)
     context = {"form": form, "source": request.POST.get("source", "")}
+    if initial and request.method != "POST":
+        context["typed"] = typed
     if request.method == "POST" and form.is_valid():
         fields, aliases = form.paper_fields(), form.aliases()
         if existing := _existing_for_fields(fields, aliases):

@@ -137,10 +137,17 @@ def similar_paper(*, title, authors, year):
         .order_by("pk")[:MAX_CANDIDATES]
     )
     for paper in candidates:
-        close = year is None or paper.year is None or abs(paper.year - year) <= 1
-        if close and first_surname(paper.author_list) == name:
+        if alike(name, year, first_surname(paper.author_list), paper.year):
             return paper
     return None
+
+
+def alike(surname, year, other_surname, other_year):
+    """Whether two papers of one normalised title are one by the rest of the rule: the
+    same first surname (`first_surname`, not empty) and years at most one apart, a
+    missing year ruling nothing out. Bulk imports compare a batch with it."""
+    close = year is None or other_year is None or abs(other_year - year) <= 1
+    return close and bool(surname) and surname == other_surname
 
 
 def add_paper_anyway(*, similar_to, reason, user, aliases=(), **fields):

@@ -166,6 +166,24 @@ class PaperForm(forms.Form):
             "other_keys": " ".join(metadata.aliases),
         }
 
+    @classmethod
+    def initial_typed(cls, identifier):
+        """What the user typed, in the fields it belongs to: for entering a paper by
+        hand when its source could not be reached. An arXiv id gives the key the paper
+        would get (services.suggest_key) and its link, a DOI its link."""
+        value = identifier.value
+        if identifier.kind == sources.ARXIV:
+            return {
+                "arxiv_id": value,
+                "url": identifiers.arxiv_abs_url(value),
+                "bibtex_key": identifiers.corr_key(value),
+            }
+        if identifier.kind == sources.DOI:
+            return {"doi": value, "url": identifiers.doi_url(value)}
+        if identifier.kind == sources.DBLP:
+            return {"bibtex_key": value}
+        return {}
+
     def paper_fields(self):
         data = dict(self.cleaned_data)
         data.pop("source_key")

@@ -1,5 +1,9 @@
 """The add-a-paper pages: look up, check the details, add; or enter them by hand."""
 
+import re
+from html import unescape
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
@@ -228,8 +232,75 @@ def test_unreachable_service_says_so_and_offers_the_alternatives(user_client, te
     html = response.content.decode()
     assert message in html
     assert "paste the paper's BibTeX entry instead" in html
-    assert f'<a href="{DETAILS}">enter its details by hand</a>' in html
+    # Both links to the form by hand carry what was typed.
+    by_hand = f"{DETAILS}?{urlencode({'text': text})}"
+    assert f'<a href="{by_hand}">enter its details by hand</a>' in html
+    assert html.count(f'href="{by_hand}"') == 2
     assert response.context["form"]["text"].value() == text  # kept for another try
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            " arXiv:1608.06993v2 ",
+            {
+                "arxiv_id": "1608.06993",
+                "url": "https://arxiv.org/abs/1608.06993",
+                "bibtex_key": "journals/corr/1608.06993",
+                "doi": None,
+            },
+        ),
+        (
+            "https://doi.org/10.1038/nature14539",
+            {
+                "arxiv_id": None,
+                "url": "https://doi.org/10.1038/nature14539",
+                "bibtex_key": None,
+                "doi": "10.1038/nature14539",
+            },
+        ),
+        (
+            "conf/cvpr/HuangLMW17",
+            {"arxiv_id": None, "url": None, "bibtex_key": "conf/cvpr/HuangLMW17", "doi": None},
+        ),
+    ],
+)
+def test_form_by_hand_after_an_unreachable_lookup_has_what_was_typed(user_client, text, expected):
+    # tests/settings.py points the services at a closed port: every lookup fails.
+    response = lookup(user_client, text)
+    by_hand = re.search(
+        r'<a href="([^"]+)">enter its details by hand</a>', response.content.decode()
+    )
+    response = user_client.get(unescape(by_hand.group(1)))
+    assert response.status_code == 200
+    values = details_of(response)
+    assert {name: values[name] for name in expected} == expected
+    assert values["title"] is None
+    html = response.content.decode()
+    assert "Filled in from" in html
+    for value in filter(None, expected.values()):
+        assert f'value="{value}"' in html
+    # Completed and posted, it adds the paper under what was typed.
+    data = {name: value for name, value in expected.items() if value}
+    data.setdefault("bibtex_key", "Huang2017")
+    response = user_client.post(DETAILS, {"title": "T", "authors": "A B", **data})
+    paper = Paper.objects.get()
+    assert response["Location"] == paper.get_absolute_url()
+    assert paper.bibtex_key == data["bibtex_key"]
+
+
+def test_form_by_hand_ignores_text_that_is_no_identifier(user_client):
+    for text in ["", "not a key at all", "@misc{x, title={T}}"]:
+        response = user_client.get(DETAILS, {"text": text})
+        assert response.status_code == 200
+        assert all(value is None for value in details_of(response).values())
+        assert "Filled in from" not in response.content.decode()
+
+
+def test_bibtex_that_cannot_be_read_links_to_an_empty_form(user_client):
+    html = lookup(user_client, "@article{x, title={unclosed}").content.decode()
+    assert f'<a href="{DETAILS}">enter its details by hand</a>' in html
 
 
 def test_service_errors_and_unknown_ids_say_so(user_client, settings, sources_server):

@@ -1,3 +1,4 @@
+import csv
 import json
 import shutil
 import threading
@@ -97,13 +98,20 @@ def test_invalid_bibtex_key_is_rejected_with_reason():
 def test_second_run_changes_nothing():
     files = [DATA / "papers.bib", DATA / "dblp.xml", DATA / "arxiv.jsonl"]
     first, _ = run(*files)
-    # Attention Is All You Need is in the BibTeX file and the arXiv file, under two keys.
-    assert "arxiv.jsonl:2: journals/corr/1706.03762: arXiv id 1706.03762 also at " in first
-    assert tally_line(first).startswith("7 created, 0 updated, 0 unchanged, 7 rejected")
+    # Attention Is All You Need is in the BibTeX file and the arXiv file, under two keys:
+    # one paper, the arXiv key another name of it, the arXiv record filling in the rest.
+    assert tally_line(first).startswith(
+        "7 created, 0 updated, 0 unchanged, 6 rejected, 1 added as another key of a paper"
+    )
+    attention = Paper.objects.get(arxiv_id="1706.03762")
+    assert attention.bibtex_key == "Vaswani2017Attention"
+    assert [alias.key for alias in attention.aliases.all()] == ["journals/corr/1706.03762"]
     papers, documents = Paper.objects.count(), Document.objects.count()
+    aliases = PaperAlias.objects.count()
     second, _ = run(*files)
-    assert tally_line(second).startswith("0 created, 0 updated, 7 unchanged, 7 rejected")
+    assert tally_line(second).startswith("0 created, 0 updated, 8 unchanged, 6 rejected")
     assert (Paper.objects.count(), Document.objects.count()) == (papers, documents)
+    assert PaperAlias.objects.count() == aliases
 
 
 def test_changed_title_updates_one_paper_and_its_search_document(tmp_path):
@@ -158,36 +166,100 @@ def test_import_keeps_fields_the_source_does_not_have():
     assert tally_line(out).startswith("2 created, 1 updated")
 
 
-def test_record_under_an_alias_updates_the_aliased_paper():
+def test_record_under_an_alias_fills_in_what_the_aliased_paper_lacks():
     paper = Paper.objects.create(bibtex_key="He2016Deep", title="Deep Residual Learning")
     PaperAlias.objects.create(paper=paper, key="journals/corr/HeZRS15")
-    run(DATA / "dblp.xml")
+    out, _ = run(DATA / "dblp.xml")
     paper.refresh_from_db()
     assert paper.arxiv_id == "1512.03385"
+    assert paper.authors == "Kaiming He, Xiangyu Zhang"
+    # The paper's own key has the last word: another name of it only fills in.
+    assert paper.title == "Deep Residual Learning"
     assert not Paper.objects.filter(bibtex_key="journals/corr/HeZRS15").exists()
+    assert tally_line(out).startswith("2 created, 1 updated, 0 unchanged")
+    assert tally_line(run(DATA / "dblp.xml")[0]).startswith("0 created, 0 updated, 3 unchanged")
 
 
-def test_duplicate_doi_of_another_paper_is_rejected():
+def test_new_key_with_the_doi_of_a_paper_here_becomes_its_alias():
+    other = Paper.objects.create(bibtex_key="Other2017", title="Other", doi="10.1109/cvpr.2017.243")
+    out, _ = run(DATA / "papers.bib")
+    assert tally_line(out) == (
+        "1 created, 0 updated, 0 unchanged, 2 rejected, "
+        "1 added as another key of a paper here (same arXiv id or DOI)"
+    )
+    assert not Paper.objects.filter(bibtex_key="conf/cvpr/HuangLMW17").exists()
+    assert [alias.key for alias in other.aliases.all()] == ["conf/cvpr/HuangLMW17"]
+    other.refresh_from_db()
+    # What the paper lacked is filled in; what it has is kept.
+    assert (other.title, other.venue, other.year) == ("Other", "CVPR", 2017)
+    assert other.author_list[0] == "Gao Huang"
+    assert other.doi == "10.1109/cvpr.2017.243"
+    # Under its new name, the record now names the paper: nothing more to do.
+    out, _ = run(DATA / "papers.bib")
+    assert tally_line(out) == "0 created, 0 updated, 2 unchanged, 2 rejected"
+    assert PaperAlias.objects.count() == 1
+
+
+def test_new_key_with_an_arxiv_id_here_becomes_an_alias_and_cites_link():
+    paper = Paper.objects.create(
+        bibtex_key="conf/nips/VaswaniSPUJGKP17",
+        title="Attention is All you Need",
+        arxiv_id="1706.03762",
+    )
+    summary = make_summary(body="See \\cite{Vaswani2017Attention}.")
+    assert "citation-unknown" in summary.body_html
+    out, _ = run(DATA / "papers.bib")
+    assert "1 added as another key of a paper here" in tally_line(out)
+    assert list(paper.aliases.values_list("key", flat=True)) == ["Vaswani2017Attention"]
+    assert not Paper.objects.filter(bibtex_key="Vaswani2017Attention").exists()
+    # The alias was written in bulk: names_added turned the citation into a link.
+    summary.refresh_from_db()
+    assert f'href="{paper.get_absolute_url()}"' in summary.body_html
+
+
+def test_record_under_a_key_here_with_another_papers_doi_is_rejected():
     Paper.objects.create(bibtex_key="Other2017", title="Other", doi="10.1109/cvpr.2017.243")
+    Paper.objects.create(bibtex_key="conf/cvpr/HuangLMW17", title="Densely")
     out, _ = run(DATA / "papers.bib")
     assert (
         "papers.bib:1: conf/cvpr/HuangLMW17: DOI 10.1109/CVPR.2017.243 belongs to another "
         "paper, Other2017"
     ) in out
-    assert tally_line(out) == "1 created, 0 updated, 0 unchanged, 3 rejected"
+    assert Paper.objects.get(bibtex_key="conf/cvpr/HuangLMW17").title == "Densely"
+    assert not PaperAlias.objects.exists()
 
 
-def test_duplicates_within_a_file_are_rejected(tmp_path):
+def test_identifiers_naming_two_papers_are_rejected(tmp_path):
+    Paper.objects.create(bibtex_key="A2017", title="A", arxiv_id="1706.03762")
+    Paper.objects.create(bibtex_key="B2017", title="B", doi="10.1000/b")
+    path = tmp_path / "two.bib"
+    path.write_text("@misc{New17, title={N}, eprint={1706.03762}, doi={10.1000/B}}\n")
+    out, _ = run(path)
+    assert (
+        "two.bib:1: New17: arXiv id 1706.03762 belongs to another paper, A2017; "
+        "DOI 10.1000/B belongs to another paper, B2017"
+    ) in out
+    assert tally_line(out) == "0 created, 0 updated, 0 unchanged, 1 rejected"
+    assert not PaperAlias.objects.exists()
+
+
+def test_duplicates_within_a_file_become_aliases_or_are_rejected(tmp_path):
     path = tmp_path / "dup.bib"
     path.write_text(
         "@misc{A1, title={One}, doi={10.1000/x1}}\n"
         "@misc{a1, title={Same key}}\n"
-        "@misc{B1, title={Same DOI}, doi={10.1000/X1}}\n"
+        "@misc{B1, title={Same DOI}, author={Ann Lee}, doi={10.1000/X1}}\n"
     )
     out, _ = run(path)
     assert "dup.bib:2: a1: key repeated (first at line 1)" in out
-    assert "dup.bib:3: B1: DOI 10.1000/X1 also at line 1 of " in out
-    assert tally_line(out) == "1 created, 0 updated, 0 unchanged, 2 rejected"
+    assert tally_line(out) == (
+        "1 created, 0 updated, 0 unchanged, 1 rejected, "
+        "1 added as another key of a paper here (same arXiv id or DOI)"
+    )
+    paper = Paper.objects.get()
+    assert (paper.bibtex_key, paper.title, paper.authors) == ("A1", "One", "Ann Lee")
+    assert [alias.key for alias in paper.aliases.all()] == ["B1"]
+    assert tally_line(run(path)[0]) == "0 created, 0 updated, 2 unchanged, 1 rejected"
 
 
 def test_xml_syntax_error_keeps_records_before_it(tmp_path):
@@ -322,12 +394,11 @@ def test_key_repeated_in_a_later_batch_updates_the_paper(tmp_path):
         "@misc{K4, title={Fourth}, doi={10.1000/k2}}\n"
     )
     tally = Importer(batch_size=3).run(read_file(path))
-    assert (tally.created, tally.updated, tally.unchanged) == (3, 1, 0)
+    assert (tally.created, tally.updated, tally.unchanged, tally.merged) == (3, 1, 0, 1)
     assert Paper.objects.get(bibtex_key="K1").title == "First, revised"
     # The DOI was claimed by an earlier batch, so it is the database that says whose it is.
-    assert [str(r) for r in tally.rejected] == [
-        f"{path}:5: K4: DOI 10.1000/k2 belongs to another paper, K3"
-    ]
+    assert not tally.rejected
+    assert PaperAlias.objects.get(key="K4").paper.bibtex_key == "K3"
 
 
 def test_interrupted_import_keeps_finished_batches_and_resumes(tmp_path):
@@ -398,7 +469,9 @@ def test_copy_writes_what_bulk_create_writes(tmp_path):
         with CaptureQueriesContext(connection) as captured:
             for path in files:
                 Importer(copy=copy).run(read_file(path))
-        assert bool(inserts(captured)) is not copy
+        # Aliases (the arXiv record naming a paper of the BibTeX file) are inserted.
+        papers_inserted = [q for q in inserts(captured) if 'INTO "papers_paper"' in q]
+        assert bool(papers_inserted) is not copy
         papers = {
             paper.pop("bibtex_key"): paper
             for paper in Paper.objects.values().order_by()
@@ -434,3 +507,187 @@ def test_identifier_lookups_can_use_the_unique_indexes(tmp_path):
         cursor.execute("EXPLAIN " + lookups[0])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "paper_doi_ci_unique" in plan, plan
+
+
+RESNET = "Deep Residual Learning for Image Recognition"
+
+
+def resnet_here():
+    return Paper.objects.create(
+        bibtex_key="conf/cvpr/HeZRS16", title=RESNET, authors="Kaiming He, Xiangyu Zhang", year=2016
+    )
+
+
+def test_record_like_a_paper_here_is_reported_not_created(tmp_path):
+    resnet_here()
+    path = tmp_path / "scholar.bib"
+    path.write_text(
+        # Google Scholar's entry for it, a year later: the same paper.
+        "@inproceedings{he2016deep, title={Deep residual learning for image {R}ecognition},"
+        " author={He, Kaiming and Zhang, Xiangyu}, year={2017}}\n"
+        # Same title, another first author; same title and author, years apart.
+        "@misc{Other16, title={" + RESNET + "}, author={Ann Lee}, year={2016}}\n"
+        "@misc{Later19, title={" + RESNET + "}, author={Kaiming He}, year={2019}}\n"
+    )
+    out, _ = run(path)
+    assert (
+        f"probable duplicate {path}:1: he2016deep “Deep residual learning for image "
+        "Recognition” looks like conf/cvpr/HeZRS16"
+    ) in out
+    assert tally_line(out) == (
+        "2 created, 0 updated, 0 unchanged, 0 rejected, 1 not created as probable duplicates "
+        "of papers here (same title, first author and year; --allow-similar creates them)"
+    )
+    assert not Paper.objects.filter(bibtex_key="he2016deep").exists()
+    assert Paper.objects.filter(bibtex_key__in=["Other16", "Later19"]).count() == 2
+    # A second run reports it again and writes nothing.
+    out, _ = run(path)
+    assert tally_line(out).startswith("0 created, 0 updated, 2 unchanged, 0 rejected, 1 not")
+
+
+def test_records_alike_within_one_file_are_reported_across_batches(tmp_path):
+    path = tmp_path / "twice.xml"
+    path.write_text(
+        "<dblp>\n"
+        '<article key="journals/corr/HeZRS15"><author>Kaiming He 0001</author>'
+        f"<title>{RESNET}.</title><year>2015</year></article>\n"
+        '<inproceedings key="conf/cvpr/HeZRS16"><author>Kaiming He 0001</author>'
+        f"<title>{RESNET}.</title><year>2016</year></inproceedings>\n"
+        '<inproceedings key="conf/x/Other"><author>Ann Lee</author>'
+        "<title>Other.</title><year>2016</year></inproceedings>\n"
+        '<article key="journals/y/HeAgain"><author>K. He</author>'
+        f"<title>{RESNET.upper()}</title><year>2016</year></article>\n"
+        "</dblp>\n"
+    )
+    similar = []
+    for batch_size in (2000, 1):  # in one batch, then one record a batch
+        Paper.objects.all().delete()
+        tally = Importer(batch_size=batch_size, on_similar=similar.append).run(read_file(path))
+        assert (tally.created, tally.similar_count) == (2, 2)
+        assert [(s.key, s.existing_key) for s in tally.similar] == [
+            ("conf/cvpr/HeZRS16", "journals/corr/HeZRS15"),
+            ("journals/y/HeAgain", "journals/corr/HeZRS15"),
+        ]
+        assert set(Paper.objects.values_list("bibtex_key", flat=True)) == {
+            "journals/corr/HeZRS15",
+            "conf/x/Other",
+        }
+    assert len(similar) == 4  # each reported as it was found
+
+
+def test_allow_similar_creates_them(tmp_path):
+    resnet_here()
+    path = tmp_path / "scholar.bib"
+    path.write_text(
+        f"@misc{{he2016deep, title={{{RESNET}}}, author={{He, Kaiming}}, year={{2016}}}}\n"
+    )
+    out, err = StringIO(), StringIO()
+    call_command("import_papers", str(path), "--allow-similar", stdout=out, stderr=err)
+    assert tally_line(out.getvalue()) == "1 created, 0 updated, 0 unchanged, 0 rejected"
+    assert Paper.objects.filter(normalized_title=RESNET.lower()).count() == 2
+
+
+def test_similar_report_lists_every_probable_duplicate(tmp_path):
+    resnet_here()
+    path = tmp_path / "scholar.bib"
+    path.write_text(
+        "".join(
+            f"@misc{{he2016deep{i}, title={{{RESNET}}}, author={{He, Kaiming}}, year={{2016}}}}\n"
+            for i in range(3)
+        )
+    )
+    report = tmp_path / "similar.csv"
+    out, err = StringIO(), StringIO()
+    call_command("import_papers", str(path), f"--similar-report={report}", stdout=out, stderr=err)
+    assert "3 not created as probable duplicates" in tally_line(out.getvalue())
+    rows = list(csv.reader(report.open(encoding="utf-8")))
+    assert rows[0] == ["file", "line", "key", "title", "looks_like"]
+    assert rows[1:] == [
+        [str(path), str(i + 1), f"he2016deep{i}", RESNET, "conf/cvpr/HeZRS16"] for i in range(3)
+    ]
+
+
+def test_queries_per_batch_do_not_grow_with_the_number_of_matches(tmp_path):
+    """Each kind of record in one batch: new, updated by key, filling in under an alias,
+    merged by DOI into a paper here or into a new one, alike a paper here or a new one.
+    The batch's queries are the same in number for 2 of each as for 20."""
+
+    def queries(count):
+        Paper.objects.all().delete()
+        entries = []
+        for i in range(count):
+            here = Paper.objects.create(bibtex_key=f"Here{i}", title=f"Here {i}", year=2000)
+            aliased = Paper.objects.create(bibtex_key=f"Aliased{i}", title=f"Aliased {i}")
+            PaperAlias.objects.create(paper=aliased, key=f"Old{i}")
+            Paper.objects.create(bibtex_key=f"Doi{i}", title=f"Doi {i}", doi=f"10.1000/d{i}")
+            Paper.objects.create(
+                bibtex_key=f"Like{i}", title=f"Like {i}", authors="Ann Lee", year=2000
+            )
+            entries += [
+                f"@misc{{New{i}, title={{New {i}}}, author={{Bo Chen}}, doi={{10.1000/n{i}}}}}",
+                f"@misc{{{here.bibtex_key}, title={{Here {i}, revised}}, year={{2000}}}}",
+                f"@misc{{Old{i}, title={{Old {i}}}, author={{Ann Lee}}}}",
+                f"@misc{{ByDoi{i}, title={{By DOI {i}}}, doi={{10.1000/D{i}}}}}",
+                f"@misc{{ByNewDoi{i}, title={{By new DOI {i}}}, doi={{10.1000/N{i}}}}}",
+                f"@misc{{Alike{i}, title={{Like {i}}}, author={{Lee, Ann}}, year={{2001}}}}",
+                f"@misc{{AlikeNew{i}, title={{New {i}}}, author={{Chen, Bo}}}}",
+            ]
+        path = tmp_path / f"{count}.bib"
+        path.write_text("\n".join(entries) + "\n")
+        with CaptureQueriesContext(connection) as captured:
+            tally = Importer().run(read_file(path))
+        assert (tally.created, tally.updated, tally.unchanged) == (count, 2 * count, 0)
+        assert (tally.merged, tally.similar_count, tally.rejected) == (2 * count, 2 * count, [])
+        return len(captured)
+
+    assert queries(2) == queries(20)
+
+
+@ON_POSTGRESQL_ONLY
+def test_title_lookup_uses_the_index_on_normalized_titles(tmp_path):
+    path = tmp_path / "many.xml"
+    write_dblp(path, 3000)
+    run(path)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE papers_paper")
+    path = tmp_path / "new.xml"
+    write_dblp(path, 2, start=5000)
+    with CaptureQueriesContext(connection) as captured:
+        run(path)
+    (lookup,) = [q["sql"] for q in captured if "normalized_title = t.title" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + lookup)  # without the import's enable_seqscan = off
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # One probe of the title index a title, each stopping at 20 rows.
+    assert "Index Scan using papers_paper_normalized_title" in plan, plan
+    assert "Seq Scan on papers_paper" not in plan and "Limit" in plan, plan
+
+
+def test_record_naming_a_probable_duplicate_by_its_doi_is_not_created_either(tmp_path):
+    resnet_here()
+    path = tmp_path / "scholar.bib"
+    path.write_text(
+        f"@misc{{he2016deep, title={{{RESNET}}}, author={{He, Kaiming}}, year={{2016}},"
+        " doi={10.1000/resnet}}\n"
+        "@misc{He16, title={ResNet}, doi={10.1000/RESNET}}\n"
+    )
+    tally = Importer().run(read_file(path))
+    assert (tally.created, tally.merged, tally.rejected) == (0, 0, [])
+    assert [(s.key, s.existing_key) for s in tally.similar] == [
+        ("he2016deep", "conf/cvpr/HeZRS16"),
+        ("He16", "conf/cvpr/HeZRS16"),
+    ]
+    assert Paper.objects.count() == 1 and not PaperAlias.objects.exists()
+
+
+def test_titles_shared_by_many_papers_are_looked_at_twenty_at_a_time(tmp_path):
+    from papers.importing import matching
+
+    for i in range(25):
+        Paper.objects.create(bibtex_key=f"Intro{i}", title="Introduction", authors=f"Ann Lee{i}")
+    rows = matching._papers_titled("default", {"introduction", "nothing like it"})
+    assert len(rows) == 20 and {row[0] for row in rows} == {"introduction"}
+    path = tmp_path / "intro.bib"
+    path.write_text("@misc{Intro, title={Introduction}, author={Lee3, Ann}}\n")
+    tally = Importer().run(read_file(path))
+    assert [(s.key, s.existing_key) for s in tally.similar] == [("Intro", "Intro3")]

@@ -4,11 +4,13 @@ Each reader yields `Record`s (a paper's fields and the file line it starts on) o
 `Rejected`s (a line that could not be read, and why), streaming: a DBLP dump is
 several gigabytes, so no reader holds more than a piece of it. `Importer` reads,
 cleans and batches records on one thread while it writes the previous batch on the
-calling one (see `reader.Reader`). Each batch is one transaction: one query finds the
-batch's papers already here, one per identifier checks that new arXiv ids and DOIs
-name no other paper; new papers are inserted, with COPY on PostgreSQL and bulk_create
-elsewhere, and only rows whose fields differ are written, with `bulk_update`, so a
-second run of the same file writes nothing.
+calling one (see `reader.Reader`). Each batch is one transaction, sorted with a
+constant number of queries (`matching`: the papers here under the batch's keys, arXiv
+ids, DOIs and normalised titles): a record under a new key with a paper's arXiv id or
+DOI adds its key to that paper as an alias, and one with a paper's title, first author
+and year is reported as a probable duplicate rather than created. New papers are
+inserted, with COPY on PostgreSQL and bulk_create elsewhere, and only rows whose fields
+differ are written, with `bulk_update`, so a second run of the same file writes nothing.
 
 A record only sets the fields it has: DBLP has no abstracts, and importing it must not
 erase the abstracts other sources gave. An author list or abstract too long for a paper
@@ -18,7 +20,8 @@ thousands of authors is a real paper. Duplicate keys within one batch are reject
 (the first wins); a key repeated in a later batch updates the paper again.
 
 One module per input format (`bibtex`, `dblp`, `arxiv`), the records they yield and
-their cleaning (`records`), the reading thread (`reader`) and the writing (`importer`).
+their cleaning (`records`), the reading thread (`reader`), the sorting of a batch
+against the papers here (`matching`) and the writing (`importer`).
 """
 
 from pathlib import Path

@@ -1,11 +1,9 @@
-"""Writing the batches: one transaction each, COPY or bulk_create, then bulk_update."""
+"""Writing the batches: one transaction each, sorted by `matching`, new papers with COPY or
+bulk_create, their new aliases with bulk_create, changes with bulk_update."""
 
 import gc
 
 from django.db import DataError, IntegrityError, connections, router, transaction
-from django.db.models import Lookup
-from django.db.models.functions import Lower
-from django.db.models.lookups import In
 from django.utils import timezone
 
 from markup.render import RENDERER_VERSION, render_title
@@ -18,8 +16,9 @@ from ..duplicates import normalize_title
 from ..models import Paper, PaperAlias, PaperRevision
 from ..signals import names_added
 from ..venues import VenueMap
+from . import matching
 from .reader import Reader
-from .records import FIELDS, IDENTIFIERS, Rejected, Tally
+from .records import Rejected, Tally
 
 BATCH_SIZE = 2000
 
@@ -29,12 +28,25 @@ class Importer:
 
     `copy`: write new papers and their search documents with COPY, which is the default
     on PostgreSQL; otherwise (and on other databases) with bulk_create.
+    `allow_similar`: create the records that look like a paper here (by title, first
+    author and year, see `matching`) rather than report them; `on_similar` is called
+    with each one reported (a matching.Similar).
     """
 
-    def __init__(self, batch_size=BATCH_SIZE, index=True, on_batch=None, copy=None):
+    def __init__(
+        self,
+        batch_size=BATCH_SIZE,
+        index=True,
+        on_batch=None,
+        copy=None,
+        allow_similar=False,
+        on_similar=None,
+    ):
         self.batch_size = batch_size
         self.index = index
         self.on_batch = on_batch
+        self.allow_similar = allow_similar
+        self.on_similar = on_similar
         self.tally = Tally()
         self.db = router.db_for_write(Paper)
         vendor = connections[self.db].vendor
@@ -68,151 +80,65 @@ class Importer:
 
     def import_batch(self, records):
         """Store a batch of cleaned records with distinct keys (see `reader.Reader`)."""
-        new, changed = [], []
-        sorted_out = False
+        batch = None
         try:
             with transaction.atomic(using=self.db):
                 self._prefer_index_scans()
-                keyed = [(record.key.lower(), record) for record in records]
-                existing = self._existing([key for key, _ in keyed])
-                for key, record in self._without_identifier_conflicts(keyed, existing):
-                    found = existing.get(key)
-                    if found is None:
-                        new.append(record)
-                        continue
-                    pk, stored = found
-                    changes = {
-                        name: value
-                        for name, value in record.fields.items()
-                        if stored[name] != value
-                    }
-                    if changes:
-                        changed.append((record, pk, changes))
-                    else:
-                        self.tally.unchanged += 1
-                sorted_out = True
-                self._write(new, changed)
+                batch = matching.sort(records, self.db, allow_similar=self.allow_similar)
+                self._write(batch)
         except (IntegrityError, DataError):
-            if not sorted_out:
+            if batch is None:
                 raise
+            self._tally_sorted(batch)
             # A constraint the checks above did not foresee (a concurrent writer, two
             # papers swapping a DOI): one record at a time finds the culprit.
-            self._write_one_by_one(new, changed)
+            self._write_one_by_one(batch)
         else:
-            self.tally.created += len(new)
-            self.tally.updated += len(changed)
+            self._tally_sorted(batch)
+            self.tally.created += len(batch.new)
+            self.tally.merged += len(batch.aliases)
+            self.tally.updated += sum(update.counted for update in batch.updates.values())
+
+    def _tally_sorted(self, batch):
+        self.tally.unchanged += batch.unchanged
+        self.tally.rejected.extend(batch.rejected)
+        for similar in batch.similar:
+            self.tally.add_similar(similar)
+            if self.on_similar:
+                self.on_similar(similar)
 
     def _prefer_index_scans(self):
         connection = connections[self.db]
         if connection.vendor == "postgresql":
-            # The lookups below probe unique indexes for a few thousand values each. For
-            # a table the import is filling, statistics lag behind or are missing, and
-            # the planner then reads the whole table per lookup instead: measured, ten
-            # times slower at 50,000 papers, and growing with the table.
+            # The lookups of `matching` probe indexes for a few thousand values each.
+            # For a table the import is filling, statistics lag behind or are missing,
+            # and the planner then reads the whole table per lookup instead: measured,
+            # ten times slower at 50,000 papers, and growing with the table.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_seqscan = off")
 
-    def _existing(self, keys):
-        """{lowercased key: (pk, {field: stored value})} of the papers here under these
-        keys: canonical keys, then aliases (a record under a paper's old key updates
-        that paper). Rows, not model instances: most are only compared."""
-        rows = (
-            Paper.objects.using(self.db)
-            .annotate(key_lower=Lower("bibtex_key"))
-            .filter(self._among(Lower("bibtex_key"), keys))
-            .values_list("key_lower", "pk", *FIELDS)
-            .order_by()
-        )
-        found = {row[0]: (row[1], dict(zip(FIELDS, row[2:], strict=True))) for row in rows}
-        missing = [key for key in keys if key not in found]
-        if missing:
-            aliases = (
-                PaperAlias.objects.using(self.db)
-                .annotate(key_lower=Lower("key"))
-                .filter(self._among(Lower("key"), missing))
-                .values_list("key_lower", "paper_id", *(f"paper__{name}" for name in FIELDS))
-                .order_by()
-            )
-            found.update(
-                (row[0], (row[1], dict(zip(FIELDS, row[2:], strict=True)))) for row in aliases
-            )
-        return found
-
-    def _without_identifier_conflicts(self, keyed, existing):
-        """Records whose arXiv id and DOI name no other paper, here or in the batch.
-
-        Only the identifiers a paper does not have yet are looked up: one it has is its
-        own, being unique, so a second run looks up none.
-        """
-        names = [(name, label) for name, _, label in IDENTIFIERS]
-        wanted = {name: set() for name, _ in names}
-        checks = []  # (key, record, pk or None, [(name, label, value, lowered)])
-        for key, record in keyed:
-            found = existing.get(key)
-            values = []
-            for name, label in names:
-                if value := record.fields.get(name):
-                    lowered = value.lower()
-                    values.append((name, label, value, lowered))
-                    if found is None or found[1][name].lower() != lowered:
-                        wanted[name].add(lowered)
-            checks.append((key, record, found[0] if found else None, values))
-        owners = {name: {} for name, _ in names}
-        for name, values in wanted.items():
-            if values:
-                rows = (
-                    Paper.objects.using(self.db)
-                    # The unique index on the lowercased identifier leaves out empty
-                    # ones; a query must say so too, or it reads the whole table.
-                    .exclude(**{name: ""})
-                    .annotate(value_lower=Lower(name))
-                    .filter(self._among(Lower(name), values))
-                    .values_list("value_lower", "pk", "bibtex_key")
-                    .order_by()
-                )
-                owners[name] = {value: (pk, key) for value, pk, key in rows}
-        kept, claimed = [], {}
-        for key, record, pk, values in checks:
-            reason = ""
-            for name, label, value, lowered in values:
-                owner = owners[name].get(lowered)
-                if owner and owner[0] != pk:
-                    reason = f"{label} {value} belongs to another paper, {owner[1]}"
-                elif first := claimed.get((name, lowered)):
-                    reason = f"{label} {value} also at line {first.line} of {first.file}"
-                if reason:
-                    break
-            if reason:
-                self.tally.rejected.append(
-                    Rejected(record.file, record.line, f"{record.key}: {reason}")
-                )
-                continue
-            for name, _, _, lowered in values:
-                claimed[name, lowered] = record
-            kept.append((key, record))
-        return kept
-
-    def _among(self, expression, values):
-        """expression IN values. On PostgreSQL as `= ANY(%s)` with one array parameter:
-        Django prepares each parameter of an IN list in Python, which for a batch's
-        thousands of keys took longer than the query."""
-        if connections[self.db].vendor == "postgresql":
-            return _AnyOf(expression, list(values))
-        return In(expression, list(values))
-
-    def _write(self, new, changed):
+    def _write(self, batch):
         if self.copy:
-            created = self._copy_papers(new)
+            created = self._copy_papers(batch.new)
         else:
             created = Paper.objects.using(self.db).bulk_create(
-                [_new_paper(record) for record in new]
+                [_new_paper(record) for record in batch.new]
             )
-        updated = self._update(changed)
+        created_from = {
+            id(record): paper.pk for record, paper in zip(batch.new, created, strict=True)
+        }
+        aliases = PaperAlias.objects.using(self.db).bulk_create(
+            [
+                PaperAlias(paper_id=_target_pk(target, created_from), key=record.key)
+                for record, target in batch.aliases
+            ]
+        )
+        updated = self._update(batch.updates.values())
         if self.index:
             _reindex(created, updated)
-        if created:
+        if created or aliases:
             # bulk_create and COPY send no post_save.
-            names_added.send(sender=Paper, papers=created, aliases=[])
+            names_added.send(sender=Paper, papers=created, aliases=aliases)
 
     def _copy_papers(self, records):
         """Insert new papers with COPY; their ids are taken from the table's sequence
@@ -238,7 +164,9 @@ class Importer:
             for pk, record in zip(ids, records, strict=True):
                 values = {**_DEFAULTS, **record.fields, "id": pk, "bibtex_key": record.key}
                 values["created_at"] = now
-                values["normalized_title"] = normalize_title(values["title"])
+                values["normalized_title"] = record.normalized_title or normalize_title(
+                    values["title"]
+                )
                 if record.fields.get("abstract"):
                     values.update(Paper(abstract=record.fields["abstract"]).rendered_fields())
                 # "" without a dollar sign or backslash, which is nearly every title.
@@ -251,13 +179,14 @@ class Importer:
         copy_rows(connection, Paper._meta.db_table, _COLUMNS, rows())
         return papers
 
-    def _update(self, changed):
-        """Write the changes; returns [(paper, changes)]."""
+    def _update(self, updates):
+        """Write the changes (matching.Update); returns [(paper, changes)]."""
+        changed = [(update.here.pk, update.changes) for update in updates if update.changes]
         if not changed:
             return []
-        papers = Paper.objects.using(self.db).in_bulk([pk for _, pk, _ in changed])
+        papers = Paper.objects.using(self.db).in_bulk([pk for pk, _ in changed])
         updated, fields, revisions = [], set(), []
-        for _, pk, changes in changed:
+        for pk, changes in changed:
             paper = papers.get(pk)
             if paper is None:
                 raise IntegrityError(f"paper {pk} was deleted during the import")
@@ -293,16 +222,30 @@ class Importer:
         )
         return updated
 
-    def _write_one_by_one(self, new, changed):
+    def _write_one_by_one(self, batch):
         # save() sends post_save, whose receivers index the paper and refresh what
         # shows it, as for a paper added by hand.
-        for record in new:
+        created_from = {}
+        for record in batch.new:
             paper = _new_paper(record)
             if self._write_single(record, lambda paper=paper: paper.save(force_insert=True)):
                 self.tally.created += 1
-        for record, pk, changes in changed:
+                created_from[id(record)] = paper.pk
+        for record, target in batch.aliases:
+            pk = _target_pk(target, created_from)
 
-            def update(pk=pk, changes=changes):
+            def add_alias(pk=pk, key=record.key):
+                if pk is None:
+                    raise IntegrityError("the paper it names was not saved")
+                PaperAlias.objects.using(self.db).create(paper_id=pk, key=key)
+
+            if self._write_single(record, add_alias):
+                self.tally.merged += 1
+        for update in batch.updates.values():
+            if not update.changes:
+                continue
+
+            def write(pk=update.here.pk, changes=update.changes):
                 paper = Paper.objects.using(self.db).filter(pk=pk).first()
                 if paper is None:
                     raise IntegrityError("the paper was deleted during the import")
@@ -312,8 +255,8 @@ class Importer:
                 paper.save(update_fields=[*changes, "abstract_html", "renderer_version"])
                 history.record(paper, before, source=PaperRevision.Source.IMPORT)
 
-            if self._write_single(record, update):
-                self.tally.updated += 1
+            if self._write_single(update.records[0], write):
+                self.tally.updated += update.counted
 
     def _write_single(self, record, write):
         try:
@@ -337,21 +280,16 @@ _DEFAULTS = {f.attname: f.get_default() for f in _CONCRETE_FIELDS}
 _DEFAULTS["renderer_version"] = RENDERER_VERSION
 
 
-class _AnyOf(Lookup):
-    """`lhs = ANY(%s)`, the values passed as one array (PostgreSQL)."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+def _target_pk(target, created_from):
+    """The id of the paper an alias names: one here, or one the batch created (None if
+    it was not)."""
+    return target.pk if isinstance(target, matching.Here) else created_from.get(id(target))
 
 
 def _new_paper(record):
     paper = Paper(bibtex_key=record.key, **record.fields)
     # bulk_create does not call save(), which keeps these columns.
-    paper.normalized_title = normalize_title(paper.title)
+    paper.normalized_title = record.normalized_title or normalize_title(paper.title)
     paper.title_html = render_title(paper.title)
     if paper.abstract:
         for name, value in paper.rendered_fields().items():

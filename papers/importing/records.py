@@ -27,6 +27,8 @@ class Record:
     fields: dict
     # Whether clean() shortened its authors or abstract to fit.
     shortened: bool = False
+    # duplicates.normalize_title of its title, once the importer has computed it.
+    normalized_title: str = ""
 
 
 @dataclass(slots=True)
@@ -48,10 +50,32 @@ class Tally:
     # Records read whose author list or abstract was too long and was shortened.
     shortened: int = 0
     rejected: list = field(default_factory=list)
+    # Records under a new key naming a paper here by its arXiv id or DOI: their key
+    # became an alias of it.
+    merged: int = 0
+    # Records not created for looking like a paper here (importing.matching.Similar):
+    # how many, and the first ones (an import of millions may have many).
+    similar_count: int = 0
+    similar: list = field(default_factory=list)
+
+    # How many probable duplicates `similar` keeps.
+    SIMILAR_KEPT = 200
 
     @property
     def read(self):
-        return self.created + self.updated + self.unchanged + len(self.rejected)
+        return (
+            self.created
+            + self.updated
+            + self.unchanged
+            + self.merged
+            + self.similar_count
+            + len(self.rejected)
+        )
+
+    def add_similar(self, similar):
+        self.similar_count += 1
+        if len(self.similar) < self.SIMILAR_KEPT:
+            self.similar.append(similar)
 
 
 # The identifiers unique to one paper each: clean() normalizes them, and the importer
