@@ -11,7 +11,7 @@ from . import names
 
 USERNAME_MAX_LENGTH = 150
 # A skeleton is at most seven times as long as its name: a Hangul syllable becomes up
-# to three jamo, and a jamo's prototype up to three (tests/test_usernames.py checks
+# to three jamo, and a jamo's prototype up to three (tests/accounts/test_usernames.py checks
 # every character a username may hold).
 SKELETON_MAX_LENGTH = 7 * USERNAME_MAX_LENGTH
 

@@ -42,7 +42,7 @@ RESERVED_NAMES = {
     "security",
     "shortscience",
     # The first segment of the site's own addresses (shortscience/urls.py and the apps'
-    # urls.py; tests/test_usernames.py checks that every one is here).
+    # urls.py; tests/accounts/test_usernames.py checks that every one is here).
     "accounts",
     "bibtex",
     "comments",
@@ -166,7 +166,7 @@ def is_reserved(username):
 def set_apart(skeleton, pk):
     """The skeleton stored for account `pk` when an older account already held
     `skeleton` as skeletons came in (migration 0003): unique by its pk, and the skeleton
-    of no valid name, none of which has a "#" in its skeleton (tests/test_usernames.py)."""
+    of no valid name, none of which has a "#" in its skeleton (tests/accounts/test_usernames.py)."""
     return f"{skeleton}#{pk}"
 
 

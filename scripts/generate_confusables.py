@@ -12,7 +12,7 @@ characters into the project's source.
 
 A new version changes which usernames share a skeleton. After replacing the table, add
 a migration that recomputes `User.username_skeleton` the way 0003_username_skeleton
-fills it (collisions included), and run tests/test_usernames.py.
+fills it (collisions included), and run tests/accounts/test_usernames.py.
 """
 
 import hashlib

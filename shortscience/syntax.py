@@ -12,7 +12,7 @@ HTML comments that say what it renders to::
 ``renders`` is the whole output, ``contains`` a fragment of it (for math, whose KaTeX
 markup is long); ``as comment`` or ``as abstract`` names the flavor, summary otherwise.
 The page shows each example's source as code and, below it, what it renders to in the
-first check's flavor. tests/test_syntax_page.py renders every example and holds it to
+first check's flavor. tests/shortscience/test_syntax_page.py renders every example and holds it to
 its checks, so the page cannot drift from what the site does.
 
 The document is static: the page is rendered once per process and kept.

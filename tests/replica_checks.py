@@ -1,6 +1,6 @@
 """The replica router's checks, run with a "replica" alias (tests.replica_settings).
 
-Not collected by the usual run, which has no replica: `tests/test_replica.py`'s
+Not collected by the usual run, which has no replica: `tests/shortscience/test_replica.py`'s
 `test_with_a_replica_alias` runs this module in a second pytest process, where the
 alias is a second real connection to the test database (TEST MIRROR).
 """
@@ -25,7 +25,9 @@ from .factories import make_summary, make_user
 from .unreachable_db import KINDS, unreachable_connection
 
 if not replica.replica_configured():
-    raise RuntimeError("run with --ds tests.replica_settings (see tests/test_replica.py)")
+    raise RuntimeError(
+        "run with --ds tests.replica_settings (see tests/shortscience/test_replica.py)"
+    )
 
 # Data the replica connection must see is committed, as on a real replica.
 replica_db = pytest.mark.django_db(transaction=True, databases=[PRIMARY, REPLICA])

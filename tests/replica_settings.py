@@ -1,4 +1,4 @@
-"""The test settings with a read replica, for tests/test_replica.py.
+"""The test settings with a read replica, for tests/shortscience/test_replica.py.
 
 "replica" is a second connection to the test database (TEST MIRROR), as settings.py
 configures it when DATABASE_REPLICA_URL is set: a replica without lag, which sees what

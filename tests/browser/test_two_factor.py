@@ -5,10 +5,10 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
+from tests.accounts.test_two_factor import totp_code
 from tests.browser.checks import axe_violations, describe
 from tests.browser.helpers import field, fill_login_form, log_in, nav
 from tests.factories import PASSWORD, make_user
-from tests.test_two_factor import totp_code
 
 pytestmark = pytest.mark.browser
 
