@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from accounts.models import User
+from papers.models import Paper
 from summaries.models import Comment, Summary, SummaryRevision, Vote
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +42,15 @@ def test_demo_accounts_have_verified_addresses_and_may_post():
     call_command("load_demo", verbosity=0)
     users = User.objects.all()
     assert users and all(user.can_post for user in users)
+
+
+def test_demo_papers_are_listed_on_their_venues_pages(client):
+    """Stored under the venue's name, as papers added through the site are: the demo's
+    "NIPS" papers are NeurIPS's, and /venue/NIPS/ leads to a page that lists them."""
+    call_command("load_demo", verbosity=0)
+
+    assert not Paper.objects.filter(venue="NIPS").exists()
+    response = client.get("/venue/NIPS/", follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/venue/NeurIPS/"
+    assert "Attention Is All You Need" in html

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from papers import venues
 from papers.models import Paper
 from summaries import demo_content, services
 from summaries.models import Comment, Summary, Vote, hotness
@@ -78,6 +79,9 @@ class Command(BaseCommand):
             fields = dict(data)
             key = fields["bibtex_key"]
             added = now - timedelta(days=fields.pop("added_days_ago"))
+            # Under the venue's name, as a paper added through the site is stored: the
+            # venue's page lists papers by it ("NIPS" is NeurIPS).
+            fields["venue"] = venues.canonical(fields.get("venue", ""))
             # Keys are unique case-insensitively, so match the same way to avoid an
             # IntegrityError on a differently cased existing row.
             paper, _ = Paper.objects.update_or_create(bibtex_key__iexact=key, defaults=fields)
