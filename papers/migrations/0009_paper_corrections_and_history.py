@@ -6,72 +6,185 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('papers', '0008_fill_normalized_title'),
+        ("papers", "0008_fill_normalized_title"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaperCorrection',
+            name="PaperCorrection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('proposed', models.JSONField(help_text='The fields it changes, with their new values.')),
-                ('original', models.JSONField(help_text='Those fields as they were when it was suggested.')),
-                ('reason', models.CharField(max_length=500)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='papers.paper')),
-                ('suggested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='paper_corrections', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "proposed",
+                    models.JSONField(help_text="The fields it changes, with their new values."),
+                ),
+                (
+                    "original",
+                    models.JSONField(help_text="Those fields as they were when it was suggested."),
+                ),
+                ("reason", models.CharField(max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="papers.paper",
+                    ),
+                ),
+                (
+                    "suggested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="paper_corrections",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaperRevision',
+            name="PaperRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changes', models.JSONField(help_text='{field: [old value, new value]} of what changed.')),
-                ('source', models.CharField(choices=[('correction', 'Correction'), ('admin', "Moderator's edit"), ('import', 'Import')], max_length=10)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('correction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='revisions', to='papers.papercorrection')),
-                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='papers.paper')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "changes",
+                    models.JSONField(help_text="{field: [old value, new value]} of what changed."),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Correction"),
+                            ("admin", "Moderator's edit"),
+                            ("import", "Import"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "correction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="revisions",
+                        to="papers.papercorrection",
+                    ),
+                ),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="papers.paper",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-pk'],
+                "ordering": ["-changed_at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='papercorrection',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['created_at', 'id'], name='papercorrection_pending_idx'),
+            model_name="papercorrection",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["created_at", "id"],
+                name="papercorrection_pending_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='papercorrection',
-            index=models.Index(fields=['suggested_by', '-created_at', '-id'], name='papercorrection_user_idx'),
+            model_name="papercorrection",
+            index=models.Index(
+                fields=["suggested_by", "-created_at", "-id"], name="papercorrection_user_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='papercorrection',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'accepted', 'rejected'])), name='papercorrection_status_known'),
+            model_name="papercorrection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "accepted", "rejected"])),
+                name="papercorrection_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='papercorrection',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status', 'pending')), models.Q(models.Q(('status', 'pending'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='papercorrection_decided_when_not_pending'),
+            model_name="papercorrection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decided_at__isnull", True), ("status", "pending")),
+                    models.Q(
+                        models.Q(("status", "pending"), _negated=True),
+                        ("decided_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="papercorrection_decided_when_not_pending",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='papercorrection',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='papercorrection_has_reason'),
+            model_name="papercorrection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="papercorrection_has_reason"
+            ),
         ),
         migrations.AddIndex(
-            model_name='paperrevision',
-            index=models.Index(fields=['paper', '-changed_at', '-id'], name='paperrevision_paper_idx'),
+            model_name="paperrevision",
+            index=models.Index(
+                fields=["paper", "-changed_at", "-id"], name="paperrevision_paper_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paperrevision',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['correction', 'admin', 'import'])), name='paperrevision_source_known'),
+            model_name="paperrevision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source__in", ["correction", "admin", "import"])),
+                name="paperrevision_source_known",
+            ),
         ),
     ]

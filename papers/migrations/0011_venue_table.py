@@ -6,35 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('papers', '0010_paper_merge_log'),
+        ("papers", "0010_paper_merge_log"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Venue',
+            name="Venue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='As papers store and pages print it, e.g. NeurIPS. Changing it does not rename the papers: run `manage.py normalize_venues` after.', max_length=200)),
-                ('full_name', models.CharField(blank=True, help_text='e.g. Conference on Neural Information Processing Systems.', max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As papers store and pages print it, e.g. NeurIPS. Changing it does not rename the papers: run `manage.py normalize_venues` after.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Conference on Neural Information Processing Systems.",
+                        max_length=300,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='venue_name_ci_unique'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='venue_name_not_empty')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="venue_name_ci_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("name", ""), _negated=True), name="venue_name_not_empty"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='VenueAlias',
+            name="VenueAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='As sources write it, e.g. Advances in Neural Information Processing Systems. Case, years, volume numbers and “Proceedings of the” do not matter.', max_length=300, verbose_name='spelling')),
-                ('key', models.CharField(editable=False, max_length=300)),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='papers.venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As sources write it, e.g. Advances in Neural Information Processing Systems. Case, years, volume numbers and “Proceedings of the” do not matter.",
+                        max_length=300,
+                        verbose_name="spelling",
+                    ),
+                ),
+                ("key", models.CharField(editable=False, max_length=300)),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="papers.venue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'venue spelling',
-                'constraints': [models.UniqueConstraint(fields=('key',), name='venue_alias_key_unique'), models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='venue_alias_name_ci_unique'), models.CheckConstraint(condition=models.Q(('key', ''), _negated=True), name='venue_alias_key_not_empty')],
+                "verbose_name": "venue spelling",
+                "constraints": [
+                    models.UniqueConstraint(fields=("key",), name="venue_alias_key_unique"),
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        name="venue_alias_name_ci_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("key", ""), _negated=True),
+                        name="venue_alias_key_not_empty",
+                    ),
+                ],
             },
         ),
     ]

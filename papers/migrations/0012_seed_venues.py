@@ -61,8 +61,7 @@ VENUES = [
     ),
     (
         "NAACL",
-        "Conference of the North American Chapter of the Association for Computational "
-        "Linguistics",
+        "Conference of the North American Chapter of the Association for Computational Linguistics",
         [
             "NAACL-HLT",
             "NAACL HLT",
@@ -102,8 +101,7 @@ VENUES = [
     ),
     (
         "SIGIR",
-        "International ACM SIGIR Conference on Research and Development in Information "
-        "Retrieval",
+        "International ACM SIGIR Conference on Research and Development in Information Retrieval",
         ["SIGIR Conference on Research and Development in Information Retrieval"],
     ),
     (

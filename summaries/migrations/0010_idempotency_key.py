@@ -5,15 +5,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('summaries', '0009_draft'),
+        ("summaries", "0009_draft"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RenameModel(
-            old_name='PostKey',
-            new_name='IdempotencyKey',
+            old_name="PostKey",
+            new_name="IdempotencyKey",
         ),
     ]
