@@ -1,3 +1,4 @@
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -6,6 +7,7 @@ from papers.models import Paper, PaperAlias
 from papers.rendering import paper_citation_names
 from papers.signals import names_added
 from shortscience import fragments
+from shortscience.dbfunctions import among
 
 from .models import Citation, Comment, Summary
 
@@ -41,16 +43,14 @@ def rerender_citing_summaries(
         aliases = [instance]
     names = {name for paper in papers for name in paper_citation_names(paper)}
     names.update(alias.key.lower() for alias in aliases)
-    names = sorted(names)
-    # An import announces a batch of papers at once, thousands of names: the lookup is
-    # split to stay within every database's limit on query parameters.
-    per_query = 500
-    for start in range(0, len(names), per_query):
-        batch = names[start : start + per_query]
-        cited = Citation.objects.filter(key__in=batch).values("summary_id")
-        for summary in Summary.objects.filter(pk__in=cited).select_related(None):
-            Summary.objects.filter(pk=summary.pk).update(**summary.rendered_fields())
-            fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.LISTINGS)
+    if not names:
+        return
+    # An import announces a batch of papers at once, thousands of names: one lookup of
+    # them all, passed as one array on PostgreSQL (`among`).
+    cited = Citation.objects.filter(among(Citation.objects.db, F("key"), names))
+    for summary in Summary.objects.filter(pk__in=cited.values("summary_id")).select_related(None):
+        Summary.objects.filter(pk=summary.pk).update(**summary.rendered_fields())
+        fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.LISTINGS)
 
 
 # Cached fragments of the homepage and of paper pages follow every write that shows

@@ -26,9 +26,10 @@ import functools
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import F, Lookup, Window
+from django.db.models import F, Window
 from django.db.models.functions import Lower, RowNumber
-from django.db.models.lookups import In
+
+from shortscience.dbfunctions import among
 
 from ..duplicates import MAX_CANDIDATES, alike, first_surname, normalize_title
 from ..models import Paper, PaperAlias
@@ -343,23 +344,3 @@ def _owners(db, keyed, existing):
                 for row in rows
             }
     return owners
-
-
-def among(db, expression, values):
-    """expression IN values. On PostgreSQL as `= ANY(%s)` with one array parameter:
-    Django prepares each parameter of an IN list in Python, which for a batch's
-    thousands of keys took longer than the query."""
-    if connections[db].vendor == "postgresql":
-        return _AnyOf(expression, list(values))
-    return In(expression, list(values))
-
-
-class _AnyOf(Lookup):
-    """`lhs = ANY(%s)`, the values passed as one array (PostgreSQL)."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*params, self.rhs)
