@@ -286,10 +286,22 @@ def paginate(request, items, per_page):
     """Numbered pages with a count and a range of page numbers (Django's Paginator).
 
     Counting is the cost that grows with the data: only for lists bounded by construction
-    whose `count()` is free, such as search.models.SearchResults. A bad or out-of-range
-    `?page=` gets the nearest real page.
+    whose `count()` is free, such as search.models.SearchResults, or short, such as a
+    paper's summaries (a first page that holds them all is their count). A bad or
+    out-of-range `?page=` gets the nearest real page.
     """
-    page = Paginator(items, per_page).get_page(request.GET.get(NUMBER))
+    paginator = Paginator(items, per_page)
+    number = request.GET.get(NUMBER)
+    if isinstance(items, models.QuerySet) and number in (None, "", "1"):
+        # The first page is read with one row more: most lists (a paper's summaries)
+        # fit on it, and then its length is the count, without a COUNT query.
+        first = list(items[: per_page + 1])
+        if len(first) <= per_page:
+            paginator.count = len(first)
+        page = paginator.page(1)
+        page.object_list = first[:per_page]
+    else:
+        page = paginator.get_page(number)
     page.elided_range = page.paginator.get_elided_page_range(page.number)
     number, last = page.number, page.paginator.num_pages
     page.first_url = _numbered_url(request, 1) if number > 1 else None

@@ -58,6 +58,17 @@ class CommentQuerySet(models.QuerySet):
             *thread_order(), *within_thread_order()
         )
 
+    def discussion_rows(self):
+        """The rows `discussion()` is made of, unordered: the replies shown and every
+        top-level comment, placeholder or not. `reading_order` makes the discussion of
+        them in Python. For a few comments this is the cheaper way: the ORM spends about
+        a millisecond building and compiling `discussion()` (the subquery for the
+        placeholders, the join for the order), more than sorting a few dozen rows costs.
+        """
+        return self.filter(
+            Q(is_hidden=False, deleted_at__isnull=True) | Q(parent__isnull=True)
+        ).order_by()
+
     def heads(self, threads, replies):
         """Of a `discussion()`, only the first `threads` threads under each summary, each
         with its first `replies` replies: what a list of summaries shows of theirs
@@ -137,6 +148,32 @@ class CommentQuerySet(models.QuerySet):
             return None
         thread = target.parent or target
         return thread if thread.shows_text else None
+
+
+def reading_order(comments):
+    """`CommentQuerySet.discussion()` in Python, of the comments `discussion_rows()`
+    read under one or more summaries: those shown, in reading order. A top-level
+    comment that shows no text stays, as a placeholder, only while a reply of it shows.
+    The order is `thread_order()` then `within_thread_order()`."""
+    comments = list(comments)
+    by_id = {comment.pk: comment for comment in comments}
+    # Every reply read is shown (discussion_rows), so a parent named here has one.
+    answered = {comment.parent_id for comment in comments if comment.parent_id is not None}
+
+    def order(comment):
+        parent = by_id.get(comment.parent_id) if comment.parent_id is not None else None
+        thread_started = (parent or comment).created_at
+        thread = comment.parent_id or comment.pk
+        return (
+            thread_started,
+            thread,
+            comment.parent_id is not None,
+            comment.created_at,
+            comment.pk,
+        )
+
+    shown = (c for c in comments if c.parent_id or c.shows_text or c.pk in answered)
+    return sorted(shown, key=order)
 
 
 def cut_threads(comments, threads, replies):

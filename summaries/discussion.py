@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 
-from .comment_querysets import cut_threads
+from .comment_querysets import cut_threads, reading_order
 from .models import Comment, Summary
 
 THREADS_PER_PAGE = 50
@@ -133,12 +133,15 @@ def attach_heads(summaries, threads, replies):
     `threads` threads with up to `replies` replies each, as its comments' excerpts
     (CommentQuerySet.for_listing). `Summary.comments_left_out` says how many more there are.
 
-    At most one query. Where the summaries have few comments between them, which is
-    nearly always, all of them are read and cut into threads here (`cut_threads`): the
-    database's window functions (`CommentQuerySet.heads`) cost about 2 ms of Python
-    to build and compile, as much as reading a few dozen comments. The rows read stay
-    bounded: a placeholder (a deleted comment kept for its replies) has at least one
-    counted reply, so there are at most twice HEADS_READ_WHOLE_UP_TO.
+    At most one query, two in a rare case. Where the summaries have few comments
+    between them, which is nearly always, all of them are read with a plain query
+    (`discussion_rows`), put in order and cut into threads here (`reading_order`,
+    `cut_threads`): the database's ordering and window functions
+    (`discussion`, `heads`) cost about 3 ms of Python to build and compile, more than
+    reading a few dozen comments. The rows read stay bounded: a placeholder (a deleted
+    comment kept for its replies) has at least one counted reply, so there are at most
+    twice HEADS_READ_WHOLE_UP_TO, unless top-level comments gone without replies make
+    more; then the database cuts the threads after all.
     """
     summaries = list(summaries)
     for summary in summaries:
@@ -146,10 +149,19 @@ def attach_heads(summaries, threads, replies):
     with_comments = {summary.pk: summary for summary in summaries if summary.comment_count}
     if not with_comments:
         return summaries
-    comments = Comment.objects.filter(summary__in=with_comments).discussion().for_listing()
-    if sum(summary.comment_count for summary in with_comments.values()) > HEADS_READ_WHOLE_UP_TO:
-        comments = comments.heads(threads, replies)
-    for comment in cut_threads(comments, threads, replies):
+    comments = Comment.objects.filter(summary__in=with_comments)
+    rows = None
+    if sum(summary.comment_count for summary in with_comments.values()) <= HEADS_READ_WHOLE_UP_TO:
+        # At most HEADS_READ_WHOLE_UP_TO shown comments, and as many placeholders; a
+        # discussion with more top-level comments gone than that is cut by the database.
+        rows = list(comments.discussion_rows().for_listing()[: 2 * HEADS_READ_WHOLE_UP_TO + 1])
+        if len(rows) > 2 * HEADS_READ_WHOLE_UP_TO:
+            rows = None
+    if rows is None:
+        rows = comments.discussion().for_listing().heads(threads, replies)
+    else:
+        rows = reading_order(rows)
+    for comment in cut_threads(rows, threads, replies):
         summary = with_comments[comment.summary_id]
         comment.summary = summary
         summary.discussion.append(comment)

@@ -18,7 +18,7 @@ from papers.views import (
     WHOLE_SUMMARY_UP_TO,
 )
 from summaries import discussion
-from summaries.comment_querysets import cut_threads
+from summaries.comment_querysets import cut_threads, reading_order
 from summaries.discussion import THREADS_PER_PAGE
 from summaries.models import Comment, Summary
 from tests.factories import make_comment, make_paper, make_summary, make_user
@@ -229,7 +229,8 @@ def test_queries_do_not_grow_with_summaries_or_comments(client):
     one = queries_for(client, url)
     for summary in ranked_summaries(paper, 12):
         discuss(summary, 8, replies=4)
-    assert queries_for(client, url) == queries_for(client, url + "?page=2") == one
+    # One COUNT more once the summaries fill more than a page (paginate).
+    assert queries_for(client, url) == queries_for(client, url + "?page=2") == one + 1
 
 
 def random_discussions(rng, summaries):
@@ -266,6 +267,40 @@ def test_threads_cut_in_python_are_those_the_database_cuts(threads, replies):
     assert by_python == by_database
     # Something was cut, so the comparison says something.
     assert len(by_python) < comments.count()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_reading_order_in_python_is_the_databases(seed):
+    rng = random.Random(seed)
+    paper = make_paper()
+    summaries = [make_summary(paper=paper, author=make_user(f"w{n}")) for n in range(6)]
+    random_discussions(rng, summaries)
+    gone = make_comment(summaries[0], body="Gone without replies.")
+    Comment.objects.filter(pk=gone.pk).update(is_hidden=True)
+    comments = Comment.objects.filter(summary__in=summaries)
+    by_database = [comment.pk for comment in comments.discussion()]
+    rows = list(comments.discussion_rows())
+    by_python = [comment.pk for comment in reading_order(rows)]
+    assert by_python == by_database
+    # The top-level comment gone without replies was read and left out.
+    assert gone.pk in {row.pk for row in rows} - set(by_python)
+
+
+def test_many_top_level_comments_gone_are_cut_by_the_database(
+    monkeypatch, django_assert_max_num_queries
+):
+    """Comments gone without replies count for nothing, so `comment_count` cannot bound
+    them: past twice HEADS_READ_WHOLE_UP_TO rows the database cuts the threads."""
+    monkeypatch.setattr(discussion, "HEADS_READ_WHOLE_UP_TO", 2)
+    summary = make_summary()
+    kept = make_comment(summary, body="Still here.")
+    for n in range(5):
+        gone = make_comment(summary, body=f"Gone {n}.")
+        Comment.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    listed = list(Summary.objects.filter(pk=summary.pk).with_comment_count())
+    with django_assert_max_num_queries(2):
+        discussion.attach_heads(listed, threads=3, replies=2)
+    assert [c.pk for c in listed[0].discussion] == [kept.pk]
 
 
 def test_heads_of_few_or_many_comments_are_the_same(monkeypatch, django_assert_max_num_queries):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from papers.models import Paper
+from shortscience.pagination import paginate
 from summaries.models import Summary
 from tests.factories import make_comment, make_paper, make_summary, make_user
 from tests.utils import pager_links, queries_for
@@ -364,3 +365,27 @@ def test_postgresql_finds_a_profile_s_recent_comments_through_the_author_s_index
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "comment_author_recent_idx" in plan, plan
+
+
+@pytest.mark.parametrize("number", [None, "1"])
+def test_a_numbered_list_that_fits_its_first_page_is_counted_by_reading_it(rf, number):
+    """paginate() reads the first page with one row more: a short list needs no COUNT."""
+    for n in range(3):
+        make_paper(title=f"Paper {n}")
+    request = rf.get("/", {} if number is None else {"page": number})
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate(request, Paper.objects.order_by("pk"), 3)
+        titles = [paper.title for paper in page]
+        count = page.paginator.count
+    assert (titles, count, page.next_url) == (["Paper 0", "Paper 1", "Paper 2"], 3, None)
+    assert len(queries) == 1
+    assert "COUNT" not in queries[0]["sql"].upper()
+
+    make_paper(title="Paper 3")
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate(request, Paper.objects.order_by("pk"), 3)
+        titles = [paper.title for paper in page]
+        count = page.paginator.count
+    # One more than a page: counted, and the page is still the first three.
+    assert (titles, count, page.next_url) == (["Paper 0", "Paper 1", "Paper 2"], 4, "/?page=2")
+    assert len(queries) == 2

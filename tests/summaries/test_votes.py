@@ -226,7 +226,8 @@ def test_paper_page_query_count_does_not_grow_with_voted_summaries(client, viewe
     one = queries_for(client, paper.get_absolute_url())
     for _ in range(24):
         add_summary()
-    assert queries_for(client, paper.get_absolute_url()) == one
+    # One COUNT more once the summaries fill more than a page (paginate), whatever votes.
+    assert queries_for(client, paper.get_absolute_url()) == one + 1
 
 
 def pressed_buttons(html, summary):
