@@ -22,7 +22,7 @@ ARGS ?=
 run: venv .secret_key
 	DEBUG=1 $(BIN)/python manage.py migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
-	@trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	@trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	DEBUG=1 setsid $(BIN)/python manage.py run_worker --worker-id dev --no-startup-delay & \
 	worker=$$!; \
