@@ -13,11 +13,19 @@ NODE_STAMP := node_modules/.package-lock-installed
 CHROMIUM := /usr/bin/chromium
 ARGS ?=
 
-.PHONY: run serve test bench fault lint migrate clean venv chromium node-tools
+.PHONY: run serve worker test bench fault lint migrate clean venv chromium node-tools
 
+# runserver and, beside it, the background worker (mail, re-rendering). The worker gets
+# a session of its own (setsid), so that the trap stops it and its autoreloader's child
+# together whenever runserver stops, by Ctrl-C or otherwise; its fixed id lets it take
+# back, when it starts again, a task it was stopped in the middle of.
 run: venv .secret_key
 	DEBUG=1 $(BIN)/python manage.py migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
+	@trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	DEBUG=1 setsid $(BIN)/python manage.py run_worker --worker-id dev --no-startup-delay & \
+	worker=$$!; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The site as deployed: gunicorn, DEBUG off, hashed and compressed static files. It
@@ -31,6 +39,14 @@ serve: venv
 	$(BIN)/python manage.py migrate --noinput
 	exec $(BIN)/gunicorn shortscience.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) \
 		--access-logfile -
+
+# The background worker of a deployment, in the foreground like `make serve`, for the
+# same process manager to run beside it (README.md, "Background tasks"). WORKER_ID must
+# be unique among the workers running and stay the same across restarts.
+WORKER_ID ?= $(shell hostname)-1
+
+worker: venv
+	exec $(BIN)/python manage.py run_worker --worker-id $(WORKER_ID) --no-reload
 
 # pytest and ruff (lint and format) all run even when one fails, so one pass reports
 # everything.

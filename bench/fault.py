@@ -20,6 +20,8 @@ database, and part 3 stops and starts its server ("$PGHOST/data"). Parts:
 4. Double submits: a comment and a vote each sent twice at once, and a vote sent again
    after its answer, with the same key, count once (a repeated vote would otherwise
    take itself back); a changed text sent with a used key is a new comment, not dropped.
+5. The background worker killed (SIGKILL) while a task sends mail to a local SMTP
+   server, and started again: every mail arrives, none twice (bench/fault_mail.py).
 
 Each part prints what it did and PASS or FAIL; the exit status is 1 when any failed.
 gunicorn is stopped on exit whatever happens; PostgreSQL is left running.
@@ -45,6 +47,7 @@ sys.path.insert(0, str(BASE_DIR))
 # The client and its reports (fault_http), parts 1, 2 and 4 (fault_parts), part 3
 # (fault_stream); the server and the run are here.
 from bench.fault_http import Browser, browsers_for, make_users  # noqa: E402
+from bench.fault_mail import worker_killed_mid_mail  # noqa: E402
 from bench.fault_parts import concurrent_comments, concurrent_votes, double_submits  # noqa: E402
 from bench.fault_stream import PostgreSQL, posts_per_account, restart_under_stream  # noqa: E402
 
@@ -173,6 +176,7 @@ def main(argv=None):
         flush=True,
     )
     log_path = Path(workdir, "gunicorn.log")
+    worker_log = Path(workdir, "worker.log")
     server = None
     results = []
     try:
@@ -186,7 +190,7 @@ def main(argv=None):
         from papers.models import Paper
         from summaries.models import Summary
 
-        authors = make_users("author", 4)
+        authors = make_users("author", 5)
         paper = Paper.objects.create(
             bibtex_key="bench/fault/2024",
             title="Faults and their tolerance",
@@ -197,7 +201,7 @@ def main(argv=None):
             Summary.objects.create(paper=paper, author=author, body=f"Summary number {n}.")
             for n, author in enumerate(authors, 1)
         ]
-        commented, voted, streamed, doubled = summaries
+        commented, voted, streamed, doubled, mailed = summaries
         per_account = posts_per_account()
         per_client = math.ceil((options["rate"] * options["seconds"] + 1) / per_account)
         form_path = doubled.get_absolute_url()
@@ -207,10 +211,19 @@ def main(argv=None):
             make_users("streamer", options["clients"] * per_client), server.port, form_path
         )
         doublers = browsers_for(make_users("doubler", 15), server.port, form_path)
+        from accounts.models import User
+
+        askers, repliers = make_users("asker", 4), make_users("replier", 4)
+        # Part 5's people want their mail: the summary's author of comments, the askers
+        # of the replies to their questions.
+        User.objects.filter(pk=mailed.author_id).update(notify_on_comment=True)
+        User.objects.filter(pk__in=[user.pk for user in askers]).update(notify_on_reply=True)
+        askers = browsers_for(askers, server.port, form_path)
+        repliers = browsers_for(repliers, server.port, form_path)
         form_html = doublers[0].open_form(form_path).text
         print(
             f"fault: set up in {time.monotonic() - setup_started:.1f} s "
-            f"({100 + 50 + len(streamers) + 15} users logged in)",
+            f"({100 + 50 + len(streamers) + 15 + 8} users logged in)",
             flush=True,
         )
 
@@ -221,6 +234,7 @@ def main(argv=None):
         ]
         results.append(restart_under_stream(browser_sets, streamed, postgres, options))
         results.append(double_submits(doublers[:10], doublers[10:], doubled, form_html))
+        results.append(worker_killed_mid_mail(askers, repliers, mailed, worker_log))
     except BaseException:
         print(f"fault: stopped; gunicorn's log is kept in {log_path}", file=sys.stderr)
         raise
@@ -240,7 +254,7 @@ def main(argv=None):
     if passed:
         shutil.rmtree(workdir, ignore_errors=True)
     else:
-        print(f"fault: gunicorn's log is kept in {log_path}", flush=True)
+        print(f"fault: gunicorn's log is kept in {log_path}, the worker's in {worker_log}")
     return 0 if passed else 1
 
 

@@ -29,6 +29,7 @@ from search import services as search
 from search.models import Document
 from shortscience import fragments
 from summaries.models import Citation, Comment, Draft, Summary, SummaryRevision, Vote
+from summaries.tasks import rerender_later
 
 from .merging import (
     HISTORY,
@@ -36,7 +37,6 @@ from .merging import (
     MergeRefused,
     load,
     renumber,
-    rerender,
     rescore,
     restore,
     switch,
@@ -89,7 +89,7 @@ def _undo(merge, by):
     _restore_claims(record, kept, merged)
     for name, model in HISTORY.items():
         model.objects.filter(pk__in=record.get(name, ()), paper=kept).update(paper=merged)
-    rerender({row[0] for row in Citation.objects.citing(merged)})
+    rerender_later({row[0] for row in Citation.objects.citing(merged)})
     fragments.invalidate(
         fragments.paper_scope(kept.pk), fragments.paper_scope(merged.pk), fragments.LISTINGS
     )

@@ -62,6 +62,7 @@ from summaries.models import (
     Vote,
     hotness,
 )
+from summaries.tasks import rerender_later
 
 from .models import DistinctClaim, Paper, PaperAlias, PaperCorrection, PaperMerge, PaperRevision
 
@@ -251,7 +252,8 @@ def _merge(kept, merged, by):
     record["filled"] = _fill_identifiers(kept, merged)
     (alias,) = PaperAlias.objects.bulk_create([PaperAlias(paper=kept, key=merged.bibtex_key)])
     record["alias"] = alias.pk
-    rerender(citing)
+    # Rendered again in the background, after the commit (summaries.tasks).
+    rerender_later(citing)
     fragments.invalidate(
         fragments.paper_scope(kept.pk), fragments.paper_scope(merged_pk), fragments.LISTINGS
     )
@@ -371,17 +373,6 @@ def _fill_identifiers(kept, merged):
     if filled:
         kept.save(update_fields=list(filled))
     return filled
-
-
-def rerender(summary_ids):
-    """Render the summaries again (their citations resolve anew) and store the HTML in
-    one UPDATE; one query per summary to look up what it cites."""
-    summaries = list(Summary.objects.filter(pk__in=summary_ids).only("pk", "paper_id", "body"))
-    for summary in summaries:
-        for name, value in summary.rendered_fields().items():
-            setattr(summary, name, value)
-    Summary.objects.bulk_update(summaries, ["body_html", "excerpt_html", "renderer_version"])
-    fragments.invalidate(*{fragments.paper_scope(summary.paper_id) for summary in summaries})
 
 
 def rescore(summary_ids):

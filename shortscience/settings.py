@@ -153,6 +153,10 @@ INSTALLED_APPS = [
     "summaries",
     "search",
     "moderation",
+    # Background work (mail, re-rendering): Django's tasks framework as backported, its
+    # tasks stored in this database (see "Background tasks" in README.md).
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -389,6 +393,18 @@ if EMAIL_HOST := os.getenv("EMAIL_HOST", ""):
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds an SMTP connection may wait for the server. Django's default is to wait for
+# ever, which would hold a task (and its worker) on a server that stopped answering.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+
+# Background tasks: rows of the database's task table (django_tasks_db), written in the
+# transaction of the write that causes them, run by `manage.py run_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 CSRF_FAILURE_VIEW = "shortscience.views.csrf_failure"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)

@@ -495,3 +495,4 @@ def comment_url(summary_id, comment_id):
 # Its own module, so that this one stays readable; imported here so Django finds it.
 from .draft_models import Draft  # noqa: E402, F401
 from .idempotency_models import IdempotencyKey  # noqa: E402, F401
+from .notification_models import SentNotification  # noqa: E402, F401

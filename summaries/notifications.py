@@ -1,4 +1,5 @@
-"""E-mail about new comments and replies, sent after the comment is committed.
+"""E-mail about new comments and replies, sent by a background task once the comment is
+committed (`summaries.tasks`).
 
 Who hears of a comment:
 
@@ -14,16 +15,18 @@ token naming the user and the preference, read back by `accounts.views.unsubscri
 """
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from .models import Comment
+from .models import Comment, SentNotification
 
 logger = logging.getLogger(__name__)
 
@@ -57,24 +60,60 @@ def unsubscribe_url(user, preference):
 
 def comment_posted(comment_id):
     """Tell the summary's author about a new comment, and earlier participants about a
-    reply, as their preferences allow. Never raises: a failed mail must not turn a
-    stored comment into an error page."""
+    reply, as their preferences allow. Run by the task `summaries.tasks.mail_comment`
+    after the comment committed, reading the comment as it is now, so one hidden or
+    deleted meanwhile sends nothing.
+
+    Each mail is sent at most once per person and comment, whoever runs this again
+    (`SentNotification`, `_send_once`). Returns the number of mails that could not be
+    sent, for the task to try again later; a failure is logged, never raised, so one
+    refused address does not keep the others' mail back.
+    """
+    pending = _recipients_for(comment_id)
+    if not pending:
+        return 0
+    comment = pending[0][0]
+    failed = 0
     try:
-        messages = _messages_for(comment_id)
-        if not messages:
-            return
-        with get_connection() as connection:
-            for message in messages:
-                # One by one: one refused address must not keep the others' mail back.
-                try:
-                    connection.send_messages([message])
-                except Exception:
-                    logger.exception("Could not send mail about comment %s", comment_id)
+        connection = get_connection()
+        connection.open()
     except Exception:
-        logger.exception("Could not send mail about comment %s", comment_id)
+        logger.exception("Could not reach the mail server for comment %s", comment_id)
+        return len(pending)
+    try:
+        for _, person, kind, preference in pending:
+            try:
+                _send_once(connection, comment, person, kind, preference)
+            except Exception:
+                failed += 1
+                logger.exception("Could not send mail about comment %s", comment_id)
+    finally:
+        connection.close()
+    return failed
 
 
-def _messages_for(comment_id):
+def _send_once(connection, comment, recipient, kind, preference):
+    """Send one mail unless `recipient` has had theirs about `comment`.
+
+    The row that says so is inserted, the mail handed to the server, and the row
+    committed, in one transaction: a worker that dies before the server accepted the
+    mail leaves no row (its transaction is rolled back) and the task's next run sends
+    it; one that dies after leaves the row, and nothing is sent again. On PostgreSQL a
+    second run at the same moment waits on the first one's row and then skips it. What
+    remains is the moment between the server's acceptance and the commit: a worker
+    killed exactly then sends the mail again on the next run, with the same Message-ID
+    (at-least-once, deduplicated everywhere but that moment).
+    """
+    with transaction.atomic():
+        _, created = SentNotification.objects.get_or_create(
+            comment=comment, recipient=recipient, defaults={"kind": kind}
+        )
+        if created:
+            connection.send_messages([_message(comment, recipient, kind, preference)])
+
+
+def _recipients_for(comment_id):
+    """[(comment, person, kind, preference)] of the mail this comment calls for now."""
     comment = (
         Comment.objects.select_related("author", "summary__author", "summary__paper", "parent")
         .filter(pk=comment_id)
@@ -87,18 +126,18 @@ def _messages_for(comment_id):
     if summary.is_hidden:
         return []
 
-    messages = []
+    recipients = []
     mailed = {comment.author_id}
     owner = summary.author
     if owner.pk not in mailed and owner.notify_on_comment and _reachable(owner):
-        messages.append(_message(comment, owner, "comment", "notify_on_comment"))
+        recipients.append((comment, owner, "comment", "notify_on_comment"))
         mailed.add(owner.pk)
     if comment.parent_id and not summary.is_private:
         for person in _earlier_participants(comment):
             if person.pk not in mailed and person.notify_on_reply and _reachable(person):
-                messages.append(_message(comment, person, "reply", "notify_on_reply"))
+                recipients.append((comment, person, "reply", "notify_on_reply"))
                 mailed.add(person.pk)
-    return messages
+    return recipients
 
 
 def _withdrawn(comment):
@@ -124,6 +163,11 @@ def _earlier_participants(reply):
     for comment in thread:
         people.setdefault(comment.author_id, comment.author)
     return list(people.values())
+
+
+def _message_id(comment, recipient):
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<comment-{comment.pk}.to-{recipient.pk}@{host}>"
 
 
 def _message(comment, recipient, kind, preference):
@@ -171,6 +215,9 @@ def _message(comment, recipient, kind, preference):
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
+            # The same for every attempt at this mail: should a retry send it twice (see
+            # `_send_once`), mail clients that collapse one Message-ID show it once.
+            "Message-ID": _message_id(comment, recipient),
         },
     )
     message.attach_alternative(render_to_string("email/comment_posted.html", context), "text/html")

@@ -9,6 +9,7 @@ from papers.signals import names_added
 from shortscience import fragments
 from shortscience.dbfunctions import among
 
+from . import tasks
 from .models import Citation, Comment, Summary
 
 # What a citation and a summary's references show of a paper (markup.citations).
@@ -28,7 +29,8 @@ def rerender_citing_summaries(
     Citations are recorded under every name they can match (papers.rendering), so one
     indexed lookup of the new names finds them, whichever spelling the summary used.
     A paper saved whole (the admin) may have changed any field: its citing summaries
-    are re-rendered, which is one indexed lookup when nothing cites it.
+    are re-rendered, which is one indexed lookup when nothing cites it. The rendering
+    itself is a background task (`summaries.tasks.rerender_summaries`).
     """
     edited = (
         isinstance(instance, Paper)
@@ -48,9 +50,10 @@ def rerender_citing_summaries(
     # An import announces a batch of papers at once, thousands of names: one lookup of
     # them all, passed as one array on PostgreSQL (`among`).
     cited = Citation.objects.filter(among(Citation.objects.db, F("key"), names))
-    for summary in Summary.objects.filter(pk__in=cited.values("summary_id")).select_related(None):
-        Summary.objects.filter(pk=summary.pk).update(**summary.rendered_fields())
-        fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.LISTINGS)
+    citing = set(cited.values_list("summary_id", flat=True))
+    # Rendering is the slow part (KaTeX, the citations' lookups): it runs in the
+    # background, in bounded batches, once this write has committed.
+    tasks.rerender_later(citing)
 
 
 # Cached fragments of the homepage and of paper pages follow every write that shows

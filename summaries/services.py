@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shortscience import fragments
 
-from . import idempotency, notifications
+from . import idempotency, tasks
 from .models import Comment, Summary, SummaryRevision, Vote, hotness
 
 
@@ -83,8 +83,10 @@ def add_comment(*, summary, author, body, parent=None, key=None):
     `idempotency.Replayed` instead of adding the comment again. Without one, an
     identical comment just made by the same author is taken for a repeat.
 
-    The e-mail notifications go out once the comment is committed, so a mail that
-    fails cannot take the comment with it, and a rolled-back comment sends nothing.
+    The e-mail notifications are a background task enqueued with the comment
+    (`summaries.tasks.mail_comment`): they go out once it is committed, a slow or
+    failing mail server cannot slow or fail the post, and a rolled-back comment sends
+    nothing.
 
     Replies nest one level: a reply to a reply joins its top-level comment. A parent
     under another summary is a caller's bug, refused with ValueError.
@@ -111,7 +113,7 @@ def add_comment(*, summary, author, body, parent=None, key=None):
         comment = Comment(summary=summary, author=author, body=body, parent=parent)
         comment.save()
         idempotency.record(post, comment.get_absolute_url())
-        transaction.on_commit(lambda: notifications.comment_posted(comment.pk))
+        tasks.enqueue_after_commit(tasks.mail_comment, comment.pk)
     return comment, True
 
 

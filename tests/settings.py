@@ -25,3 +25,7 @@ DBLP_URL = "http://127.0.0.1:9/dblp"
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Background tasks run as they are enqueued, in the test's own process and transaction
+# (mail on commit, as the site sends it). tests/summaries/test_tasks.py runs the
+# database backend and its worker, as deployed.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
