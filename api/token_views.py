@@ -60,7 +60,7 @@ def tokens_page(request):
             "revoke one you no longer need first.",
         )
         return _page(request, form, status=400)
-    return _page(request, TokenForm(), new_token={"row": row, "text": token}, status=201)
+    return _page(request, TokenForm(), new_token={"row": row, "text": token})
 
 
 @login_required
