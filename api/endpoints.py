@@ -7,6 +7,7 @@ is api.boundary. Lists that can grow are keyset-paged (shortscience.pagination):
 skips rows with OFFSET. Search ranks at most 500 matches, so its pages are numbered.
 """
 
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Status
@@ -16,9 +17,11 @@ from accounts import export
 from accounts.models import User
 from papers import venues
 from papers.models import Paper
+from papers.views import VENUE_MAX_PAPERS
 from search.lookup import find_paper, paper_name, site_hosts
 from search.models import MAX_RESULTS, Document
 from search.text import clean_query, highlight_terms, marked_headline, parse_query
+from shortscience import fragments
 from shortscience.pagination import keyset_page, paginate
 
 from . import lookup as batch
@@ -126,11 +129,30 @@ def summaries(
     elif venue:
         known = venues.lookup(venue)
         name = known.name if known else venue.strip()
-        rows = serialize.summaries().filter(paper__venue__iexact=name).newest_first()
+        papers = fragments.cached(
+            "api-venue-papers", (name.lower(),), [fragments.LISTINGS], lambda: venue_papers(name)
+        )
+        rows = serialize.summaries().filter(paper_id__in=papers).newest_first()
     else:
         rows = serialize.summaries().newest_first()
     page = keyset_page(request, rows, limit or PAGE_SIZE)
     return page_of(request, page, [serialize.summary(row) for row in page])
+
+
+def venue_papers(name):
+    """The ids of the venue's papers with public summaries, as its page reads them: at
+    most VENUE_MAX_PAPERS, the newest. Read first, and cached until a summary or paper
+    changes (the LISTINGS scope), since the list is the costly part (it reads the
+    venue's papers; 140 ms for 290,000 of them): joined into the page's query instead,
+    PostgreSQL walked the newest summaries of the whole site looking for the venue's,
+    every one of them for a venue with none."""
+    papers = (
+        Paper.objects.filter(venue__iexact=name)
+        .with_a_public_summary()
+        .order_by(F("year").desc(nulls_last=True), "-pk")
+        .values_list("pk", flat=True)
+    )
+    return list(papers[:VENUE_MAX_PAPERS])
 
 
 def public_summary(pk):

@@ -252,3 +252,16 @@ def test_comments_on_a_long_discussion_page_by_cursor(client):
         seen += [item["id"] for item in answer["results"]]
         url = answer["next"] and answer["next"].removeprefix("http://127.0.0.1:8000")
     assert seen == [comment.pk for comment in comments]
+
+
+def test_a_venues_listing_follows_new_summaries(client, world):
+    before = get(client, "/api/summaries?venue=NeurIPS")
+    assert len(before["results"]) == 2
+    other = make_paper(venue="NeurIPS", year=2021)
+    newest = make_summary(other, body="A summary of another NeurIPS paper, written later.")
+    after = get(client, "/api/summaries?venue=NeurIPS")
+    assert after["results"][0]["id"] == newest.pk
+
+
+def test_a_venue_with_no_public_summary_lists_nothing(client, world):
+    assert get(client, "/api/summaries?venue=NoSuchVenue")["results"] == []

@@ -85,8 +85,9 @@ def test_list_pages_take_a_fixed_number_of_queries_without_offset(client, count)
     expected = {
         "/api/summaries?limit=5": 1,
         first["next"].removeprefix(SITE) if first["next"] else "/api/summaries": 1,
-        # The venue's name is looked up in the venue table first (papers.venues).
-        f"/api/summaries?venue={paper.venue}&limit=5": 2,
+        # The venue's name is looked up in the venue table (papers.venues), then its
+        # papers' ids are read, then a page of their summaries.
+        f"/api/summaries?venue={paper.venue}&limit=5": 3,
         # The summary, then a page of its comments.
         f"/api/summaries/{summary.pk}/comments": 2,
     }
