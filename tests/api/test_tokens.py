@@ -172,3 +172,20 @@ def test_the_limit_holds_in_the_service_too():
         tokens.create_token(user, "One too many")
     tokens.revoke_token(user, AccessToken.objects.filter(user=user).first().pk)
     tokens.create_token(user, "In place of the revoked one")
+
+
+def test_staff_revoke_a_token_in_the_admin_without_seeing_its_hash(client):
+    from api import tokens
+
+    owner = make_user()
+    row, token = tokens.create_token(owner, "Noisy bot")
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/api/accesstoken/{row.pk}/change/").content.decode()
+    assert "Noisy bot" in page and row.token_hash not in page and token not in page
+    response = client.post(
+        "/admin/api/accesstoken/",
+        {"action": "revoke", "_selected_action": [row.pk]},
+        follow=True,
+    )
+    assert "1 token revoked." in response.content.decode()
+    assert export(client, token).status_code == 401
