@@ -27,6 +27,23 @@ def archive_name(user, today=None):
 def build_archive(user):
     """The zip's bytes. Four queries whatever the amount: summaries with their papers,
     their earlier versions, drafts with their papers, and comments."""
+    summaries, files, data = _collect(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for summary in summaries:
+            archive.writestr(files[summary.pk], _summary_markdown(summary))
+        archive.writestr("papers.bib", _bibliography(summaries))
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return buffer.getvalue()
+
+
+def export_data(user):
+    """What the zip's data.json holds, as a dict: also the API's /api/me/export."""
+    return _collect(user)[2]
+
+
+def _collect(user):
+    """(summaries, their file names by id, data.json's content): four queries."""
     summaries = list(
         Summary.objects.filter(author=user)
         .select_related("paper")
@@ -42,29 +59,22 @@ def build_archive(user):
         .order_by("created_at", "pk")
     )
     files = {summary.pk: _summary_filename(summary) for summary in summaries}
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for summary in summaries:
-            archive.writestr(files[summary.pk], _summary_markdown(summary))
-        archive.writestr("papers.bib", _bibliography(summaries))
-        data = {
-            "exported_at": _when(timezone.now()),
-            "site": settings.SITE_URL,
-            "user": {
-                "username": user.username,
-                "display_name": user.display_name,
-                "email": user.email,
-                "bio": user.bio,
-                "orcid": user.orcid,
-                "date_joined": _when(user.date_joined),
-            },
-            "summaries": [_summary_data(summary, files[summary.pk]) for summary in summaries],
-            "drafts": [_draft_data(draft) for draft in drafts],
-            "comments": [_comment_data(comment, user) for comment in comments],
-        }
-        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    return buffer.getvalue()
+    data = {
+        "exported_at": _when(timezone.now()),
+        "site": settings.SITE_URL,
+        "user": {
+            "username": user.username,
+            "display_name": user.display_name,
+            "email": user.email,
+            "bio": user.bio,
+            "orcid": user.orcid,
+            "date_joined": _when(user.date_joined),
+        },
+        "summaries": [_summary_data(summary, files[summary.pk]) for summary in summaries],
+        "drafts": [_draft_data(draft) for draft in drafts],
+        "comments": [_comment_data(comment, user) for comment in comments],
+    }
+    return summaries, files, data
 
 
 def _when(moment):

@@ -21,11 +21,14 @@ def _who(request):
     return f"addr:{client_ip(request)}"
 
 
-def allow(request, scope):
-    """Count one post of kind `scope`; False once the limit for its window is passed."""
+def allow(request, scope, who=None):
+    """Count one post of kind `scope`; False once the limit for its window is passed.
+
+    Counted per user (or address) unless `who` names the client otherwise: the API
+    counts per access token."""
     limit, window = settings.RATE_LIMITS[scope]
     bucket = int(time.time() // window)
-    key = f"ratelimit:{scope}:{_who(request)}:{bucket}"
+    key = f"ratelimit:{scope}:{who or _who(request)}:{bucket}"
     cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)
@@ -34,6 +37,12 @@ def allow(request, scope):
         cache.set(key, 1, timeout=window + 1)
         count = 1
     return count <= limit
+
+
+def seconds_left(scope):
+    """Seconds until the current window of `scope` ends and its counts start again."""
+    window = settings.RATE_LIMITS[scope][1]
+    return window - int(time.time()) % window
 
 
 def ratelimit(scope, refuse=too_many_requests):

@@ -157,6 +157,10 @@ INSTALLED_APPS = [
     # tasks stored in this database (see "Background tasks" in README.md).
     "django_tasks",
     "django_tasks_db",
+    # The public read API under /api/ (django-ninja; "ninja" serves its docs page's
+    # scripts and styles from its own static files, not from a CDN).
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +173,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # /api/ only: no session, tokens, rate limits, CORS and ETags (api/boundary.py).
+    # After the session and authentication middleware, whose user it sets aside.
+    "api.boundary.ApiBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Near the end, so that it sees a view's database errors early (exception middleware
     # runs from the bottom up) and answers them with the 503 page.
@@ -363,6 +370,12 @@ RATE_LIMITS = {
     # Checking a reading list (papers.coverage) reads up to 1 MB of BibTeX: a person
     # checks a few lists and fixes them, a script gets two a minute.
     "coverage": (20, 600),
+    # Every request to the public API (api.boundary), per access token or else per
+    # address: a browser extension asks once per page a reader opens, a bot a few times
+    # a second at most.
+    "api": (300, 300),
+    # Access tokens made on the settings page.
+    "api_token": (20, 3600),
 }
 
 LANGUAGE_CODE = "en-us"

@@ -3,6 +3,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
+from api.endpoints import api
+
 from . import health, views
 from .sitemaps import kept, sections
 
@@ -42,6 +44,10 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("search.urls")),
     path("", include("moderation.urls")),
+    # The public read API (api.endpoints), its schema at /api/schema; the access-token
+    # page under the account settings.
+    path("api/", api.urls),
+    path("", include("api.urls")),
     path("feeds/", include("summaries.feed_urls")),
     path("", include((discovery_urlpatterns, "discovery"))),
     # Log-in, log-out, e-mail addresses and passwords: allauth's pages and names

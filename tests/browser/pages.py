@@ -174,4 +174,11 @@ def build_site(base_url):
             user=MODERATOR,
         ),
         SitePage("merge log", "/papers/merges/", user=MODERATOR),
+        SitePage("access tokens", "/accounts/settings/tokens/", user=READER),
+        SitePage(
+            "access token made",
+            "/accounts/settings/tokens/",
+            user=AUTHOR,
+            post=(("name", "Browser extension"),),
+        ),
     ]

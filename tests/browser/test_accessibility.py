@@ -44,6 +44,8 @@ PAGE_NAMES = [
     "e-mail address",
     "merge page",
     "merge log",
+    "access tokens",
+    "access token made",
 ]
 
 
