@@ -4,7 +4,7 @@ from django.template.defaultfilters import filesizeformat
 
 from shortscience.forms import check_renders, limit_length, too_long_message
 
-from . import coverage, identifiers, sources, venues
+from . import identifiers, reading_lists, sources, venues
 from .keys import KEY_MAX_LENGTH, is_valid_key, validate_bibtex_key
 from .models import (
     AUTHORS_MAX_LENGTH,
@@ -258,7 +258,7 @@ class CoverageForm(forms.Form):
             }
         ),
         help_text="A BibTeX file, or one arXiv id, DOI, arXiv or doi.org link, or BibTeX key "
-        f"a line. At most {coverage.MAX_ENTRIES:,} entries.",
+        f"a line. At most {reading_lists.MAX_ENTRIES:,} entries.",
     )
     file = forms.FileField(
         label="Or choose a file",
@@ -275,7 +275,7 @@ class CoverageForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if not upload:
             return None
-        if upload.size > coverage.MAX_CHARS:
+        if upload.size > reading_lists.MAX_CHARS:
             raise ValidationError(
                 f"That file is {filesizeformat(upload.size)}; the limit is 1 MB. Split it "
                 "and check each part.",
@@ -304,7 +304,7 @@ class CoverageForm(forms.Form):
         if not text.strip():
             raise ValidationError("Paste a list, or choose a file, to check.", code="empty")
         try:
-            self.cleaned_data["entries"] = coverage.read_entries(text, hosts=self.hosts)
-        except coverage.Refused as refused:
+            self.cleaned_data["entries"] = reading_lists.read_entries(text, hosts=self.hosts)
+        except reading_lists.Refused as refused:
             self.add_error("file" if from_file else "text", str(refused))
         return self.cleaned_data

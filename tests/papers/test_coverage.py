@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from papers import coverage
+from papers import coverage, reading_lists
 from papers.coverage import Coverage
 from papers.merging import merge_papers
 from papers.models import PaperAlias
@@ -296,7 +296,7 @@ def test_a_latin_1_file_is_read(client):
 
 
 def test_only_the_fields_that_name_a_paper_are_decoded():
-    library = parse_library(BIB, keep=coverage._FieldsToRead())
+    library = parse_library(BIB, keep=reading_lists._FieldsToRead())
     fields = set().union(*(entry.fields_dict for entry in library.entries))
 
     assert "abstract" not in fields and "author" not in fields and "booktitle" not in fields
@@ -348,7 +348,7 @@ def test_a_paper_shows_its_first_summaries_and_how_many_more(client, densenet):
 
 
 def test_more_entries_than_the_limit_are_refused_with_the_text_kept(client):
-    text = "\n".join(f"key{n}" for n in range(coverage.MAX_ENTRIES + 1))
+    text = "\n".join(f"key{n}" for n in range(reading_lists.MAX_ENTRIES + 1))
     html = check(client, text, status=400)
 
     assert "That list has 501 entries; the limit is 500." in form_error(html)
@@ -357,28 +357,28 @@ def test_more_entries_than_the_limit_are_refused_with_the_text_kept(client):
 
 
 def test_the_limit_counts_the_entries_of_a_bib_file(client):
-    text = "".join(f"@misc{{k{n}, title={{T}}}}\n" for n in range(coverage.MAX_ENTRIES + 1))
+    text = "".join(f"@misc{{k{n}, title={{T}}}}\n" for n in range(reading_lists.MAX_ENTRIES + 1))
     html = check(client, text, status=400)
 
     assert "That list has 501 entries; the limit is 500." in form_error(html)
 
 
 def test_exactly_the_limit_is_checked(client):
-    html = check(client, "\n".join(f"key{n}" for n in range(coverage.MAX_ENTRIES)))
+    html = check(client, "\n".join(f"key{n}" for n in range(reading_lists.MAX_ENTRIES)))
 
-    assert len(statuses(html)) == coverage.MAX_ENTRIES
+    assert len(statuses(html)) == reading_lists.MAX_ENTRIES
 
 
 def test_a_text_over_1_mb_is_refused_and_kept(client):
-    text = "1608.06993\n" + "x" * coverage.MAX_CHARS
+    text = "1608.06993\n" + "x" * reading_lists.MAX_CHARS
     html = check(client, text, status=400)
 
-    assert f"the limit is {coverage.MAX_CHARS:,} (1 MB)" in form_error(html)
+    assert f"the limit is {reading_lists.MAX_CHARS:,} (1 MB)" in form_error(html)
     assert textarea(html) == text
 
 
 def test_a_file_over_1_mb_is_refused_and_the_box_kept(client):
-    upload = SimpleUploadedFile("big.bib", b"%" * (coverage.MAX_CHARS + 1))
+    upload = SimpleUploadedFile("big.bib", b"%" * (reading_lists.MAX_CHARS + 1))
     html = check(client, "1608.06993", status=400, file=upload)
 
     assert "That file is 1.0\xa0MB; the limit is 1 MB." in form_error(html)
@@ -429,7 +429,7 @@ def test_a_flood_of_block_starts_is_refused_unread(client):
         "@string{t = {"
         + "x " * 200_000
         + "}}\n"
-        + "".join(f"@misc{{k{n}, title = t}}\n" for n in range(coverage.MAX_ENTRIES)),
+        + "".join(f"@misc{{k{n}, title = t}}\n" for n in range(reading_lists.MAX_ENTRIES)),
         # One title of nearly a megabyte.
         "@misc{k, title = {" + "\\'e" * 300_000 + "}}",
         # Unclosed entries and values.
@@ -450,8 +450,10 @@ def test_hostile_bib_files_are_read_within_the_limits(client, text):
 
 def test_titles_and_identifiers_past_what_one_check_decodes_are_refused(client):
     title = "A title of a hundred characters, " * 10  # 330
-    text = "".join(f"@misc{{k{n}, title = {{{title}}}}}\n" for n in range(coverage.MAX_ENTRIES))
-    assert len(title) * coverage.MAX_ENTRIES > coverage.DECODED_MAX_LENGTH
+    text = "".join(
+        f"@misc{{k{n}, title = {{{title}}}}}\n" for n in range(reading_lists.MAX_ENTRIES)
+    )
+    assert len(title) * reading_lists.MAX_ENTRIES > reading_lists.DECODED_MAX_LENGTH
 
     html = check(client, text, status=400)
 
