@@ -12,7 +12,6 @@ from django.utils.http import content_disposition_header
 from shortscience import fragments
 from shortscience.pagination import offset_page, paginate
 from summaries import cards, discussion
-from summaries.forms import CommentForm
 from summaries.models import TEXT_FIELDS, Citation, Summary
 
 from . import identifiers, venues
@@ -159,7 +158,8 @@ def _summaries_listing(request, paper):
         )
     # The paginator counts the reader's own summary even when only they can see it.
     public_count = page.paginator.count - bool(own and (own.is_private or own.is_hidden))
-    context = {"paper": paper, "page": page, "comment_form": CommentForm()}
+    # No comment form: the paper page links each summary's "Add a comment" to its own page.
+    context = {"paper": paper, "page": page}
     return {
         "summaries_html": render_to_string("papers/_summaries.html", context, request),
         "public_count": public_count,
