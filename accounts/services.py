@@ -26,7 +26,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from shortscience import fragments
-from summaries.models import Comment, Draft, IdempotencyKey, Summary, Vote, hotness
+from summaries.models import Comment, Draft, IdempotencyKey, Summary, Vote
+from summaries.ranking import hotness
 
 from . import counts
 from .models import User

@@ -206,7 +206,7 @@ WITH s AS MATERIALIZED (
 INSERT INTO summaries_vote (summary_id, user_id, value, created_at, updated_at)
 SELECT id, user_id, CASE WHEN luck < 0.85 THEN 1 ELSE -1 END, created_at, created_at FROM rows
 """
-# The score is the sum of the votes, and hotness follows it (summaries.models.hotness).
+# The score is the sum of the votes, and hotness follows it (summaries.ranking.hotness).
 UPDATE_SCORES = """
 UPDATE summaries_summary s
 SET score = v.total,

@@ -161,6 +161,9 @@ def _unfold(folds):
     if not folds:
         return []
     summaries = [summary for fold in folds for summary in load(fold["summary"])]
+    for summary in summaries:
+        # The database counts their comments again as they move back, below.
+        summary.comment_count = 0
     restore(Summary, summaries)
     kept_ids = [fold["kept"] for fold in folds]
     SummaryRevision.objects.filter(

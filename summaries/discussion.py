@@ -129,7 +129,7 @@ class DiscussionPage:
 
 def attach_heads(summaries, threads, replies):
     """Set `discussion` on each of a list of summaries (with `comment_count`,
-    SummaryQuerySet.with_comment_count): the start of its discussion, its first
+    a column kept by the database): the start of its discussion, its first
     `threads` threads with up to `replies` replies each, as its comments' excerpts
     (CommentQuerySet.for_listing). `Summary.comments_left_out` says how many more there are.
 

@@ -2,15 +2,11 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import (
     Case,
-    Count,
     F,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +16,7 @@ from shortscience.dbfunctions import OctetLength
 
 from .comment_querysets import CommentQuerySet
 from .excerpts import COMMENT, render_excerpt
+from .ranking import hotness
 
 # The columns of a summary's text, which a list of summaries never needs all of: the
 # body alone can be 100 KB, its HTML several times that.
@@ -56,29 +53,18 @@ class SummaryQuerySet(models.QuerySet):
         return self.public()
 
     def for_listing(self, whole_up_to=0):
-        """Everything a summary card prints, in a fixed number of queries: the paper,
-        the author, `comment_count` and the text as `with_shown_text(whole_up_to)` says.
+        """Everything a summary card prints, in one query: the paper, the author and the
+        text as `with_shown_text(whole_up_to)` says.
 
         Neither the body nor its HTML is loaded, nor the paper's abstract or the
         author's bio (CARD_DEFERRED), so a long summary costs a list no more than a
         short one.
         """
-        return self.with_comment_count().with_shown_text(whole_up_to).defer(*CARD_DEFERRED)
+        return self.with_paper_and_author().with_shown_text(whole_up_to).defer(*CARD_DEFERRED)
 
-    def with_comment_count(self):
-        """The paper and author joined, and `comment_count`: the comments anyone sees."""
-        # A subquery per listed row, not a join with every comment grouped: the join
-        # made the database count the comments of every summary before taking a page.
-        shown_comments = (
-            Comment.objects.filter(summary=OuterRef("pk"), is_hidden=False, deleted_at__isnull=True)
-            .order_by()
-            .values("summary")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return self.select_related("paper", "author").annotate(
-            comment_count=Coalesce(Subquery(shown_comments), 0)
-        )
+    def with_paper_and_author(self):
+        """The paper and author joined (`comment_count` is a column of its own)."""
+        return self.select_related("paper", "author")
 
     def with_shown_text(self, whole_up_to=0):
         """Annotate `shown_html`, the HTML a list prints for each summary, and `is_cut`,
@@ -159,6 +145,15 @@ class Summary(models.Model):
         "anonymous", default=False, help_text="Publish without showing your name."
     )
     score = models.IntegerField(default=0, editable=False)
+    # The comments anyone sees under it (neither deleted nor hidden): kept by triggers
+    # on the comments table (migration 0012), never written by `save()`.
+    comment_count = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="The comments anyone sees (neither deleted nor hidden), kept by triggers "
+        "on the comments table.",
+    )
     # The score with a time decay, for the Popular tab; stored (and indexed) so that the
     # tab is an ordinary indexed query. Kept in step by `save()` and `services.vote`.
     hotness = models.FloatField(default=0, editable=False)
@@ -207,6 +202,10 @@ class Summary(models.Model):
             # auto_now_add has not run yet; hotness needs the creation time now.
             self.created_at = timezone.now()
         self.hotness = hotness(self.score, self.created_at)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The database keeps `comment_count`: written back from this instance, it
+            # would undo the comments posted since it was loaded.
+            kwargs["update_fields"] = _ALL_BUT_COMMENT_COUNT
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.record_citations(keys)
@@ -278,19 +277,13 @@ class Summary(models.Model):
         return self.comment_count - sum(1 for comment in self.discussion if comment.shows_text)
 
 
-# How fast Popular forgets: one vote is worth this many seconds of being newer. Votes
-# are few on a site like this one, so a vote counts for a lot: a summary with five more
-# votes ranks level with one written ten days later.
-SECONDS_PER_VOTE = 2 * 24 * 3600
-
-
-def hotness(score, created_at):
-    """Score with a time decay: the score, plus a term that grows with the creation time.
-
-    Newer summaries rank higher for the same score, and a summary's place never changes
-    unless its score does, so the value can be stored and indexed.
-    """
-    return round(score + created_at.timestamp() / SECONDS_PER_VOTE, 7)
+# What `Summary.save()` writes of a stored summary: every field but `comment_count`,
+# which the database keeps.
+_ALL_BUT_COMMENT_COUNT = tuple(
+    field.name
+    for field in Summary._meta.concrete_fields
+    if not field.primary_key and field.name != "comment_count"
+)
 
 
 class Vote(models.Model):

@@ -10,7 +10,8 @@ from django.utils import timezone
 from shortscience import fragments
 
 from . import idempotency, tasks
-from .models import Comment, Summary, SummaryRevision, Vote, hotness
+from .models import Comment, Summary, SummaryRevision, Vote
+from .ranking import hotness
 
 
 def summary_landing_url(summary):

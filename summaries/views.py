@@ -34,7 +34,7 @@ def _get_visible_summary(request, pk):
     """
     queryset = (
         Summary.objects.visible_to(request.user)
-        .with_comment_count()
+        .with_paper_and_author()
         .with_shown_text(whole_up_to=None)
         .with_user_vote(request.user)
     )
@@ -53,7 +53,7 @@ def _get_own_summary(request, pk):
 @redirects_page_numbers
 def home(request, tab="recent"):
     """The homepage's tabs: Recent (newest first), Popular (score decayed by age, see
-    `summaries.models.hotness`) and Top (highest score of all time), paged by keyset.
+    `summaries.ranking.hotness`) and Top (highest score of all time), paged by keyset.
 
     A visitor's page is cached whole; a reader's, as its list (`_home_page`)."""
     return fragments.cached_page(request, [fragments.LISTINGS], lambda: _home_page(request, tab))

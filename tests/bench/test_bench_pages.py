@@ -14,7 +14,8 @@ from papers.models import Paper
 from papers.rendering import render_text
 from search.models import Document
 from search.text import readable_text
-from summaries.models import Comment, Summary, Vote, hotness
+from summaries.models import Comment, Summary, Vote
+from summaries.ranking import hotness
 from tests.factories import make_paper, make_summary, make_user
 
 pytestmark = pytest.mark.django_db

@@ -297,7 +297,7 @@ def test_many_top_level_comments_gone_are_cut_by_the_database(
     for n in range(5):
         gone = make_comment(summary, body=f"Gone {n}.")
         Comment.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
-    listed = list(Summary.objects.filter(pk=summary.pk).with_comment_count())
+    listed = list(Summary.objects.filter(pk=summary.pk))
     with django_assert_max_num_queries(2):
         discussion.attach_heads(listed, threads=3, replies=2)
     assert [c.pk for c in listed[0].discussion] == [kept.pk]
@@ -310,7 +310,7 @@ def test_heads_of_few_or_many_comments_are_the_same(monkeypatch, django_assert_m
     paper = make_paper()
     summaries = [make_summary(paper=paper, author=make_user(f"w{n}")) for n in range(5)]
     random_discussions(rng, summaries)
-    listed_summaries = list(Summary.objects.filter(paper=paper).with_comment_count())
+    listed_summaries = list(Summary.objects.filter(paper=paper))
 
     def heads(read_whole_up_to):
         monkeypatch.setattr(discussion, "HEADS_READ_WHOLE_UP_TO", read_whole_up_to)
@@ -327,7 +327,7 @@ def test_heads_of_few_or_many_comments_are_the_same(monkeypatch, django_assert_m
 def test_summaries_without_comments_cost_no_query(django_assert_num_queries):
     paper = make_paper()
     make_summary(paper=paper)
-    listed_summaries = list(Summary.objects.filter(paper=paper).with_comment_count())
+    listed_summaries = list(Summary.objects.filter(paper=paper))
     with django_assert_num_queries(0):
         discussion.attach_heads(listed_summaries, threads=3, replies=2)
     assert listed_summaries[0].discussion == []

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from summaries import services
-from summaries.models import Summary, Vote, hotness
+from summaries.models import Summary, Vote
+from summaries.ranking import hotness
 from tests.factories import make_comment, make_summary, make_user
 from tests.utils import pager_links, queries_for
 
@@ -95,7 +96,7 @@ def test_popular_puts_the_higher_of_equal_ages_first(client):
 
 
 def test_popular_lets_a_higher_score_outrank_a_newer_summary_for_a_while(client):
-    # A vote is worth two days (summaries.models.SECONDS_PER_VOTE).
+    # A vote is worth two days (summaries.ranking.SECONDS_PER_VOTE).
     summary_aged("fresh, score 0", hours=1)
     summary_aged("ten days old, score 8", hours=240, votes=8)
     summary_aged("ten days old, score 3", hours=240, votes=3)

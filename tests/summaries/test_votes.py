@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from summaries import services
-from summaries.models import Summary, Vote, hotness
+from summaries.models import Summary, Vote
+from summaries.ranking import hotness
 from tests.factories import PASSWORD, make_paper, make_summary, make_user
 from tests.utils import queries_for
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from papers import venues
 from papers.models import Paper
 from summaries import demo_content, services
-from summaries.models import Comment, Summary, Vote, hotness
+from summaries.models import Comment, Summary, Vote
+from summaries.ranking import hotness
 
 USERNAMES = ", ".join(user["username"] for user in demo_content.USERS)
 
