@@ -25,6 +25,9 @@ ACCEPTED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 # edges JPEG would blur. Counted before it is shrunk, which blends new colours in.
 FEW_COLOURS = 256
 JPEG_QUALITY = 85
+# A PNG of few colours that takes more than this many bits a pixel is a photograph in
+# few colours (greys, say) rather than a diagram: JPEG is tried too.
+PNG_BITS_PER_PIXEL = 2
 
 
 class Refused(Exception):
@@ -44,7 +47,7 @@ class Figure:
 
 
 def megabytes(size):
-    return f"{size / 1_000_000:g} MB"
+    return f"{size / 1_000_000:.3g} MB"
 
 
 def process(upload):
@@ -107,11 +110,23 @@ def _encode(image):
         # A copy: thumbnail() shrinks in place, and `image` may be the decoder's own.
         image = image.copy()
         image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    if transparent:
+        return _figure(image, "png")
+    if few_colours:
+        png = _figure(image, "png")
+        # A grey photograph has few colours too, and no edges to keep: as PNG it takes
+        # ten bits a pixel, where a diagram takes a fraction of one. Past two bits, the
+        # smaller of the two is kept.
+        if len(png.content) * 8 <= PNG_BITS_PER_PIXEL * image.width * image.height:
+            return png
+        return min(png, _figure(image, "jpg"), key=lambda figure: len(figure.content))
+    return _figure(image, "jpg")
+
+
+def _figure(image, extension):
     buffer = io.BytesIO()
-    if transparent or few_colours:
+    if extension == "png":
         image.save(buffer, "PNG", optimize=True)
-        extension = "png"
     else:
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-        extension = "jpg"
     return Figure(buffer.getvalue(), extension, image.width, image.height)

@@ -75,6 +75,16 @@ def test_a_photo_is_stored_as_jpeg_upright_and_without_its_exif(client, ada, med
     assert "exif" not in image.info and "icc_profile" not in image.info
 
 
+def test_a_grey_photograph_is_stored_as_jpeg_though_it_has_few_colours(client, ada, media):
+    """Greys are at most 256 colours, like a diagram's; as PNG a photograph in greys
+    would take several times the JPEG's bytes."""
+    grey = Image.effect_noise((50, 40), 60).resize((200, 160), Image.Resampling.BICUBIC)
+    assert grey.getcolors(256) is not None
+    _, image, content = stored(media, post(client, encoded(grey, "PNG")))
+    assert (image.format, image.mode, image.size) == ("JPEG", "L", (200, 160))
+    assert len(content) < len(encoded(grey, "PNG", optimize=True)) / 2
+
+
 def test_the_longest_side_is_capped(client, ada, media, settings):
     settings.FIGURE_MAX_SIDE = 40
     _, image, _ = stored(media, post(client, encoded(photo((100, 50)), "PNG")))
@@ -164,8 +174,8 @@ def test_a_file_over_the_byte_limit_is_refused(client, ada, settings):
     settings.FIGURE_MAX_BYTES = len(content) - 1
     error = refusal(post(client, content))
     assert error == (
-        f"This file is {len(content) / 1e6:g} MB; a figure may be at most "
-        f"{(len(content) - 1) / 1e6:g} MB."
+        f"This file is {len(content) / 1e6:.3g} MB; a figure may be at most "
+        f"{(len(content) - 1) / 1e6:.3g} MB."
     )
     assert not Figure.objects.exists()
 
@@ -204,7 +214,7 @@ def test_the_bytes_of_figures_are_capped(client, ada, settings):
     kept = Figure.objects.get().bytes
     settings.FIGURE_QUOTA_BYTES = kept + 10
     error = refusal(post(client, encoded(photo((40, 40)), "PNG")))
-    assert f"one person may keep {(kept + 10) / 1e6:g} MB of figures" in error
+    assert f"one person may keep {(kept + 10) / 1e6:.3g} MB of figures" in error
     assert Figure.objects.count() == 1
     assert usage(ada) == (1, kept)
 
