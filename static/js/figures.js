@@ -17,7 +17,8 @@ function enhanceFigures(box) {
 
   // One button in place of the file input and its Upload button, which post the form.
   const controls = box.querySelector("[data-figure-controls]");
-  controls.hidden = true;
+  // d-none, not `hidden`: the row's own d-flex would win over the attribute.
+  controls.classList.add("d-none");
   const button = document.createElement("button");
   button.type = "button";
   button.className = "btn btn-outline-secondary btn-sm";
