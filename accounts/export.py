@@ -1,5 +1,5 @@
-"""A user's own data as a zip: their summaries as Markdown, the papers' BibTeX, and
-everything (summaries, drafts and comments) as JSON.
+"""A user's own data as a zip: their summaries as Markdown, the papers' BibTeX, their
+figures' files, and everything (summaries, drafts, comments and figures) as JSON.
 
 Everything here is the user's own: their summaries (private, anonymous and hidden ones
 included), their drafts and their comments. Of other people's summaries nothing is included but
@@ -10,11 +10,14 @@ the summary: never its text, author or privacy.
 import io
 import json
 import re
+import shutil
 import zipfile
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from figures.models import Figure
 from summaries.models import Comment, Draft, Summary
 
 
@@ -25,16 +28,33 @@ def archive_name(user, today=None):
 
 
 def build_archive(user):
-    """The zip's bytes. Four queries whatever the amount: summaries with their papers,
-    their earlier versions, drafts with their papers, and comments."""
-    summaries, files, data = _collect(user)
+    """The zip's bytes (see write_archive)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    write_archive(user, buffer)
+    return buffer.getvalue()
+
+
+def write_archive(user, out):
+    """Write the zip to the file object `out`. Five queries whatever the amount:
+    summaries with their papers, their earlier versions, drafts with their papers,
+    comments and figures. The figures' files are copied from the storage one at a time,
+    stored as they are (images do not compress again)."""
+    summaries, files, data = _collect(user)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for summary in summaries:
             archive.writestr(files[summary.pk], _summary_markdown(summary))
         archive.writestr("papers.bib", _bibliography(summaries))
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    return buffer.getvalue()
+        for figure in data["figures"]:
+            # The same path in the zip as in the storage: figures/<name>.
+            try:
+                source = default_storage.open(figure["file"], "rb")
+            except FileNotFoundError:
+                continue  # listed in data.json all the same, with its address
+            entry = zipfile.ZipInfo(figure["file"], date_time=_zip_time(figure["created_at"]))
+            entry.compress_type = zipfile.ZIP_STORED
+            with source, archive.open(entry, "w") as target:
+                shutil.copyfileobj(source, target)
 
 
 def export_data(user):
@@ -43,7 +63,7 @@ def export_data(user):
 
 
 def _collect(user):
-    """(summaries, their file names by id, data.json's content): four queries."""
+    """(summaries, their file names by id, data.json's content): five queries."""
     summaries = list(
         Summary.objects.filter(author=user)
         .select_related("paper")
@@ -58,6 +78,7 @@ def _collect(user):
         .select_related("summary__paper")
         .order_by("created_at", "pk")
     )
+    figures = Figure.objects.filter(owner=user).order_by("created_at", "pk")
     files = {summary.pk: _summary_filename(summary) for summary in summaries}
     data = {
         "exported_at": _when(timezone.now()),
@@ -73,6 +94,7 @@ def _collect(user):
         "summaries": [_summary_data(summary, files[summary.pk]) for summary in summaries],
         "drafts": [_draft_data(draft) for draft in drafts],
         "comments": [_comment_data(comment, user) for comment in comments],
+        "figures": [_figure_data(figure) for figure in figures],
     }
     return summaries, files, data
 
@@ -170,4 +192,21 @@ def _comment_data(comment, user):
         "edited_at": _when(comment.edited_at),
         "hidden": comment.is_hidden,
         "body": comment.body,
+    }
+
+
+def _zip_time(iso):
+    # "2026-01-02T03:04:05.678Z" as the zip's (year, month, day, hour, minute, second).
+    return tuple(int(part) for part in re.split(r"[-T:.Z]", iso)[:6])
+
+
+def _figure_data(figure):
+    return {
+        "name": figure.name,
+        "file": figure.path,
+        "url": settings.SITE_URL + figure.url,
+        "bytes": figure.bytes,
+        "width": figure.width,
+        "height": figure.height,
+        "created_at": _when(figure.created_at),
     }

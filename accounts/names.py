@@ -47,6 +47,7 @@ RESERVED_NAMES = {
     "bibtex",
     "comments",
     "feeds",
+    "figures",
     "healthz",
     "media",
     "paper",

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from figures import services as figures
 from shortscience import fragments
 from summaries.models import Comment, Draft, IdempotencyKey, Summary, Vote
 from summaries.ranking import hotness
@@ -66,6 +67,8 @@ def delete_account(user, *, content):
             _delete_content(user)
         else:
             _anonymise_content(user)
+        # After the summaries: those kept without a name keep the figures they show.
+        figures.delete_owned(user, keep_shown=content == ANONYMISE)
         _scrub(user)
         counts.recount({user.pk})
         fragments.invalidate(fragments.LISTINGS, *(fragments.paper_scope(pk) for pk in papers))

@@ -11,7 +11,16 @@ from papers.keys import is_valid_key
 
 from .citations import paper_path
 
-__all__ = ["VIDEO_EMBEDS", "Video", "is_http_url", "is_image_url", "legacy_paper_url", "video"]
+__all__ = [
+    "VIDEO_EMBEDS",
+    "Video",
+    "is_figure_url",
+    "is_http_url",
+    "is_image_url",
+    "is_shown_image",
+    "legacy_paper_url",
+    "video",
+]
 
 
 def is_http_url(value: str) -> bool:
@@ -34,6 +43,21 @@ _IMAGE_URL_RE = re.compile(
 def is_image_url(value: str) -> bool:
     """An http(s) URL whose path names an image file, the only kind shown inline."""
     return _IMAGE_URL_RE.fullmatch(value) is not None and is_http_url(value)
+
+
+# A figure uploaded to the site (figures/): its own address, a path, exactly as
+# figures.models.Figure.url writes it. Nothing else relative is an image source: a path
+# of the user's choosing could point at any page of the site.
+_FIGURE_PATH_RE = re.compile(r"/media/figures/[0-9a-f]{32}\.(?:png|jpg)")
+
+
+def is_figure_url(value: str) -> bool:
+    return _FIGURE_PATH_RE.fullmatch(value) is not None
+
+
+def is_shown_image(value: str) -> bool:
+    """An image source the renderer shows: a web address, or a figure of the site's."""
+    return is_http_url(value) or is_figure_url(value)
 
 
 class Video(NamedTuple):

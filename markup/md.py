@@ -30,7 +30,7 @@ from markdown.util import HTML_PLACEHOLDER_RE
 
 from .fences import fenced_blocks
 from .highlight import CSS_CLASS
-from .links import is_http_url, is_image_url, video
+from .links import is_image_url, is_shown_image, video
 from .lists import ListIndentPreprocessor
 
 __all__ = [
@@ -222,7 +222,7 @@ class _FlavorTreeprocessor(Treeprocessor):
                 _to_bold_paragraph(el)
         for el in list(root.iter()):
             if el.tag == "img":
-                if not is_http_url(el.get("src", "")):
+                if not is_shown_image(el.get("src", "")):
                     _image_to_text(el)
                 elif self.media:
                     el.set("loading", "lazy")
@@ -246,7 +246,7 @@ def _prefix_footnote_ids(el: etree.Element, prefix: str) -> None:
 
 
 def _image_to_text(el: etree.Element) -> None:
-    # Only web images are shown; an image with another address would be left with no
+    # Only web images and figures are shown; an image with another address would be left with no
     # source at all by the sanitizer. Its alt text stands in for it.
     alt, tail = el.get("alt", ""), el.tail
     el.clear()
@@ -267,7 +267,7 @@ def _image_to_link(el: etree.Element) -> None:
     # The alt text is kept: it is what the author wrote.
     src, alt, title = el.get("src", ""), el.get("alt", ""), el.get("title")
     el.attrib.clear()
-    if is_http_url(src):
+    if is_shown_image(src):
         el.tag = "a"
         el.set("href", src)
         if title:

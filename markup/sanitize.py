@@ -26,7 +26,7 @@ from .citations import (
     is_citation_href,
 )
 from .highlight import CSS_CLASS, PYGMENTS_CLASSES
-from .links import is_http_url, legacy_paper_url, video
+from .links import is_shown_image, legacy_paper_url, video
 from .md import DEMOTED_HEADINGS, IMAGE_CLASS, TASK_ITEM_CLASS, TASK_LIST_CLASS, VIDEO_CLASSES
 
 __all__ = ["LINK_REL", "user_cleaner"]
@@ -69,7 +69,7 @@ def _allow_user_attribute(tag: str, name: str, value: str, media: bool = True) -
         )
     if tag == "img":
         if name == "src":
-            return is_http_url(value)
+            return is_shown_image(value)
         return (
             name in ("alt", "title")
             or (name == "loading" and value == "lazy")

@@ -153,6 +153,8 @@ INSTALLED_APPS = [
     "summaries",
     "search",
     "moderation",
+    # Figures uploaded with summaries: the files, their owners and quotas (figures/).
+    "figures",
     # Background work (mail, re-rendering): Django's tasks framework as backported, its
     # tasks stored in this database (see "Background tasks" in README.md).
     "django_tasks",
@@ -376,6 +378,9 @@ RATE_LIMITS = {
     "api": (300, 300),
     # Access tokens made on the settings page.
     "api_token": (20, 3600),
+    # Figures added to summaries (figures.views.upload): each is decoded and encoded
+    # again, up to a second of CPU for the largest.
+    "figure": (60, 3600),
 }
 
 LANGUAGE_CODE = "en-us"
@@ -386,8 +391,48 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (figures). Texts carry their addresses as /media/figures/<name>, and the
+# site serves that path itself (figures.views.serve) from whichever storage holds them,
+# so the address stays the same whatever the storage: it is not configurable.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", "") or BASE_DIR / "media")
+
+
+def media_storage():
+    """The default storage: a folder (MEDIA_ROOT) unless AWS_STORAGE_BUCKET_NAME names
+    an S3-compatible bucket (django-storages). Figures' names are hashes of their
+    content: writing one again writes the same bytes, so both overwrite rather than
+    pick another name."""
+    bucket = os.getenv("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"allow_overwrite": True},
+        }
+    options = {
+        "bucket_name": bucket,
+        "file_overwrite": True,
+        # The site reads the objects and serves them itself: the bucket stays private
+        # and no address of it is ever written in a page.
+        "default_acl": None,
+        "querystring_auth": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        "location": os.getenv("AWS_LOCATION", ""),
+    }
+    # Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the
+    # environment (or the machine's role), read by boto3 itself.
+    for variable, option in (
+        ("AWS_S3_ENDPOINT_URL", "endpoint_url"),
+        ("AWS_S3_REGION_NAME", "region_name"),
+        ("AWS_S3_ADDRESSING_STYLE", "addressing_style"),
+    ):
+        if value := os.getenv(variable, ""):
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         # Hashed, compressed names need `collectstatic`; development serves files as they are.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -519,6 +564,15 @@ SUMMARY_MIN_LENGTH = envint("SUMMARY_MIN_LENGTH", 100)
 # without a moderator (papers.corrections); 0 leaves every correction to moderators.
 CORRECTIONS_TRUSTED_AFTER = envint("CORRECTIONS_TRUSTED_AFTER", 0)
 COMMENT_MAX_LENGTH = 10_000
+
+# Figures (figures/): the largest file taken, the most pixels one may claim (checked
+# from its header, before decoding: a few kilobytes of PNG can claim gigapixels), the
+# longest side stored, and what one person may keep.
+FIGURE_MAX_BYTES = 10_000_000
+FIGURE_MAX_PIXELS = 40_000_000
+FIGURE_MAX_SIDE = 2400
+FIGURE_QUOTA_BYTES = envint("FIGURE_QUOTA_BYTES", 50_000_000)
+FIGURE_QUOTA_COUNT = envint("FIGURE_QUOTA_COUNT", 500)
 
 # Where the add-a-paper page looks papers up, and how long it waits for each answer
 # (seconds): a slow service must not hold the page, and the user can still paste

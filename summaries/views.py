@@ -180,7 +180,12 @@ def write(request, key):
                 return redirect(services.summary_landing_url(summary))
     else:
         kept = stash.pop(request, f"summary:{paper.pk}")
-        if kept:
+        if kept and kept.get("unposted"):
+            # A text handed back by "Add a figure" (figures.views): still being written,
+            # so shown as it is, without the checks of a post.
+            initial = {name: kept.get(name) for name in ("body", "is_private", "is_anonymous")}
+            form = SummaryForm(instance=existing, initial=initial)
+        elif kept:
             form = SummaryForm(kept, instance=existing)
         else:
             draft = Draft.objects.to_resume(request.user, paper, existing)
@@ -196,6 +201,7 @@ def write(request, key):
             "existing": existing,
             "preview_html": preview_html,
             "draft": draft,
+            "figure_max_mb": settings.FIGURE_MAX_BYTES // 1_000_000,
         },
     )
 

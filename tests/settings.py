@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings with the slow or stateful parts swapped."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
@@ -10,6 +12,9 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded figures go to a folder of the run's own, never the checkout's media/; the
+# figures tests give each test a fresh one.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shortscience-test-media-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the source folders, as in development: no collectstatic in tests.
