@@ -108,9 +108,9 @@ def detail(request, key):
         if cited[:1]
         else ()
     )
-    return render(
-        request, "papers/detail.html", {"paper": paper, "citing_summaries": citing, **listing}
-    )
+    topics = list(paper.topics.only("slug", "name"))
+    context = {"paper": paper, "citing_summaries": citing, "topics": topics, **listing}
+    return render(request, "papers/detail.html", context)
 
 
 def listed_summaries(paper, user):

@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "summaries",
     "search",
     "moderation",
+    "topics",
     # Background work (mail, re-rendering): Django's tasks framework as backported, its
     # tasks stored in this database (see "Background tasks" in README.md).
     "django_tasks",

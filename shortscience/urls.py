@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("search.urls")),
     path("", include("moderation.urls")),
+    path("", include("topics.urls")),
     # The public read API (api.endpoints), its schema at /api/schema; the access-token
     # page under the account settings.
     path("api/", api.urls),

@@ -18,7 +18,7 @@ def summary_landing_url(summary):
     return f"{summary.paper.get_absolute_url()}#{summary.anchor}"
 
 
-def save_summary(*, paper, author, body, is_private, is_anonymous, key=None):
+def save_summary(*, paper, author, body, is_private, is_anonymous, key=None, topics=None):
     """Create the author's summary of the paper, or update the one they have.
 
     Two posts can race (a double click on Publish, two tabs): the database allows one
@@ -26,11 +26,16 @@ def save_summary(*, paper, author, body, is_private, is_anonymous, key=None):
     instead of failing. Returns (summary, created).
 
     `key` (see `summaries.idempotency`) makes a repeat of the post raise
-    `idempotency.Replayed` instead of saving again.
+    `idempotency.Replayed` instead of saving again. `topics`, unless None, replaces the
+    topics the author added (topics.services.set_summary_topics).
     """
+    from topics.services import set_summary_topics
+
     with transaction.atomic():
         post = idempotency.claim(author, key)
         summary, created = _upsert_summary(paper, author, body, is_private, is_anonymous)
+        if topics is not None:
+            set_summary_topics(summary, topics)
         # The caller's rows, so that the URL takes no query to load them again.
         summary.paper, summary.author = paper, author
         idempotency.record(post, summary_landing_url(summary))
