@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "search",
     "moderation",
     "topics",
+    "following",
     # Background work (mail, re-rendering): Django's tasks framework as backported, its
     # tasks stored in this database (see "Background tasks" in README.md).
     "django_tasks",
@@ -377,6 +378,8 @@ RATE_LIMITS = {
     "api": (300, 300),
     # Access tokens made on the settings page.
     "api_token": (20, 3600),
+    # Follow and unfollow buttons: a reader follows a few things a visit.
+    "follow": (60, 600),
 }
 
 LANGUAGE_CODE = "en-us"

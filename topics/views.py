@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from following.views import follow_context
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from summaries import cards
 
@@ -29,4 +30,5 @@ def detail(request, slug):
     page = keyset_page(request, summaries, TOPIC_PAGE_SIZE)
     cards.attach(page)
     context = {"topic": topic, "page": page}
+    context |= follow_context(request, topic=topic)
     return render(request, "topics/detail.html", context)
