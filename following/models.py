@@ -86,3 +86,91 @@ class Follow(models.Model):
     @property
     def target_id(self):
         return self.venue or getattr(self, f"{self.kind}_id")
+
+
+# Nested classes cannot see their class's names: Meta reads the kinds from here.
+NOTIFICATION_KINDS = ("paper", "person", "venue", "topic", "comment", "reply", "mention")
+
+
+class Notification(models.Model):
+    """One line of a user's inbox. `actor` is who did it, None when that must not be
+    said (an anonymous summary, its author's comments under it) or the account is gone.
+
+    Written by following.inbox in background tasks, once per recipient and summary
+    (or comment): the unique constraints make a task that runs twice write nothing new.
+    """
+
+    PAPER, PERSON, VENUE, TOPIC = "paper", "person", "venue", "topic"
+    COMMENT, REPLY, MENTION = "comment", "reply", "mention"
+    KIND_CHOICES = [
+        (PAPER, "New summaries of papers I follow"),
+        (PERSON, "New summaries by people I follow"),
+        (VENUE, "New summaries in venues I follow"),
+        (TOPIC, "New summaries in topics I follow"),
+        (COMMENT, "Comments on my summaries"),
+        (REPLY, "Replies in discussions I took part in"),
+        (MENTION, "Mentions of my @username"),
+    ]
+    KINDS = list(NOTIFICATION_KINDS)
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.ForeignKey("summaries.Summary", on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        "summaries.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NOTIFICATION_KINDS),
+                name="notification_kind_known",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "summary"],
+                condition=Q(comment__isnull=True),
+                name="notification_summary_once",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "comment"],
+                condition=Q(comment__isnull=False),
+                name="notification_comment_once",
+            ),
+        ]
+        indexes = [
+            # The inbox, newest first, keyset-paged.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
+            # The header's unread count: the unread rows alone.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.recipient_id}"
+
+
+class InboxPreference(models.Model):
+    """The kinds of notification a user turned off (Notification.KINDS); no row, or an
+    empty list, is every kind on. Mail has its own preferences on the user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    muted = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"Inbox preferences of {self.user_id}"

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from following import tasks as following_tasks
 from shortscience import fragments
 
 from . import idempotency, tasks
@@ -36,6 +37,10 @@ def save_summary(*, paper, author, body, is_private, is_anonymous, key=None, top
         summary, created = _upsert_summary(paper, author, body, is_private, is_anonymous)
         if topics is not None:
             set_summary_topics(summary, topics)
+        # The inbox hears of a summary when it first becomes public: new, or made public
+        # by an edit.
+        if not (summary.is_private or summary.is_hidden or summary.was_public):
+            tasks.enqueue_after_commit(following_tasks.fan_out_summary, summary.pk)
         # The caller's rows, so that the URL takes no query to load them again.
         summary.paper, summary.author = paper, author
         idempotency.record(post, summary_landing_url(summary))
@@ -50,18 +55,22 @@ def _upsert_summary(paper, author, body, is_private, is_anonymous):
             with transaction.atomic():
                 summary = Summary(paper=paper, author=author, **fields)
                 summary.save()
+            summary.was_public = False
             return summary, True
         except IntegrityError:
             pass
     with transaction.atomic():
         # Locked, so that two edits at once each keep the version they replace.
         summary = Summary.objects.select_for_update().get(paper=paper, author=author)
+        # As the edit found it, for the inbox (save_summary).
+        was_public = not (summary.is_private or summary.is_hidden)
         if summary.body != body:
             _keep_revision(summary)
             summary.edited_at = timezone.now()
         for name, value in fields.items():
             setattr(summary, name, value)
         summary.save()
+    summary.was_public = was_public
     return summary, False
 
 
@@ -119,6 +128,7 @@ def add_comment(*, summary, author, body, parent=None, key=None):
         comment.save()
         idempotency.record(post, comment.get_absolute_url())
         tasks.enqueue_after_commit(tasks.mail_comment, comment.pk)
+        tasks.enqueue_after_commit(following_tasks.notify_comment, comment.pk)
     return comment, True
 
 
