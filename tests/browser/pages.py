@@ -8,11 +8,14 @@ phone, a table, highlighted code, an image, citations, a footnote, comments).
 
 from dataclasses import dataclass
 
+from following.models import Notification
+from following.services import follow
 from papers import corrections
 from papers.merging import merge_papers
 from papers.models import PaperCorrection
 from summaries.models import Summary
 from tests.factories import make_comment, make_paper, make_summary, make_user
+from topics.models import Topic
 
 AUTHOR = "ada"
 READER = "grace"
@@ -141,6 +144,15 @@ def build_site(base_url):
     # Two pages of one paper, merged: the merge log has an entry to undo.
     merge_papers(make_paper("conf/icml/Kept19"), make_paper("journals/corr/Dup19"), by=moderator)
     make_paper("conf/nips/Unsummarised", title="A paper nobody has summarised yet")
+    # The reader follows the paper and a topic; their inbox holds a summary and a mention.
+    paper.topics.add(Topic.objects.get(slug="cs.CL"))
+    follow(reader, "paper", paper)
+    follow(reader, "topic", Topic.objects.get(slug="cs.CL"))
+    Notification.objects.create(recipient=reader, kind="paper", actor=author, summary=summary)
+    mention = make_comment(summary, author=author, body="As @grace says.")
+    Notification.objects.create(
+        recipient=reader, kind="mention", actor=author, summary=summary, comment=mention
+    )
 
     return [
         SitePage("homepage", "/"),
@@ -160,6 +172,10 @@ def build_site(base_url):
             post=(("text", READING_LIST),),
         ),
         SitePage("venue across years", "/venue/NeurIPS/"),
+        SitePage("topics", "/topic/"),
+        SitePage("topic", "/topic/cs.CL/"),
+        SitePage("following tab", "/following/", user=READER),
+        SitePage("inbox", "/notifications/", user=READER),
         SitePage("formatting help", "/help/syntax/"),
         SitePage("login", "/accounts/login/"),
         SitePage("signup", "/accounts/signup/"),
