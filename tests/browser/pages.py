@@ -127,7 +127,7 @@ def build_site(base_url):
     Summary.objects.filter(pk=summary.pk).update(score=3)
     make_summary(paper=paper, author=reader, body="A second view: $h = 8$ heads are enough.")
     make_comment(summary, author=reader, body="The variance argument is in a footnote: $d_k$.")
-    make_comment(summary, author=author, body="Thanks, added.")
+    answer = make_comment(summary, author=author, body="Thanks, added.")
     make_summary(paper=cited, author=reader, body=LONG_SUMMARY)
     # A correction accepted (the paper's history shows it) and one waiting (the queue).
     accepted, _ = (
@@ -144,14 +144,15 @@ def build_site(base_url):
     # Two pages of one paper, merged: the merge log has an entry to undo.
     merge_papers(make_paper("conf/icml/Kept19"), make_paper("journals/corr/Dup19"), by=moderator)
     make_paper("conf/nips/Unsummarised", title="A paper nobody has summarised yet")
-    # The reader follows the paper and a topic; their inbox holds a summary and a mention.
-    paper.topics.add(Topic.objects.get(slug="cs.CL"))
+    # The reader follows the paper and a topic; their inbox holds a summary and a reply.
+    # Seeded by a migration, gone once a browser test has flushed the database.
+    topic, _ = Topic.objects.get_or_create(slug="cs.CL", name="Computation and Language")
+    paper.topics.add(topic)
     follow(reader, "paper", paper)
-    follow(reader, "topic", Topic.objects.get(slug="cs.CL"))
+    follow(reader, "topic", topic)
     Notification.objects.create(recipient=reader, kind="paper", actor=author, summary=summary)
-    mention = make_comment(summary, author=author, body="As @grace says.")
     Notification.objects.create(
-        recipient=reader, kind="mention", actor=author, summary=summary, comment=mention
+        recipient=reader, kind="reply", actor=author, summary=summary, comment=answer
     )
 
     return [
