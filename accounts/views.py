@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from following.views import follow_context
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 from summaries import cards, notifications
@@ -93,6 +94,7 @@ def profile(request, username):
             "more_own_hidden": hidden is not None and len(hidden) > PROFILE_OWN_UNLISTED,
             "own_drafts": drafts[:PROFILE_OWN_UNLISTED] if drafts else None,
             "more_own_drafts": drafts is not None and len(drafts) > PROFILE_OWN_UNLISTED,
+            **follow_context(request, person=person),
         },
     )
 

@@ -32,6 +32,7 @@ from .katex import render_maths
 from .limits import Refused
 from .math import CITE, DOLLAR, MATH, Math, normalize, protect, put_back
 from .md import convert
+from .mentions import link_mentions
 from .sanitize import user_cleaner
 from .watchdog import Overrun, deadline
 
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 # Stored next to each rendered text: bump on any change to the output.
-RENDERER_VERSION = 7
+RENDERER_VERSION = 8
 
 # Seconds. Texts within the limits render in a fraction of this; see markup.watchdog.
 RENDER_DEADLINE = 5.0
@@ -62,13 +63,16 @@ def render(
     sanitize: bool = True,
     citations: Mapping[str, CitedPaper] | None = None,
     references: bool = True,
+    mentions: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
     """Markdown with math to sanitized HTML, safe to print with ``|safe``.
 
     ``citations`` maps a cited key, lowercased, to the paper the site has under it;
     other valid keys link to their (empty) page all the same, marked
     ``citation-unknown``. A summary that cites ends with its references, unless
-    ``references`` is false (an excerpt: the whole text has them).
+    ``references`` is false (an excerpt: the whole text has them). ``mentions`` maps a
+    mentioned name, lowercased, to (username, profile path) of a user the site has:
+    their ``@name`` becomes a link (markup.mentions).
 
     Raises ``Refused`` for a text over one of markup.limits' limits, or one that took
     longer than ``RENDER_DEADLINE``.
@@ -80,7 +84,9 @@ def render(
         raise ValueError(f"unknown flavor {flavor!r}; expected one of {FLAVORS}")
     try:
         with deadline(RENDER_DEADLINE):
-            html = _render(text, flavor, sanitize, citations, references and flavor == "summary")
+            html = _render(
+                text, flavor, sanitize, citations, references and flavor == "summary", mentions
+            )
     except Overrun:
         raise Refused(
             f"This text took more than {RENDER_DEADLINE:g} seconds to render. Simplify it "
@@ -96,7 +102,7 @@ def refusal_html(error: Refused) -> str:
     return f'<p class="render-refused">This text cannot be shown: {escape(str(error))}</p>'
 
 
-def _render(text, flavor, sanitize, citations, references):
+def _render(text, flavor, sanitize, citations, references, mentions=None):
     nonce = secrets.token_hex(8)
     text = normalize(text or "")
     limits.check_source(text)
@@ -122,6 +128,8 @@ def _render(text, flavor, sanitize, citations, references):
             body += references_html((key for c in cites for key in c.keys), citations)
     if sanitize:
         body = user_cleaner(flavor).clean(body)
+    # On the sanitized HTML, whose tags are found exactly; math is still placeholders.
+    body = link_mentions(body, mentions)
     if not found.maths:
         return body
     rendered = render_maths(found.maths, sanitize=sanitize)

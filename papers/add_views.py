@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 
 from accounts.posting import verified_email_to_post
 from shortscience.ratelimit import ratelimit
+from topics.services import attach_categories
 
 from . import duplicates, identifiers, services, sources
 from .forms import LOOKUP_MAX_LENGTH, DistinctForm, LookupForm, PaperForm
@@ -123,6 +124,7 @@ def add_details(request):
             )
         if not created:
             return _go_to_existing(request, paper)
+        attach_categories(paper, form.cleaned_data["categories"])
         messages.success(request, "Paper added. Write the first summary of it?")
         return redirect(paper)
     if similar := _similar_posted(request):

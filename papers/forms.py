@@ -99,6 +99,10 @@ class PaperForm(forms.Form):
         required=False, max_length=(KEY_MAX_LENGTH + 1) * MAX_OTHER_KEYS, widget=forms.HiddenInput
     )
 
+    # The arXiv categories the lookup found (topics.services.attach_categories),
+    # space-separated; each a short word like cs.LG.
+    categories = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
     def clean_abstract(self):
         return check_renders(self.cleaned_data["abstract"], "abstract")
 
@@ -146,6 +150,9 @@ class PaperForm(forms.Form):
         key = self.cleaned_data["source_key"].strip()
         return key if is_valid_key(key) else ""
 
+    def clean_categories(self):
+        return [c for c in self.cleaned_data["categories"].split()[:10] if len(c) <= 50]
+
     def clean_other_keys(self):
         keys = self.cleaned_data["other_keys"].split()[:MAX_OTHER_KEYS]
         return [key for key in dict.fromkeys(keys) if is_valid_key(key)]
@@ -164,6 +171,7 @@ class PaperForm(forms.Form):
             "bibtex_key": key,
             "source_key": key,
             "other_keys": " ".join(metadata.aliases),
+            "categories": " ".join(metadata.categories),
         }
 
     @classmethod
@@ -188,6 +196,7 @@ class PaperForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("source_key")
         data.pop("other_keys")
+        data.pop("categories", None)
         data["title"] = data["title"].strip()
         return data
 

@@ -13,8 +13,10 @@ form of that id, which is what a paper's own names are compared with
 """
 
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from markup.citations import CitedPaper
+from markup.mentions import mentioned_names
 from markup.render import Refused, cited_keys, refusal_html, render
 
 from . import identifiers
@@ -138,4 +140,27 @@ def render_cited(text, *, flavor, keys=None, references=True):
     references out (an excerpt)."""
     if keys is None:
         keys = cited_keys(text)
-    return render(text, flavor=flavor, citations=citation_targets(keys), references=references)
+    return render(
+        text,
+        flavor=flavor,
+        citations=citation_targets(keys),
+        references=references,
+        mentions=mention_targets(mentioned_names(text or "")),
+    )
+
+
+def mention_targets(names):
+    """{lowercased name: (username, profile path)} for the mentioned names that are
+    active users: one query, and none for a text that mentions no one."""
+    if not names:
+        return {}
+    from accounts.models import User
+
+    users = (
+        User.objects.annotate(name=Lower("username"))
+        .filter(name__in=names, is_active=True)
+        .values_list("name", "username")
+    )
+    return {
+        name: (username, reverse("accounts:profile", args=[username])) for name, username in users
+    }

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from following.views import follow_context
 from shortscience import fragments
 from shortscience.pagination import offset_page, paginate
 from summaries import cards, discussion
@@ -107,9 +108,10 @@ def detail(request, key):
         if cited[:1]
         else ()
     )
-    return render(
-        request, "papers/detail.html", {"paper": paper, "citing_summaries": citing, **listing}
-    )
+    topics = list(paper.topics.only("slug", "name"))
+    context = {"paper": paper, "citing_summaries": citing, "topics": topics, **listing}
+    context |= follow_context(request, paper=paper)
+    return render(request, "papers/detail.html", context)
 
 
 def listed_summaries(paper, user):
@@ -330,6 +332,9 @@ def _venue_page(request, venue, known):
         "years": entry["years"],
         "page": page,
         "capped": len(ids) == VENUE_MAX_PAPERS,
+        # No count: a visitor's venue page is cached whole (fragments.cached_page), and
+        # a follow must not make every venue page stale.
+        **follow_context(request, venue=name, counted=False),
     }
     # A venue of the table is a page even before its first summary; any other name is
     # one only while some paper of it has a public summary.

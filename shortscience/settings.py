@@ -155,6 +155,8 @@ INSTALLED_APPS = [
     "moderation",
     # Figures uploaded with summaries: the files, their owners and quotas (figures/).
     "figures",
+    "topics",
+    "following",
     # Background work (mail, re-rendering): Django's tasks framework as backported, its
     # tasks stored in this database (see "Background tasks" in README.md).
     "django_tasks",
@@ -381,6 +383,8 @@ RATE_LIMITS = {
     # Figures added to summaries (figures.views.upload): each is decoded and encoded
     # again, up to a second of CPU for the largest.
     "figure": (60, 3600),
+    # Follow and unfollow buttons: a reader follows a few things a visit.
+    "follow": (60, 600),
 }
 
 LANGUAGE_CODE = "en-us"

@@ -50,10 +50,12 @@ def sections():
     """The sitemap's sections by name, for the framework's views."""
     from accounts.sitemaps import ProfileSitemap
     from papers.sitemaps import PaperSitemap, VenueSitemap, VenueYearSitemap
+    from topics.sitemaps import TopicSitemap
 
     return {
         "papers": PaperSitemap,
         "venues": VenueSitemap,
         "venue-years": VenueYearSitemap,
         "profiles": ProfileSitemap,
+        "topics": TopicSitemap,
     }

@@ -45,6 +45,8 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("moderation.urls")),
     path("", include("figures.urls")),
+    path("", include("topics.urls")),
+    path("", include("following.urls")),
     # The public read API (api.endpoints), its schema at /api/schema; the access-token
     # page under the account settings.
     path("api/", api.urls),

@@ -95,7 +95,12 @@ class Kept:
 
 CARD = Kept(
     "summaries/_card.html",
-    ("includes/paper_heading.html", "includes/venue.html", "includes/byline.html"),
+    (
+        "includes/paper_heading.html",
+        "includes/venue.html",
+        "includes/byline.html",
+        "topics/_topic_links.html",
+    ),
     ("time", "text", "score", "comments"),
 )
 BLOCK = Kept(
@@ -127,6 +132,7 @@ def _card_key(summary):
             paper.authors,
             paper.venue,
             paper.year,
+            summary.shown_topics,
         )
     )
 
@@ -155,8 +161,15 @@ def attach(summaries):
     """Set `card`, its HTML for this request, on each summary of a list.
 
     The summaries come from `SummaryQuerySet.for_listing()` and `with_user_vote()`.
+    Their topics (`shown_topics`) are read here, one query for the list, and are part
+    of the kept card's key: a topic added or renamed makes a new card.
     """
+    from topics.services import topics_by_item
+
     summaries = list(summaries)
+    topics = topics_by_item(summaries)
+    for summary in summaries:
+        summary.shown_topics = topics.get(summary.pk, ())
     items = ((_card_key(s), {"summary": s}, _card_slots(s)) for s in summaries)
     for summary, html in zip(summaries, CARD.html(items), strict=True):
         summary.card = html

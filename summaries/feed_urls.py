@@ -17,4 +17,6 @@ urlpatterns = [
     path("atom/user/<str:username>/", feeds.UserSummariesAtom(), name="user_atom"),
     path("rss/venue/<path:venue>/", feeds.VenueSummaries(), name="venue_rss"),
     path("atom/venue/<path:venue>/", feeds.VenueSummariesAtom(), name="venue_atom"),
+    path("rss/topic/<str:slug>/", feeds.TopicSummaries(), name="topic_rss"),
+    path("atom/topic/<str:slug>/", feeds.TopicSummariesAtom(), name="topic_atom"),
 ]

@@ -1,4 +1,4 @@
-"""RSS and Atom feeds of recent public summaries: site-wide, per paper, per user, per venue.
+"""RSS and Atom feeds of recent public summaries: site-wide, per paper, user, venue, topic.
 
 Each feed is a small class with an Atom twin (`atom()`). The feed framework builds the
 absolute addresses from the request: the Sites framework is not installed, so
@@ -172,7 +172,24 @@ class VenueSummaries(SummaryFeed):
         )
 
 
+class TopicSummaries(SummaryFeed):
+    def get_source(self, request, slug):
+        from topics.models import Topic
+        from topics.services import summaries_of
+
+        topic = Topic.objects.filter(slug=slug).first()
+        if topic is None:
+            raise Http404("No such topic.")
+        return Source(
+            title=f"Summaries in {topic.name}",
+            link=topic.get_absolute_url(),
+            description=f"New summaries in {topic.name} on {settings.SITE_NAME}.",
+            summaries=recent(summaries_of(topic)),
+        )
+
+
 RecentSummariesAtom = atom(RecentSummaries)
 PaperSummariesAtom = atom(PaperSummaries)
 UserSummariesAtom = atom(UserSummaries)
 VenueSummariesAtom = atom(VenueSummaries)
+TopicSummariesAtom = atom(TopicSummaries)

@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 
 from shortscience.forms import check_renders
+from topics.models import MAX_SUMMARY_TOPICS, Topic
 
 from .models import Comment, Summary
 
@@ -21,13 +22,26 @@ class SummaryForm(forms.ModelForm):
         help_text="Markdown with LaTeX math: $inline$ and $$display$$.",
     )
 
+    # Not a column of the summary: the links live on the topic (topics.models), written
+    # by services.save_summary.
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.only("pk", "name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=f"Up to {MAX_SUMMARY_TOPICS}, besides the paper's own (its arXiv categories). "
+        "Ctrl or Cmd and click to choose more than one.",
+    )
+
     class Meta:
         model = Summary
-        fields = ["body", "is_private", "is_anonymous"]
+        fields = ["body", "topics", "is_private", "is_anonymous"]
 
     def __init__(self, *args, publishing=True, **kwargs):
         # Previewing is not publishing: a text below the floor may still be previewed.
         self.publishing = publishing
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk and "topics" not in (kwargs.get("initial") or {}):
+            kwargs["initial"] = {**(kwargs.get("initial") or {}), "topics": instance.topics.all()}
         super().__init__(*args, **kwargs)
         _without_maxlength(self.fields["body"])
         self.helper = FormHelper()
@@ -42,6 +56,18 @@ class SummaryForm(forms.ModelForm):
                 f"A summary needs at least {floor:,} characters; this one has {length:,}."
             )
         return check_renders(body, "summary")
+
+    def clean_topics(self):
+        topics = self.cleaned_data["topics"]
+        if len(topics) > MAX_SUMMARY_TOPICS:
+            raise forms.ValidationError(
+                f"Choose at most {MAX_SUMMARY_TOPICS} topics; you chose {len(topics)}."
+            )
+        return topics
+
+    def _save_m2m(self):
+        # The topics are saved by services.save_summary, with the summary.
+        pass
 
 
 class CommentForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from following import tasks as following_tasks
 from shortscience import fragments
 
 from . import idempotency, tasks
@@ -19,7 +20,7 @@ def summary_landing_url(summary):
     return f"{summary.paper.get_absolute_url()}#{summary.anchor}"
 
 
-def save_summary(*, paper, author, body, is_private, is_anonymous, key=None):
+def save_summary(*, paper, author, body, is_private, is_anonymous, key=None, topics=None):
     """Create the author's summary of the paper, or update the one they have.
 
     Two posts can race (a double click on Publish, two tabs): the database allows one
@@ -27,11 +28,20 @@ def save_summary(*, paper, author, body, is_private, is_anonymous, key=None):
     instead of failing. Returns (summary, created).
 
     `key` (see `summaries.idempotency`) makes a repeat of the post raise
-    `idempotency.Replayed` instead of saving again.
+    `idempotency.Replayed` instead of saving again. `topics`, unless None, replaces the
+    topics the author added (topics.services.set_summary_topics).
     """
+    from topics.services import set_summary_topics
+
     with transaction.atomic():
         post = idempotency.claim(author, key)
         summary, created = _upsert_summary(paper, author, body, is_private, is_anonymous)
+        if topics is not None:
+            set_summary_topics(summary, topics)
+        # The inbox hears of a summary when it first becomes public: new, or made public
+        # by an edit.
+        if not (summary.is_private or summary.is_hidden or summary.was_public):
+            tasks.enqueue_after_commit(following_tasks.fan_out_summary, summary.pk)
         # The caller's rows, so that the URL takes no query to load them again.
         summary.paper, summary.author = paper, author
         idempotency.record(post, summary_landing_url(summary))
@@ -46,18 +56,22 @@ def _upsert_summary(paper, author, body, is_private, is_anonymous):
             with transaction.atomic():
                 summary = Summary(paper=paper, author=author, **fields)
                 summary.save()
+            summary.was_public = False
             return summary, True
         except IntegrityError:
             pass
     with transaction.atomic():
         # Locked, so that two edits at once each keep the version they replace.
         summary = Summary.objects.select_for_update().get(paper=paper, author=author)
+        # As the edit found it, for the inbox (save_summary).
+        was_public = not (summary.is_private or summary.is_hidden)
         if summary.body != body:
             _keep_revision(summary)
             summary.edited_at = timezone.now()
         for name, value in fields.items():
             setattr(summary, name, value)
         summary.save()
+    summary.was_public = was_public
     return summary, False
 
 
@@ -115,6 +129,7 @@ def add_comment(*, summary, author, body, parent=None, key=None):
         comment.save()
         idempotency.record(post, comment.get_absolute_url())
         tasks.enqueue_after_commit(tasks.mail_comment, comment.pk)
+        tasks.enqueue_after_commit(following_tasks.notify_comment, comment.pk)
     return comment, True
 
 

@@ -171,6 +171,7 @@ def write(request, key):
                         is_private=data["is_private"],
                         is_anonymous=data["is_anonymous"],
                         key=post_key,
+                        topics=data["topics"],
                     )
                 except idempotency.Replayed as replayed:
                     messages.success(request, "Summary saved.")

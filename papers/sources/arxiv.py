@@ -17,6 +17,8 @@ from .base import NotFound, PaperMetadata, SourceError, author_name, paragraphs,
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 SERVICE = "arXiv"
+# arXiv lists a handful of categories for a paper; more is no answer of arXiv's.
+MAX_CATEGORIES = 10
 
 
 def fetch(arxiv_id):
@@ -45,6 +47,10 @@ def parse(body, arxiv_id):
     found_id = identifiers.normalize_arxiv_id(entry_id.rpartition("/abs/")[2]) or arxiv_id
     published = squash(entry.findtext(f"{ATOM}published"))
     doi = identifiers.normalize_doi(entry.findtext(f"{ARXIV}doi") or "")
+    primary = entry.find(f"{ARXIV}primary_category")
+    terms = [primary.get("term")] if primary is not None else []
+    terms += [category.get("term") for category in entry.findall(f"{ATOM}category")]
+    categories = list(dict.fromkeys(squash(term) for term in terms if term and squash(term)))
     return PaperMetadata(
         source=SERVICE,
         title=title,
@@ -59,4 +65,5 @@ def parse(body, arxiv_id):
         url=identifiers.arxiv_abs_url(found_id),
         arxiv_id=found_id,
         doi=doi,
+        categories=categories[:MAX_CATEGORIES],
     )

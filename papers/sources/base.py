@@ -39,6 +39,9 @@ class PaperMetadata:
     # version. The paper's other keys, kept as aliases.
     key_source: str = ""
     aliases: list[str] = field(default_factory=list)
+    # arXiv's categories of the paper (cs.LG, stat.ML), primary first: the topics it
+    # is given where the site has them (topics.services.attach_categories).
+    categories: list[str] = field(default_factory=list)
     # The fields (their labels) that were too long for the site and were shortened,
     # for the page to say so.
     shortened: list[str] = field(default_factory=list)

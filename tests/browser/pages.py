@@ -8,11 +8,14 @@ phone, a table, highlighted code, an image, citations, a footnote, comments).
 
 from dataclasses import dataclass
 
+from following.models import Notification
+from following.services import follow
 from papers import corrections
 from papers.merging import merge_papers
 from papers.models import PaperCorrection
 from summaries.models import Summary
 from tests.factories import make_comment, make_paper, make_summary, make_user
+from topics.models import Topic
 
 AUTHOR = "ada"
 READER = "grace"
@@ -124,7 +127,7 @@ def build_site(base_url):
     Summary.objects.filter(pk=summary.pk).update(score=3)
     make_summary(paper=paper, author=reader, body="A second view: $h = 8$ heads are enough.")
     make_comment(summary, author=reader, body="The variance argument is in a footnote: $d_k$.")
-    make_comment(summary, author=author, body="Thanks, added.")
+    answer = make_comment(summary, author=author, body="Thanks, added.")
     make_summary(paper=cited, author=reader, body=LONG_SUMMARY)
     # A correction accepted (the paper's history shows it) and one waiting (the queue).
     accepted, _ = (
@@ -141,6 +144,16 @@ def build_site(base_url):
     # Two pages of one paper, merged: the merge log has an entry to undo.
     merge_papers(make_paper("conf/icml/Kept19"), make_paper("journals/corr/Dup19"), by=moderator)
     make_paper("conf/nips/Unsummarised", title="A paper nobody has summarised yet")
+    # The reader follows the paper and a topic; their inbox holds a summary and a reply.
+    # Seeded by a migration, gone once a browser test has flushed the database.
+    topic, _ = Topic.objects.get_or_create(slug="cs.CL", name="Computation and Language")
+    paper.topics.add(topic)
+    follow(reader, "paper", paper)
+    follow(reader, "topic", topic)
+    Notification.objects.create(recipient=reader, kind="paper", actor=author, summary=summary)
+    Notification.objects.create(
+        recipient=reader, kind="reply", actor=author, summary=summary, comment=answer
+    )
 
     return [
         SitePage("homepage", "/"),
@@ -160,6 +173,10 @@ def build_site(base_url):
             post=(("text", READING_LIST),),
         ),
         SitePage("venue across years", "/venue/NeurIPS/"),
+        SitePage("topics", "/topic/"),
+        SitePage("topic", "/topic/cs.CL/"),
+        SitePage("following tab", "/following/", user=READER),
+        SitePage("inbox", "/notifications/", user=READER),
         SitePage("formatting help", "/help/syntax/"),
         SitePage("login", "/accounts/login/"),
         SitePage("signup", "/accounts/signup/"),

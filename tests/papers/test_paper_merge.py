@@ -325,7 +325,9 @@ def test_a_merge_costs_the_same_queries_however_many_summaries_move():
     few = _merge_queries(2, 100)
     many = _merge_queries(12, 200)
     assert few == many
-    assert few <= 60
+    # 60, and the rows that go with the merged paper: its topics, follows and the
+    # notifications of folded summaries.
+    assert few <= 64
 
 
 def test_undo_restores_the_exact_state(pair, people):

@@ -41,6 +41,7 @@ def test_index_lists_each_section_with_absolute_addresses(client):
         f"{BASE}/sitemap-venues.xml",
         f"{BASE}/sitemap-venue-years.xml",
         f"{BASE}/sitemap-profiles.xml",
+        f"{BASE}/sitemap-topics.xml",
     ]
 
 

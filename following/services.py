@@ -1,0 +1,82 @@
+"""Following: who follows what, the Following tab's summaries, follower counts."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Upper
+
+from summaries.models import Summary
+from topics.services import in_topics
+
+from .models import Follow
+
+# A follower count reads at most this many rows of an index, whatever the number of
+# followers: past it the page says "1,000+ followers".
+FOLLOWER_COUNT_CAP = 1000
+
+
+class FollowRefused(Exception):
+    """A follow the site does not take (oneself); the message says why."""
+
+
+def _target(kind, obj):
+    return {"venue": obj} if kind == "venue" else {kind: obj}
+
+
+def _of(kind, obj):
+    if kind == "venue":
+        return Follow.objects.annotate(venue_upper=Upper("venue")).filter(venue_upper=obj.upper())
+    return Follow.objects.filter(**{kind: obj})
+
+
+def follow(user, kind, obj):
+    """`user` follows the target; True if new. Idempotent: a second follow (a double
+    click, two tabs) finds the first one, the unique constraints deciding a race."""
+    if kind == "person" and obj.pk == user.pk:
+        raise FollowRefused("You cannot follow yourself.")
+    if _of(kind, obj).filter(user=user).exists():
+        return False
+    try:
+        with transaction.atomic():
+            Follow.objects.create(user=user, **_target(kind, obj))
+    except IntegrityError:
+        return False
+    return True
+
+
+def unfollow(user, kind, obj):
+    """`user` stops following the target; True if they did follow it."""
+    deleted, _ = _of(kind, obj).filter(user=user).delete()
+    return bool(deleted)
+
+
+def is_following(user, kind, obj):
+    return user.is_authenticated and _of(kind, obj).filter(user=user).exists()
+
+
+def follower_count(kind, obj):
+    """The target's followers, counted up to FOLLOWER_COUNT_CAP + 1: one index range
+    read, bounded whatever the number of followers."""
+    return _of(kind, obj).order_by()[: FOLLOWER_COUNT_CAP + 1].count()
+
+
+def followed_summaries(user):
+    """The public summaries the user's follows bring, in one query: of followed papers,
+    signed by followed people (an anonymous summary never reaches anyone through its
+    author), of papers in followed venues, in followed topics. Their own are left out.
+    Order and page it like any listing (`newest_first`, keyset)."""
+    follows = Follow.objects.filter(user=user)
+    papers = follows.filter(paper__isnull=False).values("paper_id")
+    people = follows.filter(person__isnull=False).values("person_id")
+    venues = follows.exclude(venue="").annotate(name=Upper("venue")).values("name")
+    topics = follows.filter(topic__isnull=False).values("topic_id")
+    return (
+        Summary.objects.public()
+        .alias(paper_venue=Upper("paper__venue"))
+        .filter(
+            Q(paper_id__in=papers)
+            | Q(author_id__in=people, is_anonymous=False)
+            | Q(paper_venue__in=venues)
+            | in_topics(topics)
+        )
+        .exclude(author=user)
+    )

@@ -1,0 +1,64 @@
+"""Topics: a curated list of subjects (arXiv's categories first) that papers carry and
+that a summary's author may add to their summary.
+
+An app of its own rather than part of `papers`: a topic is carried by papers and by
+summaries alike, and `papers` should not depend on `summaries` for its models. The links
+are declared here, on the topic, so that neither Paper nor Summary changes: `paper.topics`
+and `summary.topics` are the reverse accessors.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+# The most topics an author may add to one summary (the write form's choice).
+MAX_SUMMARY_TOPICS = 3
+# The most arXiv categories a lookup attaches to a paper: arXiv lists a handful.
+MAX_PAPER_TOPICS = 10
+# A slug as arXiv names its categories (cs.LG, q-bio.NC) or as moderators make one up.
+SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
+
+
+class TopicQuerySet(models.QuerySet):
+    def shown_with(self, summary_ids=(), paper_ids=()):
+        """(summary id or None, paper id or None, slug, name) rows of the topics the
+        summaries and papers carry: one query for a page of cards."""
+        own = self.filter(summaries__in=list(summary_ids)).values_list(
+            "summaries", models.Value(None, output_field=models.IntegerField()), "slug", "name"
+        )
+        papers = self.filter(papers__in=list(paper_ids)).values_list(
+            models.Value(None, output_field=models.IntegerField()), "papers", "slug", "name"
+        )
+        return own.order_by().union(papers.order_by(), all=True)
+
+
+class Topic(models.Model):
+    """A subject, curated by moderators in the admin; its slug is its address."""
+
+    slug = models.CharField(
+        max_length=50,
+        unique=True,
+        validators=[RegexValidator(SLUG_PATTERN, "Letters, digits, dots, hyphens, underscores.")],
+        help_text="The address, /topic/SLUG/; arXiv categories keep arXiv's name "
+        "(cs.LG), so letters, digits, dots, hyphens and underscores.",
+    )
+    name = models.CharField(max_length=100, help_text="As pages print it: Machine Learning.")
+    description = models.TextField(blank=True, max_length=1000)
+    papers = models.ManyToManyField("papers.Paper", related_name="topics", blank=True)
+    summaries = models.ManyToManyField("summaries.Summary", related_name="topics", blank=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="topic_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="topic_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topics:detail", args=[self.slug])

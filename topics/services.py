@@ -1,0 +1,74 @@
+"""Which summaries a topic lists, and how papers and summaries get their topics."""
+
+from django.db import transaction
+from django.db.models import Q
+
+from shortscience import fragments
+from summaries.models import Summary
+
+from .models import MAX_PAPER_TOPICS, MAX_SUMMARY_TOPICS, Topic
+
+PaperTopic = Topic.papers.through
+SummaryTopic = Topic.summaries.through
+
+
+def in_topics(topic_ids):
+    """The condition on summaries for "in these topics": the summary carries one (its
+    author added it) or its paper does (an arXiv category). Two semi-joins on the link
+    tables' indexes; `topic_ids` may be a subquery."""
+    return Q(pk__in=SummaryTopic.objects.filter(topic__in=topic_ids).values("summary_id")) | Q(
+        paper_id__in=PaperTopic.objects.filter(topic__in=topic_ids).values("paper_id")
+    )
+
+
+def summaries_of(topic):
+    """The topic's public summaries: private and hidden ones never."""
+    return Summary.objects.public().filter(in_topics([topic.pk]))
+
+
+def attach_categories(paper, categories):
+    """Give `paper` the topics among its arXiv `categories` (slugs like cs.LG); those
+    no topic has are ignored. Returns the topics attached."""
+    slugs = list(dict.fromkeys(c.strip() for c in categories if c and c.strip()))
+    topics = list(Topic.objects.filter(slug__in=slugs[:MAX_PAPER_TOPICS]))
+    if topics:
+        paper.topics.add(*topics)
+        fragments.invalidate(fragments.paper_scope(paper.pk), fragments.LISTINGS)
+    return topics
+
+
+def set_summary_topics(summary, topics):
+    """Replace the topics an author added to their summary (at most MAX_SUMMARY_TOPICS;
+    the form refuses more, and this is the backstop)."""
+    topics = list(topics)[:MAX_SUMMARY_TOPICS]
+    with transaction.atomic():
+        current = {t.pk for t in summary.topics.all()}
+        wanted = {t.pk for t in topics}
+        if current == wanted:
+            return False
+        summary.topics.set(topics)
+    fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.LISTINGS)
+    return True
+
+
+def topics_by_item(summaries):
+    """{summary id: [(slug, name), …]} for a list of summaries: the topics its author
+    added, then its paper's, each once, in name order. One query."""
+    summaries = list(summaries)
+    if not summaries:
+        return {}
+    rows = Topic.objects.shown_with(
+        summary_ids={s.pk for s in summaries}, paper_ids={s.paper_id for s in summaries}
+    )
+    own, of_paper = {}, {}
+    for summary_id, paper_id, slug, name in rows:
+        if summary_id is not None:
+            own.setdefault(summary_id, set()).add((slug, name))
+        else:
+            of_paper.setdefault(paper_id, set()).add((slug, name))
+    shown = {}
+    for summary in summaries:
+        mine = sorted(own.get(summary.pk, ()), key=lambda t: t[1])
+        theirs = sorted(of_paper.get(summary.paper_id, set()) - set(mine), key=lambda t: t[1])
+        shown[summary.pk] = tuple(mine + theirs)
+    return shown
