@@ -92,6 +92,8 @@ FASTER_RCNN = "conf/nips/RenHGS15"
 DENSENET = "journals/corr/1608.06993"
 
 # added_days_ago is older than every summary of the paper, so no summary predates its paper.
+# Each paper's "categories" are its arXiv categories, which are topics
+# (topics.services.attach_categories).
 PAPERS = [
     {
         "bibtex_key": RESNET,
@@ -104,6 +106,7 @@ PAPERS = [
         "arxiv_id": "1512.03385",
         "doi": "10.1109/CVPR.2016.90",
         "added_days_ago": 27,
+        "categories": ["cs.CV"],
     },
     {
         "bibtex_key": TRANSFORMER,
@@ -119,6 +122,7 @@ PAPERS = [
         "arxiv_id": "1706.03762",
         "doi": "",
         "added_days_ago": 25,
+        "categories": ["cs.CL", "cs.LG"],
     },
     {
         "bibtex_key": GAN,
@@ -134,6 +138,7 @@ PAPERS = [
         "arxiv_id": "1406.2661",
         "doi": "",
         "added_days_ago": 23,
+        "categories": ["stat.ML", "cs.LG"],
     },
     {
         "bibtex_key": VAE,
@@ -146,6 +151,7 @@ PAPERS = [
         "arxiv_id": "1312.6114",
         "doi": "",
         "added_days_ago": 21,
+        "categories": ["stat.ML", "cs.LG"],
     },
     {
         "bibtex_key": ADAM,
@@ -158,6 +164,7 @@ PAPERS = [
         "arxiv_id": "1412.6980",
         "doi": "",
         "added_days_ago": 18,
+        "categories": ["cs.LG"],
     },
     {
         "bibtex_key": BATCHNORM,
@@ -173,6 +180,7 @@ PAPERS = [
         "arxiv_id": "1502.03167",
         "doi": "",
         "added_days_ago": 14,
+        "categories": ["cs.LG"],
     },
     {
         "bibtex_key": DROPOUT,
@@ -188,6 +196,7 @@ PAPERS = [
         "arxiv_id": "",
         "doi": "",
         "added_days_ago": 16,
+        "categories": ["cs.LG", "cs.NE"],
     },
     {
         "bibtex_key": BERT,
@@ -200,6 +209,7 @@ PAPERS = [
         "arxiv_id": "1810.04805",
         "doi": "10.18653/v1/N19-1423",
         "added_days_ago": 11,
+        "categories": ["cs.CL"],
     },
     {
         "bibtex_key": DQN,
@@ -217,6 +227,7 @@ PAPERS = [
         "arxiv_id": "",
         "doi": "10.1038/nature14236",
         "added_days_ago": 15,
+        "categories": ["cs.AI", "cs.LG"],
     },
     {
         "bibtex_key": ATTENTION_NMT,
@@ -229,6 +240,7 @@ PAPERS = [
         "arxiv_id": "1409.0473",
         "doi": "",
         "added_days_ago": 10,
+        "categories": ["cs.CL", "cs.LG"],
     },
     {
         "bibtex_key": FASTER_RCNN,
@@ -241,6 +253,7 @@ PAPERS = [
         "arxiv_id": "1506.01497",
         "doi": "",
         "added_days_ago": 8,
+        "categories": ["cs.CV"],
     },
     {
         "bibtex_key": DENSENET,
@@ -253,6 +266,7 @@ PAPERS = [
         "arxiv_id": "1608.06993",
         "doi": "",
         "added_days_ago": 12,
+        "categories": ["cs.CV", "cs.LG"],
     },
 ]
 

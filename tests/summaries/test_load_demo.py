@@ -54,3 +54,14 @@ def test_demo_papers_are_listed_on_their_venues_pages(client):
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == "/venue/NeurIPS/"
     assert "Attention Is All You Need" in html
+
+
+def test_demo_papers_carry_their_arxiv_categories_as_topics(client):
+    call_command("load_demo", verbosity=0)
+    transformer = Paper.objects.get(arxiv_id="1706.03762")
+    assert sorted(transformer.topics.values_list("slug", flat=True)) == ["cs.CL", "cs.LG"]
+    assert all(paper.topics.exists() for paper in Paper.objects.all())
+    # The homepage's cards link to them, and a topic's page lists its summaries.
+    assert 'href="/topic/cs.CL/"' in client.get("/").content.decode()
+    topic = client.get("/topic/cs.CL/").content.decode()
+    assert "Attention Is All You Need" in topic

@@ -12,6 +12,7 @@ from papers.models import Paper
 from summaries import demo_content, services
 from summaries.models import Comment, Summary, Vote
 from summaries.ranking import hotness
+from topics.services import attach_categories
 
 USERNAMES = ", ".join(user["username"] for user in demo_content.USERS)
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             fields = dict(data)
             key = fields["bibtex_key"]
             added = now - timedelta(days=fields.pop("added_days_ago"))
+            categories = fields.pop("categories", ())
             # Under the venue's name, as a paper added through the site is stored: the
             # venue's page lists papers by it ("NIPS" is NeurIPS).
             fields["venue"] = venues.canonical(fields.get("venue", ""))
@@ -88,6 +90,7 @@ class Command(BaseCommand):
             paper, _ = Paper.objects.update_or_create(bibtex_key__iexact=key, defaults=fields)
             # created_at is auto_now_add, which ignores values passed to save().
             Paper.objects.filter(pk=paper.pk).update(created_at=added)
+            attach_categories(paper, categories)
             papers[key] = paper
         return papers
 
