@@ -8,7 +8,7 @@ and `summary.topics` are the reverse accessors.
 """
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 
@@ -23,14 +23,34 @@ SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
 class TopicQuerySet(models.QuerySet):
     def shown_with(self, summary_ids=(), paper_ids=()):
         """(summary id or None, paper id or None, slug, name) rows of the topics the
-        summaries and papers carry: one query for a page of cards."""
-        own = self.filter(summaries__in=list(summary_ids)).values_list(
-            "summaries", models.Value(None, output_field=models.IntegerField()), "slug", "name"
+        summaries and papers carry: one query for a page of cards.
+
+        Written in SQL: every list of cards asks it, and the ORM's union of two joins
+        cost about a millisecond of Python to build and compile, a sixth of the
+        homepage; the statement is the same every time but for the ids.
+        """
+        summary_ids, paper_ids = [int(pk) for pk in summary_ids], [int(pk) for pk in paper_ids]
+        if not summary_ids and not paper_ids:
+            return []
+        topic = self.model._meta.db_table
+        by_summary = self.model.summaries.through._meta.db_table
+        by_paper = self.model.papers.through._meta.db_table
+        sql = (
+            f"SELECT l.summary_id, CAST(NULL AS BIGINT), t.slug, t.name FROM {topic} t "
+            f"JOIN {by_summary} l ON l.topic_id = t.id "
+            f"WHERE l.summary_id IN ({_marks(summary_ids)}) "
+            "UNION ALL "
+            f"SELECT CAST(NULL AS BIGINT), l.paper_id, t.slug, t.name FROM {topic} t "
+            f"JOIN {by_paper} l ON l.topic_id = t.id WHERE l.paper_id IN ({_marks(paper_ids)})"
         )
-        papers = self.filter(papers__in=list(paper_ids)).values_list(
-            models.Value(None, output_field=models.IntegerField()), "papers", "slug", "name"
-        )
-        return own.order_by().union(papers.order_by(), all=True)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [*summary_ids, *paper_ids])
+            return cursor.fetchall()
+
+
+def _marks(ids):
+    """The placeholders of an IN list; `NULL` for none, which matches nothing."""
+    return ", ".join(["%s"] * len(ids)) or "NULL"
 
 
 class Topic(models.Model):
