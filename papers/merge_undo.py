@@ -42,6 +42,7 @@ from .merging import (
     switch,
 )
 from .models import DistinctClaim, Paper, PaperAlias, PaperMerge
+from .signals import paper_unmerged
 
 
 def undo_merge(merge, by):
@@ -87,6 +88,7 @@ def _undo(merge, by):
     restored = _unfold(record["folds"])
     _restore_drafts(record, kept, merged)
     _restore_claims(record, kept, merged)
+    paper_unmerged.send(sender=Paper, kept=kept, merged=merged, record=record)
     for name, model in HISTORY.items():
         model.objects.filter(pk__in=record.get(name, ()), paper=kept).update(paper=merged)
     rerender_later({row[0] for row in Citation.objects.citing(merged)})

@@ -6,7 +6,9 @@ transaction, and `papers.merge_undo.undo_merge` undoes it from the log (`PaperMe
 What moves to A: B's summaries with everything that hangs on them (comments, votes,
 revisions and citations follow their summary, whose id does not change), B's drafts,
 its search documents, the moderators' "added despite a similar one" claims about it,
-and its aliases. B's key becomes an alias of A, so `/paper/<B's key>/` and every
+and its aliases; its followers and topics move through the `paper_merging` signal
+(following.receivers, topics.receivers), which keeps papers from depending on the apps
+that refer to it. B's key becomes an alias of A, so `/paper/<B's key>/` and every
 `\\cite{}` of it lead to A; B's arXiv id and DOI go to A where A has none (where A has
 its own, B's no longer names a paper, and the merge page says so). B is then deleted.
 Summaries that cite B under any of its names are rendered again, so their links and
@@ -65,6 +67,7 @@ from summaries.models import (
 from summaries.tasks import rerender_later
 
 from .models import DistinctClaim, Paper, PaperAlias, PaperCorrection, PaperMerge, PaperRevision
+from .signals import paper_merging
 
 # The flags a folded summary must share with the summary it is folded into.
 VISIBILITY = ("is_private", "is_anonymous", "is_hidden")
@@ -247,6 +250,9 @@ def _merge(kept, merged, by):
         record[name] = list(model.objects.filter(paper=merged).values_list("pk", flat=True))
         model.objects.filter(paper=merged).update(paper=kept)
     PaperAlias.objects.filter(paper=merged).update(paper=kept)
+    # What other apps keep about the paper (follows, topics) moves too.
+    for _, part in paper_merging.send(sender=Paper, kept=kept, merged=merged):
+        record.update(part or {})
     merged_pk = merged.pk  # delete() clears it
     merged.delete()
     record["filled"] = _fill_identifiers(kept, merged)

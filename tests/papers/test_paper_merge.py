@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from following.models import Follow
 from moderation.models import Report
 from papers import corrections
 from papers.merge_undo import undo_merge
@@ -26,6 +27,7 @@ from search.models import Document
 from summaries import services
 from summaries.models import Citation, Comment, Draft, Summary, SummaryRevision, Vote
 from tests.factories import make_comment, make_paper, make_user, summary_text
+from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +71,9 @@ def snapshot():
         "counts": sorted(
             User.objects.values_list("pk", "public_summary_count", "public_comment_count")
         ),
+        # Without ids: a follow of both papers is made again by the undo.
+        "follows": sorted(Follow.objects.values_list("user_id", "paper_id")),
+        "topics": sorted(Topic.papers.through.objects.values_list("paper_id", "topic_id")),
     }
 
 
@@ -325,9 +330,10 @@ def test_a_merge_costs_the_same_queries_however_many_summaries_move():
     few = _merge_queries(2, 100)
     many = _merge_queries(12, 200)
     assert few == many
-    # 60, and the rows that go with the merged paper: its topics, follows and the
-    # notifications of folded summaries.
-    assert few <= 64
+    # 60, the rows that go with the merged paper (its topics, follows and the
+    # notifications of folded summaries), and the two reads that move its follows and
+    # topics to the kept paper (following.receivers, topics.receivers).
+    assert few <= 66
 
 
 def test_undo_restores_the_exact_state(pair, people):
@@ -475,3 +481,26 @@ def test_corrections_and_history_move_with_the_paper_and_back():
     }
     assert set(PaperRevision.objects.filter(paper=back).values_list("pk", flat=True)) == revisions
     assert not PaperRevision.objects.filter(paper=kept).exists()
+
+
+def test_follows_and_topics_move_with_the_paper_and_come_back(pair, people):
+    kept, merged = pair
+    vision = Topic.objects.create(slug="vision", name="Vision")
+    learning = Topic.objects.create(slug="learning", name="Learning")
+    kept.topics.add(learning)
+    merged.topics.add(vision, learning)
+    for name in ("dave", "erin"):
+        Follow.objects.create(user=people[name], paper=merged)
+    Follow.objects.create(user=people["erin"], paper=kept)  # erin follows both
+    before = snapshot()
+
+    log = merge_papers(kept, merged, by=people["staff"])
+    assert sorted(Follow.objects.filter(paper=kept).values_list("user__username", flat=True)) == [
+        "dave",
+        "erin",
+    ]
+    assert sorted(kept.topics.values_list("slug", flat=True)) == ["learning", "vision"]
+
+    undo_merge(log, by=people["staff"])
+    after = snapshot()
+    assert (after["follows"], after["topics"]) == (before["follows"], before["topics"])
