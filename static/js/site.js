@@ -52,6 +52,11 @@ function enhanceWriting(form) {
   const scope = form.closest("[data-writing]") || form;
   const field = textarea.closest(".mb-3") || textarea;
   field.classList.add("writing-field");
+  // What only writing needs (the topics, the figure controls) goes with the text, so
+  // that on a phone the preview is on the first screen.
+  form.querySelectorAll("[data-figures], select[name=topics]").forEach((part) => {
+    (part.closest(".mb-3") || part).classList.add("writing-field");
+  });
   let target = scope.querySelector("[data-preview]");
   let pane = target && target.closest(".writing-preview");
   // A comment form's preview goes under its field, shown once there is text to show.

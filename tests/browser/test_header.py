@@ -28,6 +28,7 @@ PHONE_IDS = ["360px", "390px"]
 VISITOR_LINKS = [("link", "Log in"), ("link", "Sign up")]
 MEMBER_LINKS = [
     ("link", "Add a paper"),
+    ("link", "Inbox"),
     ("link", LONG_USERNAME),
     ("link", "Settings"),
     ("button", "Log out"),
