@@ -1,8 +1,10 @@
 """Following: who follows what, the Following tab's summaries, follower counts."""
 
+import datetime
+
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Coalesce, Upper
 
 from summaries.models import Summary
 from topics.services import in_topics
@@ -59,19 +61,35 @@ def follower_count(kind, obj):
     return _of(kind, obj).order_by()[: FOLLOWER_COUNT_CAP + 1].count()
 
 
+# How far back the Following tab reaches: among the site's newest this many public
+# summaries. PostgreSQL reads the tab by walking the recent-summaries index and testing
+# each summary against the follows (which can name any venue or topic); where the
+# follows match little, that walk went through the whole table (570 ms at 100,000
+# summaries for three quiet papers). Bounded, a page costs at most this many index
+# entries; at this site's pace it is months of summaries.
+FOLLOWING_REACH = 1000
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
 def followed_summaries(user):
     """The public summaries the user's follows bring, in one query: of followed papers,
     signed by followed people (an anonymous summary never reaches anyone through its
-    author), of papers in followed venues, in followed topics. Their own are left out.
-    Order and page it like any listing (`newest_first`, keyset)."""
+    author), of papers in followed venues, in followed topics, among the site's newest
+    FOLLOWING_REACH. Their own are left out. Order and page it like any listing
+    (`newest_first`, keyset)."""
     follows = Follow.objects.filter(user=user)
     papers = follows.filter(paper__isnull=False).values("paper_id")
     people = follows.filter(person__isnull=False).values("person_id")
     venues = follows.exclude(venue="").annotate(name=Upper("venue")).values("name")
     topics = follows.filter(topic__isnull=False).values("topic_id")
+    # No older than the FOLLOWING_REACH-th newest public summary: one probe of the
+    # recent-summaries index, which bounds the walk below.
+    newest = Summary.objects.public().newest_first().values("created_at")
+    cutoff = Coalesce(Subquery(newest[FOLLOWING_REACH - 1 : FOLLOWING_REACH]), Value(EPOCH))
     return (
         Summary.objects.public()
         .alias(paper_venue=Upper("paper__venue"))
+        .filter(created_at__gte=cutoff)
         .filter(
             Q(paper_id__in=papers)
             | Q(author_id__in=people, is_anonymous=False)

@@ -217,3 +217,17 @@ def test_the_page_of_summaries_is_one_query(django_assert_num_queries):
     services.follow(reader, "paper", make_paper())
     with django_assert_num_queries(1):
         list(services.followed_summaries(reader).for_listing().newest_first()[:11])
+
+
+def test_the_tab_reaches_back_over_the_sites_newest_summaries_only(monkeypatch):
+    """However little the follows match, a page walks at most FOLLOWING_REACH of the
+    site's newest public summaries."""
+    monkeypatch.setattr(services, "FOLLOWING_REACH", 3)
+    reader, paper = make_user(), make_paper()
+    services.follow(reader, "paper", paper)
+    old = make_summary(paper=paper)
+    for _ in range(2):
+        make_summary()
+    assert list(services.followed_summaries(reader)) == [old]  # third newest: within reach
+    make_summary()
+    assert list(services.followed_summaries(reader)) == []
