@@ -239,8 +239,8 @@ class Paper(models.Model):
     )
     # The title as papers.duplicates compares it (normalize_title), kept by save() and
     # written by the imports' bulk paths: "is this title here already?" is one index
-    # lookup, not a scan of every paper.
-    normalized_title = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
+    # lookup, not a scan of every paper (paper_normalized_title_idx).
+    normalized_title = models.CharField(max_length=500, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PaperQuerySet.as_manager()
@@ -251,6 +251,10 @@ class Paper(models.Model):
             # A venue's year page and feed (`in_venue`): venues match whatever their case,
             # which without this index read every paper.
             models.Index(Upper("venue"), "year", name="paper_venue_year_idx"),
+            # A title's first papers in id order (papers.duplicates.similar_paper, the
+            # imports' matching): read in the index's order, up to MAX_CANDIDATES, however
+            # many papers share a title such as "Introduction".
+            models.Index(fields=["normalized_title", "id"], name="paper_normalized_title_idx"),
         ]
         constraints = [
             models.UniqueConstraint(Lower("bibtex_key"), name="paper_bibtex_key_ci_unique"),
