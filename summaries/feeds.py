@@ -5,17 +5,20 @@ absolute addresses from the request: the Sites framework is not installed, so
 `get_current_site` answers with a RequestSite for the host that was asked.
 """
 
+import hashlib
+import inspect
 from dataclasses import dataclass
 from html import escape
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from accounts.models import User
-from markup.feed import feed_html
+from markup import feed as markup_feed
 from papers import venues
 from papers.models import Paper
 
@@ -50,6 +53,7 @@ class SummaryFeed(Feed):
                 if summary.is_anonymous
                 else request.build_absolute_uri(summary.author.get_absolute_url())
             )
+        _attach_entry_html(source.summaries)
         return source
 
     def get_source(self, request, *args, **kwargs):
@@ -72,7 +76,7 @@ class SummaryFeed(Feed):
         return f"Summary of {summary.paper.plain_title} by {summary.byline}"
 
     def item_description(self, summary):
-        html = feed_html(summary.shown_html, summary.feed_url)
+        html = summary.entry_html
         if summary.is_cut:
             html += f'<p><a href="{escape(summary.feed_url)}">Read the whole summary</a></p>'
         return html
@@ -90,6 +94,33 @@ class SummaryFeed(Feed):
         # Atom requires an <updated> on every entry: a summary never edited was last
         # updated when it was written.
         return summary.edited_at or summary.created_at
+
+
+# An entry's HTML is kept this long; its key names everything it is made from.
+ENTRY_HTML_SECONDS = 24 * 60 * 60
+# The rewriter's own code is part of the key: a change to it makes new entries.
+_REWRITER = hashlib.sha256(inspect.getsource(markup_feed).encode()).hexdigest()[:12]
+
+
+def _attach_entry_html(summaries):
+    """Set `entry_html` on each summary: its shown HTML made fit for feed readers
+    (markup.feed), which parses the whole text in Python, most of a feed's time. It is
+    the same for every request of one host, so it is made once and kept in the cache
+    under a digest of the text and its address; one cache round trip a feed."""
+    keys = {}
+    for summary in summaries:
+        made_of = f"{_REWRITER}\0{summary.feed_url}\0{summary.shown_html}"
+        keys[summary.pk] = "feed-entry:" + hashlib.sha256(made_of.encode()).hexdigest()[:32]
+    kept = cache.get_many(list(keys.values()))
+    made = {}
+    for summary in summaries:
+        key = keys[summary.pk]
+        html = kept.get(key)
+        if html is None:
+            html = made[key] = markup_feed.feed_html(summary.shown_html, summary.feed_url)
+        summary.entry_html = html
+    if made:
+        cache.set_many(made, ENTRY_HTML_SECONDS)
 
 
 def atom(feed_class):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from markup import feed as markup_feed
 from markup.feed import feed_html
 from summaries.feeds import FEED_SIZE
 from summaries.models import Summary
@@ -318,3 +319,19 @@ def test_long_summaries_are_carried_as_excerpts_and_the_feed_stays_small(client)
         found = entries(response)
         assert len(found) == FEED_SIZE
         assert all("Read the whole summary" in entry["body"] for entry in found)
+
+
+def test_an_entry_is_made_fit_for_readers_once_and_again_when_its_text_changes(client, monkeypatch):
+    made = []
+    real = markup_feed.feed_html
+    monkeypatch.setattr(markup_feed, "feed_html", lambda *a: made.append(a) or real(*a))
+    summary = make_summary(body="A first text with $x^2$, long enough to be a summary.")
+    url = reverse("feeds:rss")
+    first = client.get(url).content.decode()
+    assert len(made) == 1
+    assert client.get(url).content.decode() == first
+    assert len(made) == 1  # the second request reused the kept entry
+    summary.body = "A second text, with $y^2$, long enough to be a summary."
+    summary.save()
+    assert "A second text" in client.get(url).content.decode()
+    assert len(made) == 2
