@@ -14,6 +14,7 @@ from shortscience import fragments
 from shortscience.pagination import offset_page, paginate
 from summaries import cards, discussion
 from summaries.models import TEXT_FIELDS, Citation, Summary
+from topics.services import paper_topics
 
 from . import identifiers, venues
 from .keys import is_valid_key
@@ -108,7 +109,7 @@ def detail(request, key):
         if cited[:1]
         else ()
     )
-    topics = list(paper.topics.only("slug", "name"))
+    topics = paper_topics(paper)
     context = {"paper": paper, "citing_summaries": citing, "topics": topics, **listing}
     context |= follow_context(request, paper=paper)
     return render(request, "papers/detail.html", context)
