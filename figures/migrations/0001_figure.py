@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,19 +14,41 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True)),
-                ('bytes', models.PositiveIntegerField()),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='figures', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True)),
+                ("bytes", models.PositiveIntegerField()),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['owner', 'bytes'], name='figure_owner_bytes')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('bytes__gt', 0), ('width__gt', 0), ('height__gt', 0)), name='figure_not_empty'), models.CheckConstraint(condition=models.Q(('name__regex', '^[0-9a-f]{32}\\.(png|jpg)$')), name='figure_name_form')],
+                "indexes": [models.Index(fields=["owner", "bytes"], name="figure_owner_bytes")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("bytes__gt", 0), ("width__gt", 0), ("height__gt", 0)),
+                        name="figure_not_empty",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("name__regex", "^[0-9a-f]{32}\\.(png|jpg)$")),
+                        name="figure_name_form",
+                    ),
+                ],
             },
         ),
     ]

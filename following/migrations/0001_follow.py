@@ -7,30 +7,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('papers', '0014_paper_title_html'),
-        ('topics', '0002_seed_arxiv_categories'),
+        ("papers", "0014_paper_title_html"),
+        ("topics", "0002_seed_arxiv_categories"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('venue', models.CharField(blank=True, default='', max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('paper', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='followers', to='papers.paper')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='followers', to=settings.AUTH_USER_MODEL)),
-                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='followers', to='topics.topic')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, default="", max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followers",
+                        to="papers.paper",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followers",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followers",
+                        to="topics.topic",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(django.db.models.functions.text.Upper('venue'), condition=models.Q(('venue', ''), _negated=True), name='follow_venue_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('paper__isnull', False), ('person__isnull', True), ('topic__isnull', True), ('venue', '')), models.Q(('paper__isnull', True), ('person__isnull', False), ('topic__isnull', True), ('venue', '')), models.Q(('paper__isnull', True), ('person__isnull', True), ('topic__isnull', True), models.Q(('venue', ''), _negated=True)), models.Q(('paper__isnull', True), ('person__isnull', True), ('topic__isnull', False), ('venue', '')), _connector='OR'), name='follow_exactly_one_target'), models.CheckConstraint(condition=models.Q(('person__isnull', True), models.Q(('person', models.F('user')), _negated=True), _connector='OR'), name='follow_not_oneself'), models.UniqueConstraint(condition=models.Q(('paper__isnull', False)), fields=('user', 'paper'), name='follow_paper_once'), models.UniqueConstraint(condition=models.Q(('person__isnull', False)), fields=('user', 'person'), name='follow_person_once'), models.UniqueConstraint(models.F('user'), django.db.models.functions.text.Upper('venue'), condition=models.Q(('venue', ''), _negated=True), name='follow_venue_once'), models.UniqueConstraint(condition=models.Q(('topic__isnull', False)), fields=('user', 'topic'), name='follow_topic_once')],
+                "indexes": [
+                    models.Index(
+                        django.db.models.functions.text.Upper("venue"),
+                        condition=models.Q(("venue", ""), _negated=True),
+                        name="follow_venue_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("paper__isnull", False),
+                                ("person__isnull", True),
+                                ("topic__isnull", True),
+                                ("venue", ""),
+                            ),
+                            models.Q(
+                                ("paper__isnull", True),
+                                ("person__isnull", False),
+                                ("topic__isnull", True),
+                                ("venue", ""),
+                            ),
+                            models.Q(
+                                ("paper__isnull", True),
+                                ("person__isnull", True),
+                                ("topic__isnull", True),
+                                models.Q(("venue", ""), _negated=True),
+                            ),
+                            models.Q(
+                                ("paper__isnull", True),
+                                ("person__isnull", True),
+                                ("topic__isnull", False),
+                                ("venue", ""),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="follow_exactly_one_target",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("person__isnull", True),
+                            models.Q(("person", models.F("user")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="follow_not_oneself",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("paper__isnull", False)),
+                        fields=("user", "paper"),
+                        name="follow_paper_once",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("person__isnull", False)),
+                        fields=("user", "person"),
+                        name="follow_person_once",
+                    ),
+                    models.UniqueConstraint(
+                        models.F("user"),
+                        django.db.models.functions.text.Upper("venue"),
+                        condition=models.Q(("venue", ""), _negated=True),
+                        name="follow_venue_once",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("topic__isnull", False)),
+                        fields=("user", "topic"),
+                        name="follow_topic_once",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,37 +6,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_profile_counts'),
-        ('following', '0001_follow'),
-        ('summaries', '0011_sent_notification'),
+        ("accounts", "0006_profile_counts"),
+        ("following", "0001_follow"),
+        ("summaries", "0011_sent_notification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InboxPreference',
+            name="InboxPreference",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('muted', models.JSONField(blank=True, default=list)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("muted", models.JSONField(blank=True, default=list)),
             ],
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('paper', 'New summaries of papers I follow'), ('person', 'New summaries by people I follow'), ('venue', 'New summaries in venues I follow'), ('topic', 'New summaries in topics I follow'), ('comment', 'Comments on my summaries'), ('reply', 'Replies in discussions I took part in'), ('mention', 'Mentions of my @username')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='summaries.comment')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('summary', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='summaries.summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("paper", "New summaries of papers I follow"),
+                            ("person", "New summaries by people I follow"),
+                            ("venue", "New summaries in venues I follow"),
+                            ("topic", "New summaries in topics I follow"),
+                            ("comment", "Comments on my summaries"),
+                            ("reply", "Replies in discussions I took part in"),
+                            ("mention", "Mentions of my @username"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="summaries.comment",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="summaries.summary",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['recipient', '-created_at', '-id'], name='notification_inbox_idx'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notification_unread_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ('paper', 'person', 'venue', 'topic', 'comment', 'reply', 'mention'))), name='notification_kind_known'), models.UniqueConstraint(condition=models.Q(('comment__isnull', True)), fields=('recipient', 'summary'), name='notification_summary_once'), models.UniqueConstraint(condition=models.Q(('comment__isnull', False)), fields=('recipient', 'comment'), name='notification_comment_once')],
+                "indexes": [
+                    models.Index(
+                        fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"
+                    ),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["recipient"],
+                        name="notification_unread_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                (
+                                    "paper",
+                                    "person",
+                                    "venue",
+                                    "topic",
+                                    "comment",
+                                    "reply",
+                                    "mention",
+                                ),
+                            )
+                        ),
+                        name="notification_kind_known",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("comment__isnull", True)),
+                        fields=("recipient", "summary"),
+                        name="notification_summary_once",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("comment__isnull", False)),
+                        fields=("recipient", "comment"),
+                        name="notification_comment_once",
+                    ),
+                ],
             },
         ),
     ]

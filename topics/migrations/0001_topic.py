@@ -5,28 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('papers', '0014_paper_title_html'),
-        ('summaries', '0011_sent_notification'),
+        ("papers", "0014_paper_title_html"),
+        ("summaries", "0011_sent_notification"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.CharField(help_text="The address, /topic/SLUG/; arXiv categories keep arXiv's name (cs.LG), so letters, digits, dots, hyphens and underscores.", max_length=50, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]*\\Z', 'Letters, digits, dots, hyphens, underscores.')])),
-                ('name', models.CharField(help_text='As pages print it: Machine Learning.', max_length=100)),
-                ('description', models.TextField(blank=True, max_length=1000)),
-                ('papers', models.ManyToManyField(blank=True, related_name='topics', to='papers.paper')),
-                ('summaries', models.ManyToManyField(blank=True, related_name='topics', to='summaries.summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.CharField(
+                        help_text="The address, /topic/SLUG/; arXiv categories keep arXiv's name (cs.LG), so letters, digits, dots, hyphens and underscores.",
+                        max_length=50,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._-]*\\Z",
+                                "Letters, digits, dots, hyphens, underscores.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As pages print it: Machine Learning.", max_length=100
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=1000)),
+                (
+                    "papers",
+                    models.ManyToManyField(blank=True, related_name="topics", to="papers.paper"),
+                ),
+                (
+                    "summaries",
+                    models.ManyToManyField(
+                        blank=True, related_name="topics", to="summaries.summary"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='topic_slug_not_empty'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='topic_name_not_empty')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("slug", ""), _negated=True), name="topic_slug_not_empty"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("name", ""), _negated=True), name="topic_name_not_empty"
+                    ),
+                ],
             },
         ),
     ]
