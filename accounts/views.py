@@ -16,7 +16,7 @@ from following.views import follow_context
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 from summaries import cards, notifications
-from summaries.models import Comment, Draft, Summary
+from summaries.models import Comment, Draft
 
 from . import export as data_export
 from . import services
@@ -40,7 +40,8 @@ def profile(request, username):
     person = get_object_or_404(User, username=username, is_active=True)
     page = keyset_page(
         request,
-        Summary.objects.on_profile(person)
+        # Through the person's related manager, which gives each summary its author.
+        person.summaries.on_profile(person)
         .for_listing()
         .with_user_vote(request.user)
         .newest_first(),

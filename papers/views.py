@@ -116,9 +116,13 @@ def detail(request, key):
 
 
 def listed_summaries(paper, user):
-    """The summaries of `paper` that `user` sees, in the order its page lists them: best
-    first, the reader's own before all others."""
-    return Summary.objects.filter(paper=paper).visible_to(user).best_first().own_first(user)
+    """The summaries of `paper` (a Paper, or its id) that `user` sees, in the order its
+    page lists them: best first, the reader's own before all others. Read through a
+    Paper's related manager, each summary comes with that Paper (see `for_listing`)."""
+    summaries = (
+        paper.summaries.all() if isinstance(paper, Paper) else Summary.objects.filter(paper=paper)
+    )
+    return summaries.visible_to(user).best_first().own_first(user)
 
 
 def listing_url(summary, user):

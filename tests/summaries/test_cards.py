@@ -199,3 +199,25 @@ def test_a_kept_comment_s_report_link_comes_back_to_the_page_it_is_on(client):
     summary_page(client, summary)
     html = summary_page(client, summary, "?page=1")
     assert "?next=" + summary.get_absolute_url() + "%3Fpage%3D1" in comment_html(html, comment)
+
+
+def test_a_list_read_through_its_paper_or_author_joins_neither_again(
+    django_assert_num_queries,
+):
+    summary = make_summary()
+    paper, author = summary.paper, summary.author
+    for listed, left_out, joined in (
+        (paper.summaries.for_listing(), "papers_paper", "accounts_user"),
+        (author.summaries.for_listing(), "accounts_user", "papers_paper"),
+    ):
+        sql = str(listed.query)
+        assert f'JOIN "{left_out}"' not in sql
+        assert f'JOIN "{joined}"' in sql
+        with django_assert_num_queries(1):
+            (row,) = list(listed)
+            # The object the list was read through, and the other one joined: no query.
+            assert row.paper.bibtex_key == paper.bibtex_key
+            assert row.author.username == author.username
+    # Read without a related manager, both are joined.
+    sql = str(Summary.objects.for_listing().query)
+    assert 'JOIN "papers_paper"' in sql and 'JOIN "accounts_user"' in sql
