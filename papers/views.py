@@ -155,7 +155,6 @@ def _summaries_listing(request, paper):
     # comment whole in context (CommentQuerySet.for_listing).
     discussion.attach_heads(page, threads=COMMENT_THREADS, replies=REPLIES_PER_THREAD)
     cards.attach_blocks(page, request)
-    cards.attach_comments(page, request)
     own = None
     if user.is_authenticated:
         own = (

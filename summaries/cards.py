@@ -79,18 +79,29 @@ class Kept:
 
     def html(self, items):
         """Each item's HTML for this request, from (key, context, slots) triples, in
-        order: kept pieces joined with the slots' values, or rendered and kept now."""
-        items = list(items)
-        kept = cache.get_many([key for key, _, _ in items])
-        made, out = {}, []
+        order (see `kept_html`)."""
+        (html,) = kept_html([(self, items)])
+        return html
+
+
+def kept_html(batches):
+    """For each (Kept, items) batch, its items' HTML for this request, in order: kept
+    pieces joined with the slots' values, or rendered and kept now. One cache round
+    trip for all the batches: a page that prints blocks and comments asks once."""
+    batches = [(kind, list(items)) for kind, items in batches]
+    kept = cache.get_many([key for _, items in batches for key, _, _ in items])
+    made, out = {}, []
+    for kind, items in batches:
+        html = []
         for key, context, slots in items:
             pieces = kept.get(key) or made.get(key)
             if pieces is None:
-                pieces = made[key] = self.pieces(context)
-            out.append(mark_safe("".join(slots[p] if i % 2 else p for i, p in enumerate(pieces))))
-        if made:
-            cache.set_many(made, KEEP_SECONDS)
-        return out
+                pieces = made[key] = kind.pieces(context)
+            html.append(mark_safe("".join(slots[p] if i % 2 else p for i, p in enumerate(pieces))))
+        out.append(html)
+    if made:
+        cache.set_many(made, KEEP_SECONDS)
+    return out
 
 
 CARD = Kept(
@@ -202,12 +213,26 @@ def _block_key(summary, role, level):
 
 def attach_blocks(summaries, request, level=3):
     """Set `block`, its HTML for this request, on each summary of a list: its header,
-    text and votes, under a heading of `level` (summaries/_summary.html prints it).
+    text and votes, under a heading of `level` (summaries/_summary.html prints it);
+    and `html` on each comment of each summary's `discussion` (summaries.discussion:
+    attach_heads, discussion_page). One cache round trip for both.
 
     The summaries come with `shown_html` and `is_cut` (SummaryQuerySet.with_shown_text)
     and `user_vote` (with_user_vote), their author joined.
     """
     summaries = list(summaries)
+    comments, comment_items = _comment_items(summaries, request)
+    blocks, comment_html = kept_html(
+        [(BLOCK, _block_items(summaries, request, level)), (COMMENT, comment_items)]
+    )
+    for summary, html in zip(summaries, blocks, strict=True):
+        summary.block = html
+    for comment, html in zip(comments, comment_html, strict=True):
+        comment.html = html
+    return summaries
+
+
+def _block_items(summaries, request, level):
     user = request.user
     path = request.get_full_path()
     next_page = quote(path, safe="/")
@@ -237,9 +262,7 @@ def attach_blocks(summaries, request, level=3):
             "key_field": idempotency.FIELD,
         }
         items.append((_block_key(summary, role, level), context, slots))
-    for summary, html in zip(summaries, BLOCK.html(items), strict=True):
-        summary.block = html
-    return summaries
+    return items
 
 
 def comment_role(comment, summary, user):
@@ -275,9 +298,8 @@ def _comment_key(comment, summary, role):
     )
 
 
-def attach_comments(summaries, request):
-    """Set `html`, its HTML for this request, on each comment of each summary's
-    `discussion` (summaries.discussion: attach_heads, discussion_page)."""
+def _comment_items(summaries, request):
+    """The comments of the summaries' discussions, and their (key, context, slots)."""
     user = request.user
     page = quote(request.get_full_path(), safe="/")
     token = []
@@ -306,5 +328,4 @@ def attach_comments(summaries, request):
             context = {"comment": comment, "summary": summary, "role": role}
             items.append((_comment_key(comment, summary, role), context, slots))
             comments.append(comment)
-    for comment, html in zip(comments, COMMENT.html(items), strict=True):
-        comment.html = html
+    return comments, items

@@ -100,7 +100,6 @@ def detail(request, pk):
         thread=thread.pk if thread else None,
     )
     cards.attach_blocks([summary], request, level=2)
-    cards.attach_comments([summary], request)
     if not request.user.is_authenticated:
         # A visitor lands on the thread, and logs in to answer it.
         thread = None

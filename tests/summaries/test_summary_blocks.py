@@ -2,14 +2,16 @@
 rendered once per role and level, with the viewer's parts filled in on each request."""
 
 import re
+from unittest.mock import patch
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from summaries import cards, idempotency
 from summaries.models import Vote
-from tests.factories import make_summary, make_user
+from tests.factories import make_comment, make_summary, make_user
 from tests.summaries.test_cards import Renders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fragments")]
@@ -135,3 +137,25 @@ def test_a_new_username_shows_at_once(client):
     summary.author.save()
     summary.refresh_from_db()
     assert ">renamed<" in block_html(page(client, summary.paper.get_absolute_url()), summary)
+
+
+def test_blocks_and_their_comments_come_from_the_cache_in_one_round_trip(client):
+    summary = make_summary(body="Discussed.")
+    make_comment(summary=summary, body="A first comment.")
+    make_comment(summary=summary, body="A second comment.")
+    asked = []
+    real_get_many = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        asked.append(list(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    for url in (summary.paper.get_absolute_url(), summary.get_absolute_url()):
+        asked.clear()
+        with patch.object(cache, "get_many", get_many):
+            html = page(client, url)
+        kept = [keys for keys in asked if any(key.startswith("kept:") for key in keys)]
+        assert len(kept) == 1, url
+        assert sum(key.startswith(f"kept:{cards.BLOCK.name}") for key in kept[0]) == 1
+        assert sum(key.startswith(f"kept:{cards.COMMENT.name}") for key in kept[0]) == 2
+        assert "A first comment." in html and "A second comment." in html
