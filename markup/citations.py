@@ -17,9 +17,9 @@ Surnames (``surname``) follow one rule: the last word of the name, with the word
 lower case just before it (the particles of "Laurens van der Maaten", "Ludwig van
 Beethoven"), leaving out a DBLP homonym number ("Wei Liu 0005") and "Jr."-like suffixes.
 
-A citation's address is only ever `reverse()`'s, of a valid key (papers.keys): the
-paper's own page, as `Paper.get_absolute_url` gives it, or the page of a key not yet
-known. Raw HTML may carry a citation's class too, so the sanitizer keeps a link as a
+A citation's address is only ever `paper_path`'s, of a valid key (both the papers
+app's rules, see markup.paper_links): the paper's own page, or the page of a key not
+yet known. Raw HTML may carry a citation's class too, so the sanitizer keeps a link as a
 citation only when its address is one of these (`is_citation_href`).
 """
 
@@ -29,11 +29,8 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import NamedTuple
 
-from django.urls import reverse
-
-from papers.keys import is_valid_key
-
 from .math import Citation
+from .paper_links import is_valid_key, paper_path
 
 __all__ = [
     "CITATION_LINK_CLASSES",
@@ -200,12 +197,6 @@ def _sentence(html: str, text: str | None = None) -> str:
 
 def _clip(text: str) -> str:
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1].rstrip() + "…"
-
-
-def paper_path(key: str) -> str:
-    """The address of the paper page of `key`, a valid key: what `Paper.get_absolute_url`
-    answers for the paper that has it."""
-    return reverse("papers:detail", args=[key])
 
 
 def is_citation_href(href: str) -> bool:

@@ -7,9 +7,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from papers.keys import is_valid_key
-
-from .citations import paper_path
+from .paper_links import is_valid_key, paper_path
 
 __all__ = [
     "VIDEO_EMBEDS",

@@ -1,123 +1,31 @@
 """Settings, driven by environment variables.
 
 Every knob that differs between a laptop and production is read here, once, through
-the strict helpers below: a malformed value stops the process at start-up instead of
-surfacing later as odd behaviour.
+the strict helpers of shortscience/env.py: a malformed value stops the process at
+start-up instead of surfacing later as odd behaviour. README.md ("Environment
+variables") documents each variable for deployers.
 """
 
 import os
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from shortscience.env import (
+    database_from_url,
+    envbool,
+    envint,
+    envlist,
+    media_storage,
+    read_secret_key,
+    social_apps,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def envbool(name, default):
-    value = os.getenv(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
-
-
-def envint(name, default):
-    value = os.getenv(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
-
-
-def envlist(name, default):
-    value = os.getenv(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def database_from_url(url, variable="DATABASE_URL"):
-    """Turn postgres://user:password@host:port/name?options into a DATABASES entry.
-
-    dj-database-url reads the URL, a percent-encoded socket directory as the host
-    included (postgres://user@%2Ftmp%2Fpg/db); query parameters become connection options.
-    """
-    scheme = url.partition("://")[0]
-    if scheme not in ("postgres", "postgresql"):
-        raise ImproperlyConfigured(f"{variable} must be a postgres:// URL, not {scheme}://")
-    database = dj_database_url.parse(
-        url,
-        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
-        # A kept connection is tested before each request reuses it: one that died with
-        # a database restart is replaced then, so the site recovers by itself.
-        conn_health_checks=True,
-    )
-    if not database["NAME"]:
-        raise ImproperlyConfigured(f"{variable} names no database")
-    options = database.setdefault("OPTIONS", {})
-    # No JIT compilation: the site's queries are short, and PostgreSQL compiles any query
-    # whose estimated cost is high, as a deep page's was: compiling took 1.9 s of its
-    # 3.8 s. Placed first, so that a `-c jit=…` in the URL's own `options` still wins.
-    options["options"] = " ".join(filter(None, ["-c jit=off", options.get("options")]))
-    return database
-
-
-def read_secret_key():
-    if key := os.getenv("SECRET_KEY"):
-        return key
-    # `make run` writes a development key here once; the file is ignored by git.
-    key_file = BASE_DIR / ".secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    raise ImproperlyConfigured("Set SECRET_KEY in the environment (or run `make run` once).")
-
-
-def envpair(id_name, secret_name):
-    """An OAuth client id and secret, both set or both unset (None): one without the
-    other is a mistake in the configuration, not a provider turned off."""
-    client_id, secret = os.getenv(id_name, ""), os.getenv(secret_name, "")
-    if bool(client_id) != bool(secret):
-        raise ImproperlyConfigured(f"Set both {id_name} and {secret_name}, or neither")
-    return {"client_id": client_id, "secret": secret} if client_id else None
-
-
-def social_apps():
-    """allauth's SOCIALACCOUNT_PROVIDERS for ORCID and GitHub, from the environment, and
-    the origins their sign-in pages are on.
-
-    A provider whose client id and secret are unset gets no app: allauth then does not
-    offer it, and accounts.adapter answers its addresses with 404. The origins go into
-    the CSP's form-action: the sign-in button posts to the site, which redirects to the
-    provider, and browsers hold that redirect to form-action too.
-    """
-    orcid_domain = os.getenv("ORCID_BASE_DOMAIN", "") or "orcid.org"
-    orcid_app = envpair("ORCID_CLIENT_ID", "ORCID_SECRET")
-    github_app = envpair("GITHUB_CLIENT_ID", "GITHUB_SECRET")
-    providers = {
-        # The public API (pub.<domain>) reads the record of whoever signs in; the member
-        # API is for institutions that pay ORCID and adds nothing a sign-in needs.
-        "orcid": {"BASE_DOMAIN": orcid_domain, "MEMBER_API": False, "APPS": []},
-        "github": {"APPS": []},
-    }
-    origins = []
-    if orcid_app:
-        providers["orcid"]["APPS"].append(orcid_app)
-        origins.append(f"https://{orcid_domain}")
-    if github_app:
-        providers["github"]["APPS"].append(github_app)
-        origins.append("https://github.com")
-    return providers, origins
-
-
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = read_secret_key()
+SECRET_KEY = read_secret_key(BASE_DIR / ".secret_key")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = os.getenv("SITE_NAME", "ShortScience")
@@ -400,40 +308,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # so the address stays the same whatever the storage: it is not configurable.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", "") or BASE_DIR / "media")
-
-
-def media_storage():
-    """The default storage: a folder (MEDIA_ROOT) unless AWS_STORAGE_BUCKET_NAME names
-    an S3-compatible bucket (django-storages). Figures' names are hashes of their
-    content: writing one again writes the same bytes, so both overwrite rather than
-    pick another name."""
-    bucket = os.getenv("AWS_STORAGE_BUCKET_NAME", "")
-    if not bucket:
-        return {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"allow_overwrite": True},
-        }
-    options = {
-        "bucket_name": bucket,
-        "file_overwrite": True,
-        # The site reads the objects and serves them itself: the bucket stays private
-        # and no address of it is ever written in a page.
-        "default_acl": None,
-        "querystring_auth": False,
-        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
-        "location": os.getenv("AWS_LOCATION", ""),
-    }
-    # Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the
-    # environment (or the machine's role), read by boto3 itself.
-    for variable, option in (
-        ("AWS_S3_ENDPOINT_URL", "endpoint_url"),
-        ("AWS_S3_REGION_NAME", "region_name"),
-        ("AWS_S3_ADDRESSING_STYLE", "addressing_style"),
-    ):
-        if value := os.getenv(variable, ""):
-            options[option] = value
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
-
 
 STORAGES = {
     "default": media_storage(),

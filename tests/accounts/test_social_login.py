@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from accounts.models import User
-from shortscience.settings import social_apps
+from shortscience.env import social_apps
 from summaries.models import Comment
 from tests.accounts.test_allauth_accounts import confirm
 from tests.factories import make_summary, make_user

@@ -21,10 +21,11 @@ def urls(html):
     return re.findall(r'(?:href|src)="([^"]*)"', html)
 
 
-def run_python(code, timeout=60):
+def run_python(code, timeout=60, env=None):
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -1,7 +1,10 @@
+import ast
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from shortscience.settings import database_from_url, envbool
+from shortscience.env import database_from_url, envbool
 
 
 def test_database_url_with_host_and_port():
@@ -38,3 +41,38 @@ def test_envbool_is_strict(monkeypatch):
     monkeypatch.setenv("SOME_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured):
         envbool("SOME_FLAG", False)
+
+
+# --- Every variable is documented --------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+# How many of a reader's arguments are names: envpair reads a client id and a secret.
+READERS = {"getenv": 1, "envbool": 1, "envint": 1, "envlist": 1, "envpair": 2}
+
+
+def environment_variables(path):
+    """The names `path` reads from the environment: the literal arguments of its readers,
+    and the names a loop over (variable, option) pairs hands to them."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in READERS:
+                args = node.args[: READERS[name]]
+                names |= {arg.value for arg in args if isinstance(arg, ast.Constant)}
+        elif isinstance(node, ast.For) and isinstance(node.iter, ast.Tuple):
+            for pair in node.iter.elts:
+                if isinstance(pair, ast.Tuple) and isinstance(pair.elts[0], ast.Constant):
+                    names.add(pair.elts[0].value)
+    return {name for name in names if isinstance(name, str) and name.isupper()}
+
+
+def test_every_environment_variable_is_documented():
+    docs = (ROOT / "README.md").read_text() + (ROOT / "docs" / "deploy.md").read_text()
+    names = environment_variables(ROOT / "shortscience" / "settings.py")
+    names |= environment_variables(ROOT / "shortscience" / "env.py")
+    # The reader finds them all, the loop's too, or the check proves nothing.
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ORCID_SECRET", "AWS_S3_REGION_NAME"} <= names
+    assert len(names) > 40
+    assert not {name for name in names if f"`{name}`" not in docs}
