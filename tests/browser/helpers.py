@@ -31,3 +31,21 @@ def fill_login_form(page, username, password=PASSWORD):
 
 def nav(page):
     return page.get_by_role("navigation", name="Main")
+
+
+# What a form page posts in the background while one writes: the preview and the
+# saved draft. Not submissions: a test that counts a form's posts leaves them out.
+BACKGROUND_POSTS = re.compile(r"/summaries/(preview|drafts/\d+)/$")
+
+
+def form_posts(page):
+    """The POST requests the page sends from now on, background ones left out (a list
+    that fills as they are sent)."""
+    posts = []
+
+    def seen(request):
+        if request.method == "POST" and not BACKGROUND_POSTS.search(request.url.split("?")[0]):
+            posts.append(request)
+
+    page.on("request", seen)
+    return posts

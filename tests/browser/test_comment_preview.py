@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from summaries.models import Comment, Summary
-from tests.browser.helpers import field, log_in
+from tests.browser.helpers import field, form_posts, log_in
 from tests.factories import make_comment, make_paper, make_summary, make_user, summary_text
 
 pytestmark = pytest.mark.browser
@@ -30,12 +30,6 @@ def phone(browser):
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
-
-
-def posts_of(page):
-    posts = []
-    page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
-    return posts
 
 
 def preview_of(form):
@@ -149,7 +143,7 @@ def test_ctrl_enter_posts_a_comment_once(live_server, page, discussed):
     page.goto(f"{live_server.url}{summary.get_absolute_url()}")
     textarea = field(page, "Your comment")
     textarea.fill("Posted from the keyboard.")
-    posts = posts_of(page)
+    posts = form_posts(page)
 
     textarea.press("Control+Enter")
     textarea.press("Control+Enter")

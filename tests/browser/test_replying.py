@@ -12,7 +12,7 @@ from summaries import services
 from summaries.discussion import THREADS_PER_PAGE
 from summaries.models import Comment
 from tests.browser.checks import BLOCKING_IMPACTS, axe_violations, describe, run_vnu
-from tests.browser.helpers import field, log_in
+from tests.browser.helpers import field, form_posts, log_in
 from tests.factories import make_comment, make_summary, make_user
 
 pytestmark = pytest.mark.browser
@@ -24,12 +24,6 @@ def status(page):
 
 def comment_box(page, comment):
     return page.locator(f"#comment-{comment.pk}")
-
-
-def posts_of(page):
-    posts = []
-    page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
-    return posts
 
 
 @pytest.fixture
@@ -77,7 +71,7 @@ def test_reply_opens_in_place_with_javascript(live_server, page, thread):
     reply_link.click()
     expect(textarea).to_have_value("Yes: for $n = 2$ it fails.")
 
-    posts = posts_of(page)
+    posts = form_posts(page)
     form.get_by_role("button", name="Reply").dblclick()
 
     # The page of the discussion that holds the reply, at the reply.

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from summaries.models import Comment, Summary
-from tests.browser.helpers import field, fill_login_form, log_in, nav
+from tests.browser.helpers import field, fill_login_form, form_posts, log_in, nav
 from tests.factories import make_comment, make_paper, make_summary, make_user, summary_text
 
 pytestmark = pytest.mark.browser
@@ -85,8 +85,7 @@ def test_double_click_on_publish_posts_once(live_server, page):
     log_in(page, live_server, "ada")
     page.goto(write_url(live_server, paper))
     field(page, "Summary").fill(summary_text("Written once, clicked twice."))
-    posts = []
-    page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+    posts = form_posts(page)
 
     page.get_by_role("button", name="Publish").dblclick()
 
