@@ -11,6 +11,8 @@ are then: a summary made private or hidden meanwhile notifies no one. The rules:
   replies in, and the summary's author; each once, never the commenter, never about a
   private summary, a hidden one or a hidden or deleted comment. A comment by an
   anonymous summary's author under it names no actor.
+- An edit of a public summary notifies the users it newly @mentions (not linked in
+  the text it replaced), unless the summary already notified them of anything.
 - A kind a recipient turned off (InboxPreference) is not written for them.
 
 Followers are read in batches of BATCH in user order (an index range each) and written
@@ -84,10 +86,10 @@ def _write(user_ids, kind, *, summary, comment=None, actor_id=None):
     return len(rows)
 
 
-def _mentioned_ids(html):
+def _mentioned_ids(html, exclude=()):
     from accounts.models import User
 
-    names = linked_usernames(html)
+    names = [name for name in linked_usernames(html) if name.lower() not in exclude]
     if not names:
         return []
     return list(
@@ -145,6 +147,28 @@ def summary_published(summary_id):
         for ids in _in_batches(follows):
             notify(ids, kind)
     return written
+
+
+def mentions_added(summary_id, mentioned_before):
+    """Notify the users an edit of a public summary @mentions that the text it replaced
+    did not (`mentioned_before`, the usernames linked there); returns how many
+    notifications were written. Nobody hears twice of one summary: the unique
+    constraint skips those it already notified, of a mention or anything else.
+
+    A text stored before mentions were linked (renderer version 8) mentions no one, so
+    an edit of it notifies everyone it mentions, once.
+    """
+    from summaries.models import Summary
+
+    summary = Summary.objects.filter(pk=summary_id).first()
+    if summary is None or summary.is_private or summary.is_hidden:
+        return 0
+    before = {name.lower() for name in mentioned_before}
+    fresh = [
+        pk for pk in _mentioned_ids(summary.body_html, exclude=before) if pk != summary.author_id
+    ]
+    actor = None if summary.is_anonymous else summary.author_id
+    return _write(fresh, Notification.MENTION, summary=summary, actor_id=actor)
 
 
 def comment_posted(comment_id):
