@@ -155,8 +155,6 @@ def pending(user, pref, now):
         read_at__isnull=True,
         mailed_at__isnull=True,
     ).exclude(kind__in=left_out)
-    # "A person you follow wrote a summary" of a summary made anonymous since says who.
-    notifications = notifications.exclude(kind=Notification.PERSON, summary__is_anonymous=True)
     return inbox.visible(notifications, user).order_by("-created_at", "-pk")
 
 
@@ -172,9 +170,7 @@ def actor_name(note):
     """Who did it, as the digest may say it now: the inbox's wording, with the
     summary's anonymity read as it is now rather than when the notification was
     written."""
-    summary = note.summary
-    by_summary_author = note.comment.author_id == summary.author_id if note.comment_id else True
-    if (summary.is_anonymous and by_summary_author) or note.actor is None:
+    if note.actor is None or inbox.withholds_actor(note):
         return "The summary's author" if note.comment_id else "An anonymous author"
     if not note.actor.is_active:
         return "A former member"

@@ -39,12 +39,36 @@ def unread_key(user_id):
 
 def visible(queryset, user):
     """Notifications whose summary and comment the recipient may still see: one made
-    private or hidden since (its author aside), or a comment taken down, drops out."""
-    return queryset.filter(
-        Q(summary__is_private=False, summary__is_hidden=False) | Q(summary__author=user)
-    ).filter(
-        Q(comment__isnull=True) | Q(comment__is_hidden=False, comment__deleted_at__isnull=True)
+    private or hidden since (its author aside), or a comment taken down, drops out; so
+    does "a person you follow wrote a summary" of one made anonymous since, which
+    would say who wrote it."""
+    return (
+        queryset.filter(
+            Q(summary__is_private=False, summary__is_hidden=False) | Q(summary__author=user)
+        )
+        .filter(
+            Q(comment__isnull=True) | Q(comment__is_hidden=False, comment__deleted_at__isnull=True)
+        )
+        .exclude(kind=Notification.PERSON, summary__is_anonymous=True)
     )
+
+
+def withholds_actor(note):
+    """Whether naming the notification's actor would sign a summary made anonymous
+    since it was written: its author, or its author's comment under it. Reads
+    `note.summary` and `note.comment`, which the inbox and digests load with it."""
+    summary = note.summary
+    if not summary.is_anonymous:
+        return False
+    return note.comment_id is None or note.comment.author_id == summary.author_id
+
+
+def shown(notes):
+    """The notes, their actor withheld where `withholds_actor` says so (not saved)."""
+    for note in notes:
+        if withholds_actor(note):
+            note.actor = None
+    return notes
 
 
 def unread_count(user):

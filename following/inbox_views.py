@@ -45,6 +45,7 @@ def inbox_page(request):
         "actor__bio", "actor__bio_html",
     )  # fmt: skip
     page = keyset_page(request, notifications.order_by("-created_at", "-pk"), INBOX_PAGE_SIZE)
+    inbox.shown(page.object_list)
     context = {"page": page, "settings_form": _settings_form(user)}
     return render(request, "following/inbox.html", context)
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from following.models import InboxPreference, Notification
