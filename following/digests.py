@@ -71,14 +71,24 @@ def due(now=None):
 def send_due(now=None, limit=BATCH):
     """Send the digests due, at most `limit`; returns (sent, failed, more_due).
 
-    One connection to the mail server for the run, opened when the first digest has
-    something to list. A digest that fails is logged and postponed by RETRY_AFTER, so
-    that one refused address does not hold the others back.
+    One connection to the mail server for the run, when some digest is due; a server
+    that cannot be reached leaves them all due, for the next run. A digest that fails
+    is logged and postponed by RETRY_AFTER, so that one refused address does not hold
+    the others back.
     """
     now = now or timezone.now()
     user_ids = list(due(now).values_list("user_id", flat=True)[:limit])
+    if not user_ids:
+        return 0, 0, False
     sent = failed = 0
     connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.exception("Could not reach the mail server for %d digest(s)", len(user_ids))
+        # Not "more": a task would enqueue the next at once, against a server that is
+        # down; the worker's next look (or cron's next run) tries again.
+        return 0, len(user_ids), False
     try:
         for user_id in user_ids:
             try:

@@ -393,3 +393,19 @@ def test_the_worker_command_sends_the_due_digests_by_itself():
         "sent": 1,
         "failed": 0,
     }
+
+
+class Unreachable(LocmemBackend):
+    def open(self):
+        raise ConnectionRefusedError("no mail server")
+
+
+def test_an_unreachable_mail_server_leaves_the_digests_due_for_the_next_look():
+    ada = make_user("ada")
+    on_digest(ada)
+    notify(ada)
+    with override_settings(EMAIL_BACKEND=f"{__name__}.Unreachable"):
+        # Failed, and not "more to do": the task does not enqueue itself again at once.
+        assert digests.send_due() == (0, 1, False)
+    assert list(digests.due().values_list("user_id", flat=True)) == [ada.pk]
+    assert digests.send_due() == (1, 0, False)
