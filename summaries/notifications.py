@@ -9,8 +9,8 @@ Who hears of a comment:
 
 Only people who take their mail as it happens hear of it here (following.models
 InboxPreference: those who chose a digest find it there, those who chose no mail
-nowhere). Nobody hears of their own comment, nobody but its author hears of comments on a
-private summary, and hidden or deleted content sends nothing. A mail names no one in
+nowhere). Nobody hears of their own comment, nobody but its author hears of comments
+on a private summary, and hidden or deleted content sends nothing. A mail names no one in
 its headers, and the author of an anonymous summary is "the anonymous author" in mail
 to anyone else. Each mail carries a one-click unsubscribe link (RFC 8058), a signed
 token naming the user and the preference, read back by `accounts.views.unsubscribe`.
