@@ -111,9 +111,14 @@ class SettingsForm(forms.ModelForm):
 
     # Kept on following.models.InboxPreference, read and written through
     # following.preferences; its docstring says how `mail` and the two switches combine.
+    # Sent by the page's form: a post without it (a script that sets the profile alone)
+    # leaves the mail choice and the inbox's kinds as they are, where the missing
+    # checkboxes would otherwise read as every kind turned off.
+    preferences_shown = forms.BooleanField(required=False, initial=True, widget=forms.HiddenInput)
     mail = forms.ChoiceField(
         label="How mail comes",
         choices=MAIL_CHOICES,
+        required=False,
         widget=forms.RadioSelect,
         help_text="A digest lists what is new and unread in your inbox: new summaries you "
         "follow, mentions, and comments and replies as the boxes below allow.",
@@ -151,6 +156,7 @@ class SettingsForm(forms.ModelForm):
             Fieldset("Profile", "display_name", "bio", "orcid"),
             Fieldset(
                 "E-mail notifications",
+                "preferences_shown",
                 "mail",
                 "notify_on_comment",
                 "notify_on_reply",
@@ -159,15 +165,22 @@ class SettingsForm(forms.ModelForm):
             Fieldset("Inbox", "inbox_kinds", css_id="inbox-settings"),
         )
 
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("preferences_shown") and not cleaned_data.get("mail"):
+            self.add_error("mail", "Choose how mail comes.")
+        return cleaned_data
+
     def save(self, commit=True):
         with transaction.atomic():
             user = super().save(commit=commit)
-            on = set(self.cleaned_data["inbox_kinds"])
-            preferences.save(
-                user,
-                muted=[kind for kind in Notification.KINDS if kind not in on],
-                mail=self.cleaned_data["mail"],
-            )
+            if self.cleaned_data["preferences_shown"]:
+                on = set(self.cleaned_data["inbox_kinds"])
+                preferences.save(
+                    user,
+                    muted=[kind for kind in Notification.KINDS if kind not in on],
+                    mail=self.cleaned_data["mail"],
+                )
         return user
 
     def clean_display_name(self):

@@ -14,7 +14,10 @@ PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 
 def of(user):
-    """The user's preferences; an unsaved row with the defaults when they have none."""
+    """The user's preferences; an unsaved row with the defaults when they have none
+    (or are not saved themselves)."""
+    if user.pk is None:
+        return InboxPreference(user=user)
     return InboxPreference.objects.filter(user=user).first() or InboxPreference(user=user)
 
 

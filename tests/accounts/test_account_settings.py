@@ -21,6 +21,7 @@ def settings_data(**changes):
         "orcid": "https://orcid.org/0000-0002-1825-0097",
         "notify_on_comment": "on",
         "notify_on_reply": "on",
+        "preferences_shown": "True",
         "mail": "immediate",
         "inbox_kinds": list(Notification.KINDS),
     }
@@ -127,6 +128,7 @@ def test_mail_choice_and_inbox_kinds_show_and_save_without_script(client, ada):
     html = client.get(SETTINGS_URL).content.decode()
     # A plain form: radio buttons and checkboxes, the default checked.
     assert 'id="mail-settings"' in html and 'id="inbox-settings"' in html
+    assert re.search(r'<input type="hidden" name="preferences_shown" value="True"', html)
     assert re.search(r'type="radio"[^>]*name="mail" value="immediate"[^>]*checked>', html)
     assert "A daily digest of my unread inbox" in html
     checked = re.findall(r'type="checkbox"[^>]*name="inbox_kinds"[^>]*checked>', html)
@@ -168,3 +170,16 @@ def test_an_unknown_mail_choice_is_refused_and_nothing_saved(client, ada):
 def test_the_inbox_page_links_the_mail_settings(client, ada):
     html = client.get("/notifications/").content.decode()
     assert f'href="{SETTINGS_URL}#mail-settings"' in html
+
+
+def test_a_post_of_the_profile_alone_leaves_mail_and_inbox_preferences_be(client, ada):
+    client.post(SETTINGS_URL, settings_data(mail="daily", inbox_kinds=["mention"]))
+    response = client.post(SETTINGS_URL, {"display_name": "Only the name"})
+    assert response.status_code == 302
+    pref = InboxPreference.objects.get(user=ada)
+    assert pref.mail == "daily"
+    assert "mention" not in pref.muted and "paper" in pref.muted
+    # From the page's form, a choice is needed.
+    response = client.post(SETTINGS_URL, settings_data(mail=None))
+    assert response.status_code == 400
+    assert "Choose how mail comes." in response.content.decode()
