@@ -3,8 +3,11 @@ from allauth.socialaccount import forms as social_forms
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.db import transaction
 from django.forms.boundfield import BoundField
 
+from following import preferences
+from following.models import MAIL_CHOICES, Notification
 from shortscience.forms import check_renders, limit_length
 from shortscience.text import clean_line
 
@@ -106,6 +109,28 @@ class SettingsForm(forms.ModelForm):
         help_text="Like 0000-0002-1825-0097, or its link on orcid.org.",
     )
 
+    # Kept on following.models.InboxPreference, read and written through
+    # following.preferences; its docstring says how `mail` and the two switches combine.
+    # Sent by the page's form: a post without it (a script that sets the profile alone)
+    # leaves the mail choice and the inbox's kinds as they are, where the missing
+    # checkboxes would otherwise read as every kind turned off.
+    preferences_shown = forms.BooleanField(required=False, initial=True, widget=forms.HiddenInput)
+    mail = forms.ChoiceField(
+        label="How mail comes",
+        choices=MAIL_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A digest lists what is new and unread in your inbox: new summaries you "
+        "follow, mentions, and comments and replies as the boxes below allow.",
+    )
+    inbox_kinds = forms.MultipleChoiceField(
+        label="Tell me in the inbox about",
+        choices=Notification.KIND_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What you turn off here is neither in the inbox nor in a digest.",
+    )
+
     class Meta:
         model = User
         fields = ["display_name", "bio", "orcid", "notify_on_comment", "notify_on_reply"]
@@ -122,10 +147,41 @@ class SettingsForm(forms.ModelForm):
         self.fields["orcid"].widget.attrs.pop("maxlength", None)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        pref = preferences.of(self.instance)
+        self.fields["mail"].initial = pref.mail
+        self.fields["inbox_kinds"].initial = [
+            kind for kind in Notification.KINDS if kind not in (pref.muted or ())
+        ]
         self.helper.layout = Layout(
             Fieldset("Profile", "display_name", "bio", "orcid"),
-            Fieldset("E-mail notifications", "notify_on_comment", "notify_on_reply"),
+            Fieldset(
+                "E-mail notifications",
+                "preferences_shown",
+                "mail",
+                "notify_on_comment",
+                "notify_on_reply",
+                css_id="mail-settings",
+            ),
+            Fieldset("Inbox", "inbox_kinds", css_id="inbox-settings"),
         )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("preferences_shown") and not cleaned_data.get("mail"):
+            self.add_error("mail", "Choose how mail comes.")
+        return cleaned_data
+
+    def save(self, commit=True):
+        with transaction.atomic():
+            user = super().save(commit=commit)
+            if self.cleaned_data["preferences_shown"]:
+                on = set(self.cleaned_data["inbox_kinds"])
+                preferences.save(
+                    user,
+                    muted=[kind for kind in Notification.KINDS if kind not in on],
+                    mail=self.cleaned_data["mail"],
+                )
+        return user
 
     def clean_display_name(self):
         # One line, without direction overrides or invisible characters: pages print

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from following import preferences
 from following.views import follow_context
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
@@ -147,6 +148,7 @@ def delete_account(request):
 UNSUBSCRIBE_DESCRIPTIONS = {
     "notify_on_comment": "mail about comments on your summaries",
     "notify_on_reply": "mail about replies in discussions you took part in",
+    "mail_digest": "digests of your inbox",
 }
 
 
@@ -166,6 +168,9 @@ def unsubscribe(request, token):
         "done": False,
     }
     if request.method == "POST":
-        User.objects.filter(pk=person.pk).update(**{preference: False})
+        if preference == "mail_digest":
+            preferences.stop_digests(person.pk)
+        else:
+            User.objects.filter(pk=person.pk).update(**{preference: False})
         context["done"] = True
     return render(request, "accounts/unsubscribe.html", context)

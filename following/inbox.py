@@ -11,6 +11,8 @@ are then: a summary made private or hidden meanwhile notifies no one. The rules:
   replies in, and the summary's author; each once, never the commenter, never about a
   private summary, a hidden one or a hidden or deleted comment. A comment by an
   anonymous summary's author under it names no actor.
+- An edit of a public summary notifies the users it newly @mentions (not linked in
+  the text it replaced), unless the summary already notified them of anything.
 - A kind a recipient turned off (InboxPreference) is not written for them.
 
 Followers are read in batches of BATCH in user order (an index range each) and written
@@ -37,12 +39,36 @@ def unread_key(user_id):
 
 def visible(queryset, user):
     """Notifications whose summary and comment the recipient may still see: one made
-    private or hidden since (its author aside), or a comment taken down, drops out."""
-    return queryset.filter(
-        Q(summary__is_private=False, summary__is_hidden=False) | Q(summary__author=user)
-    ).filter(
-        Q(comment__isnull=True) | Q(comment__is_hidden=False, comment__deleted_at__isnull=True)
+    private or hidden since (its author aside), or a comment taken down, drops out; so
+    does "a person you follow wrote a summary" of one made anonymous since, which
+    would say who wrote it."""
+    return (
+        queryset.filter(
+            Q(summary__is_private=False, summary__is_hidden=False) | Q(summary__author=user)
+        )
+        .filter(
+            Q(comment__isnull=True) | Q(comment__is_hidden=False, comment__deleted_at__isnull=True)
+        )
+        .exclude(kind=Notification.PERSON, summary__is_anonymous=True)
     )
+
+
+def withholds_actor(note):
+    """Whether naming the notification's actor would sign a summary made anonymous
+    since it was written: its author, or its author's comment under it. Reads
+    `note.summary` and `note.comment`, which the inbox and digests load with it."""
+    summary = note.summary
+    if not summary.is_anonymous:
+        return False
+    return note.comment_id is None or note.comment.author_id == summary.author_id
+
+
+def shown(notes):
+    """The notes, their actor withheld where `withholds_actor` says so (not saved)."""
+    for note in notes:
+        if withholds_actor(note):
+            note.actor = None
+    return notes
 
 
 def unread_count(user):
@@ -84,10 +110,10 @@ def _write(user_ids, kind, *, summary, comment=None, actor_id=None):
     return len(rows)
 
 
-def _mentioned_ids(html):
+def _mentioned_ids(html, exclude=()):
     from accounts.models import User
 
-    names = linked_usernames(html)
+    names = [name for name in linked_usernames(html) if name.lower() not in exclude]
     if not names:
         return []
     return list(
@@ -145,6 +171,28 @@ def summary_published(summary_id):
         for ids in _in_batches(follows):
             notify(ids, kind)
     return written
+
+
+def mentions_added(summary_id, mentioned_before):
+    """Notify the users an edit of a public summary @mentions that the text it replaced
+    did not (`mentioned_before`, the usernames linked there); returns how many
+    notifications were written. Nobody hears twice of one summary: the unique
+    constraint skips those it already notified, of a mention or anything else.
+
+    A text stored before mentions were linked (renderer version 8) mentions no one, so
+    an edit of it notifies everyone it mentions, once.
+    """
+    from summaries.models import Summary
+
+    summary = Summary.objects.filter(pk=summary_id).first()
+    if summary is None or summary.is_private or summary.is_hidden:
+        return 0
+    before = {name.lower() for name in mentioned_before}
+    fresh = [
+        pk for pk in _mentioned_ids(summary.body_html, exclude=before) if pk != summary.author_id
+    ]
+    actor = None if summary.is_anonymous else summary.author_id
+    return _write(fresh, Notification.MENTION, summary=summary, actor_id=actor)
 
 
 def comment_posted(comment_id):

@@ -1,5 +1,5 @@
 """The inbox (/notifications/): newest first, keyset-paged; mark read; the kinds it
-takes."""
+takes (also on the settings page, with the mail choice: accounts.forms.SettingsForm)."""
 
 from django import forms
 from django.contrib import messages
@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from shortscience.pagination import keyset_page, redirects_page_numbers
 
-from . import inbox
-from .models import InboxPreference, Notification
+from . import inbox, preferences
+from .models import Notification
 
 INBOX_PAGE_SIZE = 20
 
@@ -26,7 +26,7 @@ class InboxSettingsForm(forms.Form):
 
 
 def _settings_form(user):
-    muted = InboxPreference.objects.filter(user=user).values_list("muted", flat=True).first()
+    muted = preferences.of(user).muted
     return InboxSettingsForm(
         initial={"kinds": [k for k in Notification.KINDS if k not in (muted or ())]}
     )
@@ -45,6 +45,7 @@ def inbox_page(request):
         "actor__bio", "actor__bio_html",
     )  # fmt: skip
     page = keyset_page(request, notifications.order_by("-created_at", "-pk"), INBOX_PAGE_SIZE)
+    inbox.shown(page.object_list)
     context = {"page": page, "settings_form": _settings_form(user)}
     return render(request, "following/inbox.html", context)
 
@@ -78,8 +79,7 @@ def inbox_settings(request):
     form = InboxSettingsForm(request.POST)
     if form.is_valid():
         on = set(form.cleaned_data["kinds"])
-        muted = [kind for kind in Notification.KINDS if kind not in on]
-        InboxPreference.objects.update_or_create(user=request.user, defaults={"muted": muted})
+        preferences.save(request.user, muted=[k for k in Notification.KINDS if k not in on])
         messages.success(request, "Inbox settings saved.")
     return redirect("following:inbox")
 

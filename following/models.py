@@ -130,6 +130,9 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set in the transaction that hands the digest listing it to the mail server
+    # (following.digests): a notification is listed in one digest at most.
+    mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -163,14 +166,66 @@ class Notification(models.Model):
         return f"{self.kind} for {self.recipient_id}"
 
 
+# How a user's mail about what happens on the site is delivered; see InboxPreference.
+MAIL_IMMEDIATE, MAIL_DAILY, MAIL_WEEKLY, MAIL_NONE = "immediate", "daily", "weekly", "none"
+MAIL_CHOICES = [
+    (MAIL_IMMEDIATE, "At once: a mail for each comment on my summaries and reply to me"),
+    (MAIL_DAILY, "A daily digest of my unread inbox"),
+    (MAIL_WEEKLY, "A weekly digest of my unread inbox"),
+    (MAIL_NONE, "No mail"),
+]
+DIGESTS = (MAIL_DAILY, MAIL_WEEKLY)
+
+
 class InboxPreference(models.Model):
-    """The kinds of notification a user turned off (Notification.KINDS); no row, or an
-    empty list, is every kind on. Mail has its own preferences on the user."""
+    """What a user's inbox takes, and how they hear of it by mail. No row is every kind
+    on and immediate mail.
+
+    `muted` lists the kinds of notification turned off (Notification.KINDS): they are
+    not written, so they reach neither the inbox nor a digest.
+
+    `mail` says *how* mail comes; the user's `notify_on_comment` and `notify_on_reply`
+    say *what* about comments and replies:
+
+    - immediate (the default, the site's mail before digests): one mail per comment on
+      the user's summaries and per reply in their threads, as those two allow
+      (summaries.notifications). Other kinds live in the inbox only.
+    - daily or weekly: no mail as things happen; one digest per period listing the
+      unread inbox notifications of every kind not yet mailed, comments and replies
+      among them only as those two allow (following.digests).
+    - none: no mail about the site's activity (account mail, such as password
+      resets, still comes).
+
+    `digest_due_at` is when the next digest is due, set exactly while a digest is
+    chosen (a database check), so that finding the due digests walks a partial index of
+    those rows alone. `digest_since` is when the last digest was sent (or digests were
+    chosen): the next one reads the inbox from there on.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     muted = models.JSONField(default=list, blank=True)
+    mail = models.CharField(max_length=10, choices=MAIL_CHOICES, default=MAIL_IMMEDIATE)
+    digest_due_at = models.DateTimeField(null=True, blank=True)
+    digest_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mail__in=DIGESTS, digest_due_at__isnull=False)
+                | Q(mail__in=(MAIL_IMMEDIATE, MAIL_NONE), digest_due_at__isnull=True),
+                name="inbox_preference_digest_due_when_chosen",
+            ),
+        ]
+        indexes = [
+            # The digests due: the rows of users who chose one, by when.
+            models.Index(
+                fields=["digest_due_at"],
+                condition=Q(digest_due_at__isnull=False),
+                name="inbox_preference_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Inbox preferences of {self.user_id}"

@@ -15,6 +15,11 @@ backend never runs it again. This worker puts such tasks back in the queue:
 So a task may run more than once (at least once), and each of the site's tasks is
 written to be repeated safely (summaries.tasks). Finished tasks older than a week are
 deleted along the way, a bounded batch a minute, so the table stays small.
+
+Every DIGEST_CHECK_EVERY seconds it also looks for inbox digests that are due (one
+query on a partial index, following.digests) and, when some are and no digest task is
+waiting or running, enqueues one: digests need no cron beside the worker, and run as
+any task does, taken back if the worker dies in one.
 """
 
 import logging
@@ -35,6 +40,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_LEASE = timedelta(minutes=15)
 KEEP_FINISHED = timedelta(days=7)
 HOUSEKEEPING_EVERY = 60  # seconds
+DIGEST_CHECK_EVERY = 300  # seconds
 PRUNE_BATCH = 1000
 
 
@@ -44,6 +50,7 @@ class Worker(db_worker.Worker):
         self.lease = lease
         self.keep_finished = keep_finished
         self.next_housekeeping = 0.0
+        self.next_digest_check = 0.0
 
     def shutdown(self, signum, frame):
         # The first signal lets the running task finish. The library's answer to a second
@@ -86,6 +93,23 @@ class Worker(db_worker.Worker):
         deleted, _ = self.tasks().filter(pk__in=list(old[:PRUNE_BATCH])).delete()
         return deleted
 
+    def enqueue_digests(self):
+        """Enqueue the sending of the digests due, unless none is or a task for it is
+        already waiting or running (another worker's, or the last one's follow-up)."""
+        from following import digests
+        from following.tasks import send_due_digests
+
+        if not digests.due().exists():
+            return False
+        waiting = self.tasks().filter(
+            task_path=send_due_digests.module_path,
+            status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
+        )
+        if waiting.exists():
+            return False
+        send_due_digests.using(backend=self.backend_name).enqueue()
+        return True
+
     def housekeeping(self, startup=False):
         now = time.monotonic()
         if not startup and now < self.next_housekeeping:
@@ -94,6 +118,9 @@ class Worker(db_worker.Worker):
         try:
             self.take_back(startup=startup)
             self.prune()
+            if now >= self.next_digest_check:
+                self.next_digest_check = now + DIGEST_CHECK_EVERY
+                self.enqueue_digests()
         except OperationalError as error:
             # SQLite busy, or the database away for a moment: next time.
             logger.warning("Worker housekeeping postponed: %s", error)

@@ -7,8 +7,10 @@ Who hears of a comment:
 - on a reply, the thread's earlier participants: the author of the comment replied to
   and earlier repliers (`notify_on_reply`), unless already mailed about it.
 
-Nobody hears of their own comment, nobody but its author hears of comments on a
-private summary, and hidden or deleted content sends nothing. A mail names no one in
+Only people who take their mail as it happens hear of it here (following.models
+InboxPreference: those who chose a digest find it there, those who chose no mail
+nowhere). Nobody hears of their own comment, nobody but its author hears of comments
+on a private summary, and hidden or deleted content sends nothing. A mail names no one in
 its headers, and the author of an anonymous summary is "the anonymous author" in mail
 to anyone else. Each mail carries a one-click unsubscribe link (RFC 8058), a signed
 token naming the user and the preference, read back by `accounts.views.unsubscribe`.
@@ -26,11 +28,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from following.preferences import mail_at_once
+
 from .models import Comment, SentNotification
 
 logger = logging.getLogger(__name__)
 
-PREFERENCES = ("notify_on_comment", "notify_on_reply")
+# What an unsubscribe token may turn off: the user's two switches, and the digest
+# (following.digests, turned off by following.preferences.stop_digests).
+PREFERENCES = ("notify_on_comment", "notify_on_reply", "mail_digest")
 _TOKEN_SALT = "summaries.notifications.unsubscribe"
 ANONYMOUS_AUTHOR = "the anonymous author"
 
@@ -137,6 +143,9 @@ def _recipients_for(comment_id):
             if person.pk not in mailed and person.notify_on_reply and _reachable(person):
                 recipients.append((comment, person, "reply", "notify_on_reply"))
                 mailed.add(person.pk)
+    if recipients:
+        at_once = mail_at_once(person.pk for _, person, _, _ in recipients)
+        recipients = [row for row in recipients if row[1].pk in at_once]
     return recipients
 
 

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from following import tasks as following_tasks
+from markup.mentions import linked_usernames
 from shortscience import fragments
 
 from . import idempotency, tasks
@@ -42,6 +43,11 @@ def save_summary(*, paper, author, body, is_private, is_anonymous, key=None, top
         # by an edit.
         if not (summary.is_private or summary.is_hidden or summary.was_public):
             tasks.enqueue_after_commit(following_tasks.fan_out_summary, summary.pk)
+        elif summary.mentioned_before is not None and not (summary.is_private or summary.is_hidden):
+            # An edit of a public text: the people it newly @mentions hear of it.
+            tasks.enqueue_after_commit(
+                following_tasks.notify_new_mentions, summary.pk, summary.mentioned_before
+            )
         # The caller's rows, so that the URL takes no query to load them again.
         summary.paper, summary.author = paper, author
         idempotency.record(post, summary_landing_url(summary))
@@ -56,7 +62,7 @@ def _upsert_summary(paper, author, body, is_private, is_anonymous):
             with transaction.atomic():
                 summary = Summary(paper=paper, author=author, **fields)
                 summary.save()
-            summary.was_public = False
+            summary.was_public, summary.mentioned_before = False, None
             return summary, True
         except IntegrityError:
             pass
@@ -65,13 +71,17 @@ def _upsert_summary(paper, author, body, is_private, is_anonymous):
         summary = Summary.objects.select_for_update().get(paper=paper, author=author)
         # As the edit found it, for the inbox (save_summary).
         was_public = not (summary.is_private or summary.is_hidden)
+        # Whom the text it replaces mentions (its stored HTML's links), for the inbox;
+        # None when the text is unchanged.
+        mentioned_before = None
         if summary.body != body:
+            mentioned_before = linked_usernames(summary.body_html)
             _keep_revision(summary)
             summary.edited_at = timezone.now()
         for name, value in fields.items():
             setattr(summary, name, value)
         summary.save()
-    summary.was_public = was_public
+    summary.was_public, summary.mentioned_before = was_public, mentioned_before
     return summary, False
 
 

@@ -1,8 +1,13 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
+from following.models import InboxPreference, Notification
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +21,9 @@ def settings_data(**changes):
         "orcid": "https://orcid.org/0000-0002-1825-0097",
         "notify_on_comment": "on",
         "notify_on_reply": "on",
+        "preferences_shown": "True",
+        "mail": "immediate",
+        "inbox_kinds": list(Notification.KINDS),
     }
     data.update(changes)
     return {name: value for name, value in data.items() if value is not None}
@@ -114,3 +122,64 @@ def test_posts_need_the_csrf_token(ada):
     assert response.status_code == 403
     ada.refresh_from_db()
     assert ada.display_name == ""
+
+
+def test_mail_choice_and_inbox_kinds_show_and_save_without_script(client, ada):
+    html = client.get(SETTINGS_URL).content.decode()
+    # A plain form: radio buttons and checkboxes, the default checked.
+    assert 'id="mail-settings"' in html and 'id="inbox-settings"' in html
+    assert re.search(r'<input type="hidden" name="preferences_shown" value="True"', html)
+    assert re.search(r'type="radio"[^>]*name="mail" value="immediate"[^>]*checked>', html)
+    assert "A daily digest of my unread inbox" in html
+    checked = re.findall(r'type="checkbox"[^>]*name="inbox_kinds"[^>]*checked>', html)
+    assert len(checked) == len(Notification.KINDS)
+    form = client.get(SETTINGS_URL).context["form"]
+    assert form["mail"].value() == "immediate"
+    assert form["inbox_kinds"].value() == list(Notification.KINDS)
+
+    before = timezone.now()
+    response = client.post(
+        SETTINGS_URL, settings_data(mail="weekly", inbox_kinds=["comment", "reply"])
+    )
+    assert response.status_code == 302
+    pref = InboxPreference.objects.get(user=ada)
+    assert pref.mail == "weekly"
+    assert pref.muted == ["paper", "person", "venue", "topic", "mention"]
+    # The first digest a week on, listing what comes from now on.
+    assert pref.digest_due_at - before >= timedelta(days=7)
+    assert pref.digest_since >= before
+    form = client.get(SETTINGS_URL).context["form"]
+    assert form["mail"].value() == "weekly"
+    assert form["inbox_kinds"].value() == ["comment", "reply"]
+
+    # Back to immediate mail: no digest is due any more.
+    client.post(SETTINGS_URL, settings_data(mail="immediate"))
+    pref.refresh_from_db()
+    assert (pref.mail, pref.digest_due_at, pref.muted) == ("immediate", None, [])
+
+
+def test_an_unknown_mail_choice_is_refused_and_nothing_saved(client, ada):
+    response = client.post(SETTINGS_URL, settings_data(mail="hourly", display_name="Changed"))
+    assert response.status_code == 400
+    assert "hourly is not one of the available choices" in response.content.decode()
+    assert not InboxPreference.objects.filter(user=ada).exists()
+    ada.refresh_from_db()
+    assert ada.display_name == ""
+
+
+def test_the_inbox_page_links_the_mail_settings(client, ada):
+    html = client.get("/notifications/").content.decode()
+    assert f'href="{SETTINGS_URL}#mail-settings"' in html
+
+
+def test_a_post_of_the_profile_alone_leaves_mail_and_inbox_preferences_be(client, ada):
+    client.post(SETTINGS_URL, settings_data(mail="daily", inbox_kinds=["mention"]))
+    response = client.post(SETTINGS_URL, {"display_name": "Only the name"})
+    assert response.status_code == 302
+    pref = InboxPreference.objects.get(user=ada)
+    assert pref.mail == "daily"
+    assert "mention" not in pref.muted and "paper" in pref.muted
+    # From the page's form, a choice is needed.
+    response = client.post(SETTINGS_URL, settings_data(mail=None))
+    assert response.status_code == 400
+    assert "Choose how mail comes." in response.content.decode()

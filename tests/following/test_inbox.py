@@ -8,6 +8,7 @@ from following import inbox, services
 from following.models import InboxPreference, Notification
 from markup.mentions import MENTION_LIMIT, link_mentions, mentioned_names
 from summaries import services as summary_services
+from summaries.models import Summary
 from tests.factories import make_paper, make_summary, make_user, summary_text
 from tests.utils import queries_for
 from topics.models import Topic
@@ -276,3 +277,74 @@ def test_visitors_are_sent_to_log_in(client):
 def test_the_header_links_the_inbox(client):
     client.force_login(make_user())
     assert 'href="/notifications/"' in client.get("/").content.decode()
+
+
+def test_a_summary_made_anonymous_since_is_not_signed_by_its_notifications(client):
+    author, reader, fan = make_user("secretauthor"), make_user("reader"), make_user("fan")
+    paper = make_paper(title="Signed, then not")
+    services.follow(reader, "paper", paper)
+    services.follow(fan, "person", author)
+    summary = publish(paper, author)
+    comment(summary, author, "A note from the author @reader.")
+    summary_services.save_summary(
+        paper=paper, author=author, body=summary.body, is_private=False, is_anonymous=True
+    )
+    client.force_login(reader)
+    html = client.get(INBOX).content.decode()
+    assert "secretauthor" not in html
+    assert "An anonymous author" in html and "The summary's author" in html
+    # "A person you follow wrote it" would say who: it drops out, and from the count.
+    client.force_login(fan)
+    inbox.forget_counts([fan.pk])
+    html = client.get(INBOX).content.decode()
+    assert "Your inbox is empty." in html and "unread-count" not in html
+
+
+# Mentions added by an edit
+
+
+def test_an_edit_notifies_only_the_newly_mentioned_once():
+    author = make_user("author")
+    ada, bob, cy, fan = make_user("ada"), make_user("bob"), make_user("cy"), make_user("fan")
+    paper = make_paper()
+    services.follow(fan, "paper", paper)
+    summary = publish(paper, author, body=summary_text("Thanks @ada."))
+    assert kinds(ada) == ["mention"] and kinds(fan) == ["paper"]
+    # bob is new; ada was mentioned before; fan heard of this summary already; the
+    # author mentioning themselves hears nothing.
+    publish(paper, author, body=summary_text("Thanks @ada, @bob, @fan and @author."))
+    assert kinds(bob) == ["mention"]
+    (note,) = Notification.objects.filter(recipient=bob)
+    assert (note.actor, note.summary, note.comment) == (author, summary, None)
+    assert kinds(ada) == ["mention"] and kinds(fan) == ["paper"] and kinds(author) == []
+    # Taken out and put back: bob is not told twice.
+    publish(paper, author, body=summary_text("Thanks @ada."))
+    publish(paper, author, body=summary_text("Thanks @ada and @bob."))
+    assert kinds(bob) == ["mention"]
+    # An edit that changes nothing else but the text of a private summary tells no one.
+    publish(paper, author, body=summary_text("Thanks @cy."), is_private=True)
+    assert kinds(cy) == []
+    # Made public again: the fan-out of a newly public summary tells cy.
+    publish(paper, author, body=summary_text("Thanks @cy."))
+    assert kinds(cy) == ["mention"]
+
+
+def test_an_edit_of_an_anonymous_summary_mentions_without_naming_its_author():
+    author, ada = make_user("author"), make_user("ada")
+    paper = make_paper()
+    publish(paper, author, is_anonymous=True)
+    publish(paper, author, body=summary_text("As @ada said."), is_anonymous=True)
+    (note,) = Notification.objects.filter(recipient=ada)
+    assert (note.kind, note.actor) == ("mention", None)
+
+
+def test_an_edit_of_a_hidden_summary_mentions_no_one():
+    author, ada = make_user("author"), make_user("ada")
+    paper = make_paper()
+    summary = publish(paper, author)
+    Summary.objects.filter(pk=summary.pk).update(is_hidden=True)
+    publish(paper, author, body=summary_text("As @ada said."))
+    assert kinds(ada) == []
+    # Run directly too (a task enqueued before the summary was hidden).
+    assert inbox.mentions_added(summary.pk, []) == 0
+    assert kinds(ada) == []
