@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from markup.readable import readable_text
 from markup.render import RENDERER_VERSION, render_title
 from shortscience.text import strip_controls
 
@@ -348,8 +349,6 @@ class Paper(models.Model):
         written."""
         if not self.title_html or "math-error" in self.title_html:
             return self.title
-        from search.text import readable_text
-
         return readable_text(self.title_html)
 
     @property

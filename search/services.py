@@ -13,12 +13,12 @@ call `index_summary` / `index_comment` for the rows they changed.
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from markup.readable import readable_text
 from papers.models import Paper
 from shortscience.pgcopy import copy_rows
 from summaries.models import Comment, Summary
 
 from .models import Document, Word
-from .text import readable_text
 
 Kind = Document.Kind
 # Every column an upsert writes; the key (kind, object_id) identifies the row.
