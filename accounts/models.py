@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from markup.render import RENDERER_VERSION, Refused, refusal_html, render
+from shortscience.rendered import RenderedText
 from shortscience.text import strip_controls
 
 from . import names
@@ -32,8 +33,11 @@ class UsernameSkeletonField(models.CharField):
 COUNT_FIELDS = ("public_summary_count", "public_comment_count")
 
 
-class User(AbstractUser):
+class User(RenderedText, AbstractUser):
     """The site's user, with the profile and notification preferences on the same row."""
+
+    RENDERED_FROM = ("bio",)
+    RENDERER_VERSION_FIELD = "bio_renderer_version"
 
     username_validator = names.UsernameValidator()
 
@@ -91,14 +95,10 @@ class User(AbstractUser):
         ]
 
     def save(self, *args, **kwargs):
-        # The bio is user text like any other: rendered and sanitized once, here. Saves
-        # of other fields only (the last login, on every log-in) leave it be.
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or "bio" in update_fields:
-            for name, value in self.rendered_fields().items():
-                setattr(self, name, value)
-            if update_fields is not None:
-                update_fields = {*update_fields, "bio_html", "bio_renderer_version"}
+        # The bio is user text like any other: rendered and sanitized once, when it
+        # changes (shortscience.rendered). Saves of other fields only (the last login,
+        # on every log-in) leave it be.
+        update_fields = self.render_for_save(kwargs.get("update_fields"))
         if update_fields is None or "display_name" in update_fields:
             # However it is set (the settings form, the admin, a script), a name that
             # pages print holds no direction override (shortscience.text).
@@ -116,6 +116,7 @@ class User(AbstractUser):
         if update_fields is not None:
             kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
+        self.note_saved()
 
     def clean(self):
         super().clean()

@@ -114,9 +114,10 @@ def _anonymise_content(user):
     # Private summaries: through the models, which drop their (absent) documents and
     # cached pages as for any deletion.
     Summary.objects.filter(author=user, is_private=True).delete()
-    # An update: saving would render each text again for nothing. Search documents hold
-    # no author (search.services.summary_document), so the index needs no change; the
-    # pages that cached the byline are made stale by the caller's invalidate().
+    # An update: a save of each would re-index it and invalidate its pages one by one.
+    # Search documents hold no author (search.services.summary_document), so the index
+    # needs no change; the pages that cached the byline are made stale by the caller's
+    # one invalidate() (shortscience.fragments lists it among the writes by hand).
     Summary.objects.filter(author=user).update(is_anonymous=True)
 
 

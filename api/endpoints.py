@@ -16,9 +16,9 @@ from ninja.security import HttpBearer
 from accounts import export
 from accounts.models import User
 from papers import venues
+from papers.lookup import find_paper, paper_name, site_hosts
 from papers.models import Paper
 from papers.views import VENUE_MAX_PAPERS
-from search.lookup import find_paper, paper_name, site_hosts
 from search.models import MAX_RESULTS, Document
 from search.text import clean_query, highlight_terms, marked_headline, parse_query
 from shortscience import fragments

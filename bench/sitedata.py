@@ -28,9 +28,9 @@ from django.db import connection
 from accounts import counts
 from bench import columns
 from bench import search as search_bench
+from markup.readable import readable_text
 from markup.render import RENDERER_VERSION, cited_keys, render
 from papers.rendering import render_text
-from search.text import readable_text
 from summaries import demo_content
 from summaries.models import Comment, Summary
 

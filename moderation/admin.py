@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 
-from search.text import readable_text
+from markup.readable import readable_text
 from summaries.models import comment_url
 
 from . import services

@@ -1,17 +1,16 @@
 """Moderation writes: reports, and the decisions taken on them.
 
-Hiding and restoring write `is_hidden` with `update()`: `save()` would render the text
-again for nothing. Skipping `save()` skips the search receivers too, so each write here
-calls the search index itself, in the same transaction.
+Hiding and restoring save `is_hidden` alone, which renders nothing (the text is
+unchanged, shortscience.rendered); the post_save receivers then do what follows any
+save, in the same transaction: the search index drops or restores the documents
+(search.receivers), cached pages go stale and the profile counts are recounted
+(summaries.receivers).
 """
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import counts
-from search import services as search_index
-from shortscience import fragments
 from summaries.models import Comment, Summary
 
 from .models import Report
@@ -112,16 +111,8 @@ def target_kind(target):
 
 
 def _set_hidden(target, hidden):
-    type(target).objects.filter(pk=target.pk).update(is_hidden=hidden)
     target.is_hidden = hidden
-    summary = target if isinstance(target, Summary) else target.summary
-    fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.LISTINGS)
-    if isinstance(target, Summary):
-        search_index.index_summary(target)
-        counts.recount({target.author_id, *counts.commenters(target.pk)})
-    else:
-        search_index.index_comment(target)
-        counts.recount({target.author_id})
+    target.save(update_fields=["is_hidden"])
 
 
 def _resolve(reports, by, outcome):

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.posting import verified_email_to_post
-from search.text import readable_text
+from markup.readable import readable_text
 from shortscience.back import back_url
 from shortscience.ratelimit import ratelimit
 from summaries import stash

@@ -14,11 +14,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from search.lookup import site_hosts
 from shortscience.ratelimit import ratelimit
 
 from . import coverage
 from .forms import CoverageForm
+from .lookup import site_hosts
 
 
 def _too_many_checks(request, retry_after):

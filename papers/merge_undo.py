@@ -25,9 +25,6 @@ from django.utils import timezone
 from accounts import counts
 from accounts.models import User
 from moderation.models import Report
-from search import services as search
-from search.models import Document
-from shortscience import fragments
 from summaries.models import Citation, Comment, Draft, Summary, SummaryRevision, Vote
 from summaries.tasks import rerender_later
 
@@ -79,22 +76,22 @@ def _undo(merge, by):
         kept.save(update_fields=list(record["filled"]))
     PaperAlias.objects.filter(pk=record["alias"]).delete()
     restore(Paper, [merged])
-    search.index_paper(merged)
     PaperAlias.objects.filter(pk__in=record["aliases"]).update(paper=merged)
     Summary.objects.filter(pk__in=record["summaries"]).update(paper=merged)
-    Document.objects.filter(summary_id__in=record["summaries"]).update(
-        paper=merged, venue=merged.venue, year=merged.year
-    )
     restored = _unfold(record["folds"])
     _restore_drafts(record, kept, merged)
     _restore_claims(record, kept, merged)
-    paper_unmerged.send(sender=Paper, kept=kept, merged=merged, record=record)
+    # Follows, topics, search documents and cached pages follow (their apps' receivers).
+    paper_unmerged.send(
+        sender=Paper,
+        kept=kept,
+        merged=merged,
+        record=record,
+        unfolded=[summary.pk for summary in restored],
+    )
     for name, model in HISTORY.items():
         model.objects.filter(pk__in=record.get(name, ()), paper=kept).update(paper=merged)
     rerender_later({row[0] for row in Citation.objects.citing(merged)})
-    fragments.invalidate(
-        fragments.paper_scope(kept.pk), fragments.paper_scope(merged.pk), fragments.LISTINGS
-    )
     counts.recount(summary.author_id for summary in restored)
     merge.undone_at, merge.undone_by = timezone.now(), by
     merge.save(update_fields=["undone_at", "undone_by"])
@@ -205,9 +202,8 @@ def _unfold(folds):
     restore(Vote, (row for row in dropped[Vote] if row.user_id in active))
     restore(Report, (row for row in dropped[Report] if row.reporter_id in active))
     rescore([*kept_ids, *(summary.pk for summary in summaries)])
-    for summary in Summary.objects.filter(pk__in=[s.pk for s in summaries]).select_related("paper"):
-        # Its document and its comments' (moved to the kept summary) are written again.
-        search.index_summary(summary)
+    # Their documents, and their comments' (on the kept summary until now), are written
+    # again by search.receivers (paper_unmerged, `unfolded`).
     return summaries
 
 

@@ -5,12 +5,13 @@ transaction, and `papers.merge_undo.undo_merge` undoes it from the log (`PaperMe
 
 What moves to A: B's summaries with everything that hangs on them (comments, votes,
 revisions and citations follow their summary, whose id does not change), B's drafts,
-its search documents, the moderators' "added despite a similar one" claims about it,
-and its aliases; its followers and topics move through the `paper_merging` signal
-(following.receivers, topics.receivers), which keeps papers from depending on the apps
-that refer to it. B's key becomes an alias of A, so `/paper/<B's key>/` and every
-`\\cite{}` of it lead to A; B's arXiv id and DOI go to A where A has none (where A has
-its own, B's no longer names a paper, and the merge page says so). B is then deleted.
+the moderators' "added despite a similar one" claims about it, and its aliases; its
+followers, topics and search documents move through the `paper_merging` signal
+(following.receivers, topics.receivers, search.receivers), which keeps papers from
+depending on the apps that refer to it. B's key becomes an alias of A, so
+`/paper/<B's key>/` and every `\\cite{}` of it lead to A; B's arXiv id and DOI go to A
+where A has none (where A has its own, B's no longer names a paper, and the merge page
+says so). B is then deleted.
 Summaries that cite B under any of its names are rendered again, so their links and
 references name A (a summary citing both shows one reference).
 
@@ -33,11 +34,11 @@ says which: the author (or a moderator) settles it first.
 Drafts, one per author and paper: an author with a draft of each keeps the newer one
 (A's when they were saved at the same moment); the other is dropped and recorded.
 
-Every write goes through the paths the site already has: search documents are moved
-with their rows and A's is rewritten by its `save()` (search.receivers), cached
-fragments of both papers and the feed are invalidated (shortscience.fragments), citing
-summaries are rendered by `Summary.rendered_fields` (papers.rendering), and profile
-counts are recounted (accounts.counts). Rows move with one UPDATE per kind, whatever
+Every write goes through the paths the site already has: search documents and the
+cached fragments of both papers follow the `paper_merging` signal and the saves
+(search.receivers, summaries.receivers), citing summaries are rendered by
+`Summary.rendered_fields` (papers.rendering), and profile counts are recounted
+(accounts.counts). Rows move with one UPDATE per kind, whatever
 their number; only folded summaries and citing summaries cost queries each.
 """
 
@@ -52,8 +53,6 @@ from django.db.models import Case, Q, Sum, Value, When
 
 from accounts import counts
 from moderation.models import Report
-from search.models import Document
-from shortscience import fragments
 from summaries.models import (
     TEXT_FIELDS,
     Citation,
@@ -67,7 +66,7 @@ from summaries.models import (
 from summaries.tasks import rerender_later
 
 from .models import DistinctClaim, Paper, PaperAlias, PaperCorrection, PaperMerge, PaperRevision
-from .signals import paper_merging
+from .signals import paper_merging, summaries_folding
 
 # The flags a folded summary must share with the summary it is folded into.
 VISIBILITY = ("is_private", "is_anonymous", "is_hidden")
@@ -238,9 +237,6 @@ def _merge(kept, merged, by):
     moved = Summary.objects.filter(paper=merged).update(paper=kept)
     if moved != len(plan.moving):
         raise MergeRefused(["The papers' summaries changed meanwhile: try again."])
-    Document.objects.filter(paper=merged).exclude(kind=Document.Kind.PAPER).update(
-        paper=kept, venue=kept.venue, year=kept.year
-    )
     Draft.objects.filter(pk__in=dropped_drafts).delete()
     Draft.objects.filter(paper=merged).update(paper=kept)
     record.update(_move_claims(kept, merged))
@@ -250,7 +246,8 @@ def _merge(kept, merged, by):
         record[name] = list(model.objects.filter(paper=merged).values_list("pk", flat=True))
         model.objects.filter(paper=merged).update(paper=kept)
     PaperAlias.objects.filter(paper=merged).update(paper=kept)
-    # What other apps keep about the paper (follows, topics) moves too.
+    # What other apps keep about the paper (follows, topics, search documents) moves
+    # too, and the cached pages of both papers go stale.
     for _, part in paper_merging.send(sender=Paper, kept=kept, merged=merged):
         record.update(part or {})
     merged_pk = merged.pk  # delete() clears it
@@ -260,9 +257,6 @@ def _merge(kept, merged, by):
     record["alias"] = alias.pk
     # Rendered again in the background, after the commit (summaries.tasks).
     rerender_later(citing)
-    fragments.invalidate(
-        fragments.paper_scope(kept.pk), fragments.paper_scope(merged_pk), fragments.LISTINGS
-    )
     counts.recount(fold.merged.author_id for fold in plan.folds)
     return PaperMerge.objects.create(
         kept_paper_id=kept.pk,
@@ -337,9 +331,8 @@ def _fold(folds):
         model.objects.filter(pk__in=[row.pk for row in dropped[model]]).delete()
     for model in (Comment, Vote, Report):
         model.objects.filter(summary_id__in=merged_ids).update(summary=switch("summary_id", into))
-    Document.objects.filter(kind=Document.Kind.COMMENT, summary_id__in=merged_ids).update(
-        summary=switch("summary_id", into)
-    )
+    # What else refers to a folded summary's comments follows them (search documents).
+    summaries_folding.send(sender=Summary, into=into)
     # Through delete(), so that its receivers recount its author and invalidate caches.
     Summary.objects.filter(pk__in=merged_ids).delete()
     rescore(kept_ids)
@@ -370,7 +363,7 @@ def _move_claims(kept, merged):
 
 def _fill_identifiers(kept, merged):
     """Give `kept` the merged paper's arXiv id and DOI where it has none; returns
-    {field: value} of those it took. Through save(), which reindexes the paper."""
+    {field: value} of those it took. Through save(), whose receivers see to the rest."""
     filled = {}
     for name, _ in IDENTIFIERS:
         if getattr(merged, name) and not getattr(kept, name):

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from markup.readable import readable_text
 from markup.render import RENDERER_VERSION, render_title
+from shortscience.rendered import RenderedText
 from shortscience.text import strip_controls
 
 from . import identifiers
@@ -179,7 +181,7 @@ def venue_display_name(counts):
     return min(counts, key=lambda spelling: (-counts[spelling], spelling))
 
 
-class Paper(models.Model):
+class Paper(RenderedText, models.Model):
     """A paper, under one canonical BibTeX key.
 
     Its other names live in two places, each guarded by the database:
@@ -194,6 +196,9 @@ class Paper(models.Model):
     the BibTeX entry and the links read them without a join, and the constraint holds
     however a paper is written (admin, command, form).
     """
+
+    # The columns rendered from these, by save() when they change (shortscience.rendered).
+    RENDERED_FROM = ("title", "abstract")
 
     bibtex_key = models.CharField(
         "BibTeX key",
@@ -299,10 +304,10 @@ class Paper(models.Model):
         self.normalized_title = normalize_title(self.title)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "normalized_title", "title_html"}
-        for name, value in self.rendered_fields().items():
-            setattr(self, name, value)
+            update_fields = {*update_fields, "normalized_title"}
+        kwargs["update_fields"] = self.render_for_save(update_fields)
         super().save(*args, **kwargs)
+        self.note_saved()
 
     def get_absolute_url(self):
         return reverse("papers:detail", args=[self.bibtex_key])
@@ -324,14 +329,25 @@ class Paper(models.Model):
     def rendered_fields(self):
         """The stored HTML of the abstract and the title, as the current renderer makes
         them."""
-        from .rendering import render_text
-
-        html = render_text(self.abstract, flavor="abstract") if self.abstract else ""
         return {
-            "abstract_html": html,
+            "abstract_html": self.render_abstract(),
             "title_html": render_title(self.title),
             "renderer_version": RENDERER_VERSION,
         }
+
+    def render_sources(self, sources):
+        # A new title alone (a correction, an import) need not render the abstract again,
+        # the costly part; the version is the renderer's only when both were rendered.
+        if set(sources) >= set(self.RENDERED_FROM):
+            return self.rendered_fields()
+        if "title" in sources:
+            return {"title_html": render_title(self.title)}
+        return {"abstract_html": self.render_abstract()}
+
+    def render_abstract(self):
+        from .rendering import render_text
+
+        return render_text(self.abstract, flavor="abstract") if self.abstract else ""
 
     @property
     def shown_title(self):
@@ -348,8 +364,6 @@ class Paper(models.Model):
         written."""
         if not self.title_html or "math-error" in self.title_html:
             return self.title
-        from search.text import readable_text
-
         return readable_text(self.title_html)
 
     @property

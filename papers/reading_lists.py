@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from bibtexparser.model import ImplicitComment
 
-from search.lookup import PaperName, paper_name
-
 from . import identifiers
 from .keys import is_valid_key
+from .lookup import PaperName, paper_name
 from .sources import ARXIV, DBLP, DOI, identify
 from .sources import bibtex as bibtex_fields
 from .sources.base import squash

@@ -192,10 +192,12 @@ def renormalize(papers, documents, aliases):
     """Store every paper's venue under its canonical name by `aliases` (key: name), and
     the search documents' copies of it: one UPDATE of each per spelling that changes,
     not one per paper. `papers` and `documents` are querysets (historical models in a
-    migration). Returns {old spelling: new name}."""
+    migration); `documents` None leaves them to the caller (the command announces the
+    changes with `signals.venues_renamed`). Returns {old spelling: new name}."""
     spellings = list(papers.exclude(venue="").values_list("venue", flat=True).distinct().order_by())
     changes = {old: new for old in spellings if (new := match(old, aliases)) != old}
     for old, new in changes.items():
         papers.filter(venue=old).update(venue=new)
-        documents.filter(venue=old).update(venue=new)
+        if documents is not None:
+            documents.filter(venue=old).update(venue=new)
     return changes

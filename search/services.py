@@ -1,24 +1,25 @@
 """Writes to the search index: one document per paper, public summary and comment on one.
 
-Called from the signal receivers for single changes, and by `manage.py reindex` to
-rebuild everything. Private summaries, and comments on them, never get a document, so
-their text cannot turn up in results or in counts. Nor does what a moderator hid (a
-summary, with its comments, or a comment) or a comment deleted or removed: restoring it
-brings its document back.
+Called from the signal receivers (search.receivers) for every change, and by
+`manage.py reindex` to rebuild everything. Private summaries, and comments on them,
+never get a document, so their text cannot turn up in results or in counts. Nor does
+what a moderator hid (a summary, with its comments, or a comment) or a comment deleted
+or removed: restoring it brings its document back.
 
-Writes that skip `save()` (a queryset's `update()`) skip the receivers too: they must
-call `index_summary` / `index_comment` for the rows they changed.
+Writes that skip `save()` (a queryset's `update()`, an import's bulk writes) skip the
+post_save receivers too: papers announces its own with signals (papers.signals), which
+the receivers follow; any other must save() the rows it changes.
 """
 
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from markup.readable import readable_text
 from papers.models import Paper
 from shortscience.pgcopy import copy_rows
 from summaries.models import Comment, Summary
 
 from .models import Document, Word
-from .text import readable_text
 
 Kind = Document.Kind
 # Every column an upsert writes; the key (kind, object_id) identifies the row.
@@ -161,6 +162,30 @@ def index_paper(paper):
         Document.objects.filter(paper_id=paper.pk).exclude(kind=Kind.PAPER).update(
             venue=paper.venue, year=paper.year
         )
+
+
+def index_imported(created, updated):
+    """Bring the search documents of imported papers in step (papers.signals.
+    papers_imported): bulk_create, bulk_update and COPY send no post_save, which is
+    what keeps the index in step for single saves.
+
+    The new papers' documents are written in one statement, and so are the updated
+    ones'. A paper whose venue or year changed may have summaries and comments
+    carrying them, so those go through `index_paper`, which updates them too.
+    """
+    if created:
+        save_documents(
+            [
+                paper_document_row(p.pk, p.title, p.authors, p.abstract_html, p.venue, p.year)
+                for p in created
+            ],
+            new=True,
+        )
+    if updated:
+        save_documents([paper_document(paper) for paper, _ in updated])
+    for paper, changes in updated:
+        if "venue" in changes or "year" in changes:
+            index_paper(paper)
 
 
 def _summary_is_indexed(summary):

@@ -3,10 +3,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from papers import venues
+from papers.lookup import find_paper, paper_name, site_hosts
 from shortscience.pagination import paginate
 
 from . import models
-from .lookup import find_paper, paper_name, site_hosts
 from .models import MAX_RESULTS, Document
 from .suggest import forgiving_search
 from .text import clean_query, highlight_terms, marked_headline, parse_query

@@ -11,6 +11,21 @@ again can never equal an old one and bring back a fragment built under it.
 
 Every fragment also depends on SITE, which `rerender` invalidates, since it changes the
 markup of every page at once.
+
+Who invalidates: receivers, not the writers. A save() of a paper, summary or comment
+(summaries.receivers), a change of the topics one carries (topics.receivers), and the
+writes papers makes without save() and announces (imports, merges and their undoing,
+renamed venues: papers.signals) each invalidate what they change. The search index
+follows the same saves and signals (search.receivers). Only these writes invalidate by
+hand, each because it rewrites rows with update() where a save() per row would cost a
+render check, a re-index and an invalidation each, for nothing:
+
+- vote scores: `summaries.services.vote`, and the votes taken back with a deleted
+  account (`accounts.services.delete_account`, which also invalidates every page that
+  showed the person's name, once);
+- re-rendering: `manage.py rerender` (SITE: every page's markup) and the summaries
+  rendered again because a paper they cite changed (`summaries.tasks.rerender_summaries`).
+  Neither changes a text, so neither touches the search index.
 """
 
 import gzip

@@ -13,6 +13,7 @@ from django.utils import timezone
 from markup.render import RENDERER_VERSION, cited_keys
 from papers.rendering import render_text
 from shortscience.dbfunctions import OctetLength
+from shortscience.rendered import RenderedText
 
 from .comment_querysets import CommentQuerySet
 from .excerpts import COMMENT, render_excerpt
@@ -131,7 +132,10 @@ class SummaryQuerySet(models.QuerySet):
         return self.filter(pk__in=Citation.objects.citing(paper))
 
 
-class Summary(models.Model):
+class Summary(RenderedText, models.Model):
+    # body_html and excerpt_html, rendered by save() when the body changes.
+    RENDERED_FROM = ("body",)
+
     paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="summaries")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summaries"
@@ -201,20 +205,24 @@ class Summary(models.Model):
         return f"Summary of {self.paper} by {self.author}"
 
     def save(self, *args, **kwargs):
-        keys = cited_keys(self.body)
-        for name, value in self.rendered_fields(keys).items():
-            setattr(self, name, value)
         if self.created_at is None:
             # auto_now_add has not run yet; hotness needs the creation time now.
             self.created_at = timezone.now()
         self.hotness = hotness(self.score, self.created_at)
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        update_fields = self.render_for_save(kwargs.get("update_fields"))
+        if not self._state.adding and update_fields is None:
             # The database keeps `comment_count`: written back from this instance, it
             # would undo the comments posted since it was loaded.
-            kwargs["update_fields"] = _ALL_BUT_COMMENT_COUNT
-        with transaction.atomic():
+            update_fields = _ALL_BUT_COMMENT_COUNT
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields
+        if "body" not in self.rendered_now:
             super().save(*args, **kwargs)
-            self.record_citations(keys)
+        else:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                self.record_citations(self._cited_keys)
+        self.note_saved()
 
     def get_absolute_url(self):
         return reverse("summaries:detail", args=[self.pk])
@@ -233,6 +241,11 @@ class Summary(models.Model):
     def visibility(self):
         """The VISIBILITY_FIELDS as loaded or set, None for one not loaded."""
         return tuple(self.__dict__.get(name) for name in self.VISIBILITY_FIELDS)
+
+    def render_sources(self, sources):
+        # The cited keys, read once for the HTML and for the citations recorded with it.
+        self._cited_keys = cited_keys(self.body)
+        return self.rendered_fields(self._cited_keys)
 
     def rendered_fields(self, keys=None):
         """The stored HTML of the body and of its excerpt, as the current renderer
@@ -339,7 +352,10 @@ class SummaryRevision(models.Model):
         return f"Version {self.number} of summary {self.summary_id}"
 
 
-class Comment(models.Model):
+class Comment(RenderedText, models.Model):
+    # body_html and excerpt_html, rendered by save() when the body changes.
+    RENDERED_FROM = ("body",)
+
     summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
@@ -388,9 +404,9 @@ class Comment(models.Model):
         return f"Comment by {self.author} on {self.summary_id}"
 
     def save(self, *args, **kwargs):
-        for name, value in self.rendered_fields().items():
-            setattr(self, name, value)
+        kwargs["update_fields"] = self.render_for_save(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        self.note_saved()
 
     def get_absolute_url(self):
         """The comment in context: the page of its summary's discussion that holds it,
@@ -450,40 +466,6 @@ class Comment(models.Model):
         }
 
 
-class CitationQuerySet(models.QuerySet):
-    def citing(self, paper):
-        """The ids of the summaries that cite `paper` under any of its names: key,
-        alias, arXiv id, DOI; each once, however many of them it used.
-
-        The alias keys are a subquery of their own, unioned rather than OR-ed with the
-        fixed names: an OR of two IN conditions, one a subquery, would keep PostgreSQL
-        from using the index on the cited key.
-        """
-        from papers.rendering import paper_alias_names, paper_citation_names
-
-        ids = self.filter(key__in=paper_citation_names(paper)).values_list("summary_id")
-        aliases = self.filter(key__in=paper_alias_names(paper)).values_list("summary_id")
-        return ids.union(aliases)
-
-
-class Citation(models.Model):
-    """A `\\cite{key}` in a summary. The key is kept, lowercased, rather than a paper:
-    a summary may cite a paper the catalogue gains only later."""
-
-    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="citations")
-    key = models.CharField(max_length=255, db_index=True)
-
-    objects = CitationQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["summary", "key"], name="one_citation_per_key"),
-        ]
-
-    def __str__(self):
-        return f"{self.summary_id} cites {self.key}"
-
-
 def comment_url(summary_id, comment_id):
     """The address of a comment in context (see `Comment.get_absolute_url`), from the
     ids alone, for lists that hold the ids and not the comment."""
@@ -491,7 +473,9 @@ def comment_url(summary_id, comment_id):
     return f"{path}?comment={comment_id}#comment-{comment_id}"
 
 
-# Its own module, so that this one stays readable; imported here so Django finds it.
+# Each in its own module, so that this one stays readable; imported here so Django
+# finds them (and Summary's methods find Citation).
+from .citation_models import Citation  # noqa: E402, F401
 from .draft_models import Draft  # noqa: E402, F401
 from .idempotency_models import IdempotencyKey  # noqa: E402, F401
 from .notification_models import SentNotification  # noqa: E402, F401

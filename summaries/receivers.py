@@ -5,7 +5,13 @@ from django.dispatch import receiver
 from accounts import counts
 from papers.models import Paper, PaperAlias
 from papers.rendering import paper_citation_names
-from papers.signals import names_added
+from papers.signals import (
+    names_added,
+    paper_merging,
+    paper_unmerged,
+    papers_imported,
+    venues_renamed,
+)
 from shortscience import fragments
 from shortscience.dbfunctions import among
 
@@ -57,11 +63,12 @@ def rerender_citing_summaries(
 
 
 # Cached fragments of the homepage and of paper pages follow every write that shows
-# there. Votes and hidden content are written with update(), which sends no signal:
-# summaries.services.vote and moderation.services invalidate their scopes themselves.
-# Comments are only ever deleted along with their summary (a comment taken back keeps
-# its row), so post_save covers them; a post_delete receiver would also cost the fast
-# cascade when a summary with many comments is deleted.
+# there: a save() of a paper, summary or comment (hiding one included), and the writes
+# papers announces (imports, merges, renamed venues). The few writes that must stay by
+# hand are listed in shortscience.fragments. Comments are only ever deleted along with
+# their summary (a comment taken back keeps its row), so post_save covers them; a
+# post_delete receiver would also cost the fast cascade when a summary with many
+# comments is deleted.
 
 
 @receiver([post_save, post_delete], sender=Paper, dispatch_uid="summaries.fragments_paper")
@@ -77,6 +84,30 @@ def summary_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Comment, dispatch_uid="summaries.fragments_comment")
 def comment_changed(sender, instance, **kwargs):
     fragments.invalidate(fragments.paper_scope(instance.summary.paper_id), fragments.LISTINGS)
+
+
+@receiver(papers_imported, dispatch_uid="summaries.fragments_imported")
+def papers_imported_changed(sender, created=(), updated=(), **kwargs):
+    # New papers are listed on their venue's pages (LISTINGS); changed ones on theirs.
+    scopes = (fragments.paper_scope(paper.pk) for paper, _ in updated)
+    fragments.invalidate(fragments.LISTINGS, *scopes)
+
+
+@receiver(venues_renamed, dispatch_uid="summaries.fragments_venues")
+def venues_changed(sender, changes, **kwargs):
+    # Venue lists and pages are cached under LISTINGS; cards and paper pages are keyed
+    # by what they print, the venue included.
+    if changes:
+        fragments.invalidate(fragments.LISTINGS)
+
+
+@receiver(paper_merging, dispatch_uid="summaries.fragments_merging")
+@receiver(paper_unmerged, dispatch_uid="summaries.fragments_unmerged")
+def papers_merged(sender, kept, merged, **kwargs):
+    # Summaries, comments and votes moved between the two pages with update().
+    fragments.invalidate(
+        fragments.paper_scope(kept.pk), fragments.paper_scope(merged.pk), fragments.LISTINGS
+    )
 
 
 # The counts on profiles (accounts.counts): a summary's own author's, and its

@@ -174,7 +174,9 @@ def vote(*, summary, user, value, key=None, result_url=""):
             current = value
         score = Vote.objects.filter(summary=locked).aggregate(total=Sum("value"))["total"] or 0
         hot = hotness(score, locked.created_at)
-        # An update, not save(): saving would render the body again and touch updated_at.
+        # An update, not save(): a vote is not an edit (updated_at), and its receivers
+        # would re-index the text for nothing. So the pages are invalidated by hand, one
+        # of the few writes that do (shortscience.fragments).
         Summary.objects.filter(pk=locked.pk).update(score=score, hotness=hot)
         idempotency.record(post, result_url)
     summary.score, summary.hotness = score, hot

@@ -3,7 +3,6 @@
 from django.db import transaction
 from django.db.models import Q
 
-from shortscience import fragments
 from summaries.models import Summary
 
 from .models import MAX_PAPER_TOPICS, MAX_SUMMARY_TOPICS, Topic
@@ -32,8 +31,7 @@ def attach_categories(paper, categories):
     slugs = list(dict.fromkeys(c.strip() for c in categories if c and c.strip()))
     topics = list(Topic.objects.filter(slug__in=slugs[:MAX_PAPER_TOPICS]))
     if topics:
-        paper.topics.add(*topics)
-        fragments.invalidate(fragments.paper_scope(paper.pk), fragments.LISTINGS)
+        paper.topics.add(*topics)  # cached pages follow (topics.receivers)
     return topics
 
 
@@ -46,8 +44,7 @@ def set_summary_topics(summary, topics):
         wanted = {t.pk for t in topics}
         if current == wanted:
             return False
-        summary.topics.set(topics)
-    fragments.invalidate(fragments.paper_scope(summary.paper_id), fragments.LISTINGS)
+        summary.topics.set(topics)  # cached pages follow (topics.receivers)
     return True
 
 

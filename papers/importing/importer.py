@@ -7,14 +7,12 @@ from django.db import DataError, IntegrityError, connections, router, transactio
 from django.utils import timezone
 
 from markup.render import RENDERER_VERSION, render_title
-from search import services as search
-from shortscience import fragments
 from shortscience.pgcopy import copy_rows
 
 from .. import history
 from ..duplicates import normalize_title
 from ..models import Paper, PaperAlias, PaperRevision
-from ..signals import names_added
+from ..signals import names_added, papers_imported
 from ..venues import VenueMap
 from . import matching
 from .reader import Reader
@@ -28,6 +26,8 @@ class Importer:
 
     `copy`: write new papers and their search documents with COPY, which is the default
     on PostgreSQL; otherwise (and on other databases) with bulk_create.
+    `index`: False leaves the search documents to the caller (`manage.py reindex`);
+    either way the writes are announced with `papers.signals.papers_imported`.
     `allow_similar`: create the records that look like a paper here (by title, first
     author and year, see `matching`) rather than report them; `on_similar` is called
     with each one reported (a matching.Similar).
@@ -134,8 +134,10 @@ class Importer:
             ]
         )
         updated = self._update(batch.updates.values())
-        if self.index:
-            _reindex(created, updated)
+        if created or updated:
+            # No post_save for COPY and bulk writes: their search documents and the
+            # cached pages showing them follow this (search.receivers, summaries.receivers).
+            papers_imported.send(sender=Paper, created=created, updated=updated, reindex=self.index)
         if created or aliases:
             # bulk_create and COPY send no post_save.
             names_added.send(sender=Paper, papers=created, aliases=aliases)
@@ -201,24 +203,16 @@ class Importer:
             )
             for name, value in changes.items():
                 setattr(paper, name, value)
-            if "abstract" in changes:
-                for name, value in paper.rendered_fields().items():
-                    setattr(paper, name, value)
-                fields.update(("abstract_html", "renderer_version"))
+            # bulk_update does not call save(), which keeps these columns: the HTML of
+            # what changed (shortscience.rendered) and the normalized title.
+            fields.update(paper.render_for_save(changes))
             if "title" in changes:
-                # bulk_update does not call save(), which keeps these columns.
                 paper.normalized_title = normalize_title(paper.title)
-                paper.title_html = render_title(paper.title)
-                fields.update(("normalized_title", "title_html"))
-            fields.update(changes)
+                fields.add("normalized_title")
             updated.append((paper, changes))
         Paper.objects.using(self.db).bulk_update([paper for paper, _ in updated], sorted(fields))
         PaperRevision.objects.using(self.db).bulk_create(
             [revision for revision in revisions if revision.changes]
-        )
-        # bulk_update sends no post_save: pages showing these papers go stale here.
-        fragments.invalidate(
-            fragments.LISTINGS, *(fragments.paper_scope(paper.pk) for paper, _ in updated)
         )
         return updated
 
@@ -252,7 +246,7 @@ class Importer:
                 before = history.snapshot(paper, fields=changes.keys())
                 for name, value in changes.items():
                     setattr(paper, name, value)
-                paper.save(update_fields=[*changes, "abstract_html", "renderer_version"])
+                paper.save(update_fields=list(changes))
                 history.record(paper, before, source=PaperRevision.Source.IMPORT)
 
             if self._write_single(update.records[0], write):
@@ -297,28 +291,3 @@ def _new_paper(record):
     else:
         paper.renderer_version = RENDERER_VERSION
     return paper
-
-
-def _reindex(created, updated):
-    """Bring the search documents of these papers in step: bulk_create, bulk_update and
-    COPY send no post_save, which is what keeps the index in step for single saves.
-
-    The new papers' documents are written in one statement, and so are the updated
-    ones'. A paper whose venue or year changed may have summaries and comments
-    carrying them, so those go through `index_paper`, which updates them too.
-    """
-    if created:
-        search.save_documents(
-            [
-                search.paper_document_row(
-                    p.pk, p.title, p.authors, p.abstract_html, p.venue, p.year
-                )
-                for p in created
-            ],
-            new=True,
-        )
-    if updated:
-        search.save_documents([search.paper_document(paper) for paper, _ in updated])
-    for paper, changes in updated:
-        if "venue" in changes or "year" in changes:
-            search.index_paper(paper)

@@ -10,10 +10,10 @@ from django.db.models import F, Sum
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from markup.readable import readable_text
 from papers.models import Paper
 from papers.rendering import render_text
 from search.models import Document
-from search.text import readable_text
 from summaries.models import Comment, Summary, Vote
 from summaries.ranking import hotness
 from tests.factories import make_paper, make_summary, make_user

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import search.models
+from papers.lookup import paper_name
 from papers.models import PaperAlias
-from search.lookup import paper_name
 from search.text import Term, contains_word, highlight_terms, parse_query
 from tests.factories import make_comment, make_paper, make_summary
 from tests.markup.adversarial import CASES as ADVERSARIAL_CASES

@@ -2,6 +2,7 @@
 
 import pytest
 
+from markup.readable import readable_text
 from markup.render import render
 from search.text import (
     MAX_QUERY_LENGTH,
@@ -12,7 +13,6 @@ from search.text import (
     highlight_terms,
     marked_headline,
     parse_query,
-    readable_text,
 )
 
 

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from papers.models import Paper
+from papers.signals import venues_renamed
 from papers.venues import VenueMap, renormalize
-from search.models import Document
-from shortscience import fragments
 
 
 class Command(BaseCommand):
@@ -13,11 +12,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        changes = renormalize(Paper.objects, Document.objects, VenueMap().aliases)
-        if changes:
-            # Venue lists and pages are cached under the feed's scope; cards and paper
-            # pages are keyed by what they print, the venue included.
-            fragments.invalidate(fragments.LISTINGS)
+        changes = renormalize(Paper.objects, None, VenueMap().aliases)
+        # Written with update(): the search documents' copies of the venue and the
+        # cached pages follow the signal (search.receivers, summaries.receivers).
+        venues_renamed.send(sender=Paper, changes=changes)
         for old, new in sorted(changes.items()):
             self.stdout.write(f"{old} → {new}")
         noun = "spelling" if len(changes) == 1 else "spellings"

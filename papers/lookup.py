@@ -1,10 +1,11 @@
 """Queries that name a paper: an arXiv id, a DOI, a link to the paper, a BibTeX key.
 
 Researchers paste these into the search box as often as words, and a full-text search
-finds nothing for them (a DOI is not words). The view sends such a query straight to
-the paper's page. Whether a query is a name is decided by reading it, with no query to
-the database, so that a search for words costs nothing more; a name costs one query of
-index lookups (PaperQuerySet.named).
+finds nothing for them (a DOI is not words). The search view sends such a query
+straight to the paper's page; the reading-list check and the API read names the same
+way, so it lives here in papers, which they all build on. Whether a query is a name is
+decided by reading it, with no query to the database, so that a search for words costs
+nothing more; a name costs one query of index lookups (PaperQuerySet.named).
 """
 
 from dataclasses import dataclass
@@ -13,10 +14,10 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.urls import Resolver404, resolve
 
-from papers import identifiers
-from papers.keys import is_valid_key
-from papers.models import Paper
-from papers.sources import BIBTEX, identify
+from . import identifiers
+from .keys import is_valid_key
+from .models import Paper
+from .sources import BIBTEX, identify
 
 
 @dataclass(frozen=True)
