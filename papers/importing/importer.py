@@ -17,6 +17,7 @@ from ..models import Paper, PaperAlias, PaperRevision
 from ..signals import names_added
 from ..venues import VenueMap
 from . import matching
+from .categories import Categories
 from .reader import Reader
 from .records import Rejected, Tally
 
@@ -49,6 +50,7 @@ class Importer:
         self.on_similar = on_similar
         self.tally = Tally()
         self.db = router.db_for_write(Paper)
+        self.categories = Categories(self.db, self.tally)
         vendor = connections[self.db].vendor
         self.copy = vendor == "postgresql" if copy is None else copy
         if self.copy and vendor != "postgresql":
@@ -98,6 +100,7 @@ class Importer:
             self.tally.created += len(batch.new)
             self.tally.merged += len(batch.aliases)
             self.tally.updated += sum(update.counted for update in batch.updates.values())
+            self.categories.count()
 
     def _tally_sorted(self, batch):
         self.tally.unchanged += batch.unchanged
@@ -133,6 +136,7 @@ class Importer:
                 for record, target in batch.aliases
             ]
         )
+        self.categories.attach(batch.placed, created_from)
         updated = self._update(batch.updates.values())
         if self.index:
             _reindex(created, updated)
@@ -257,6 +261,9 @@ class Importer:
 
             if self._write_single(update.records[0], write):
                 self.tally.updated += update.counted
+        # The papers written above and those already here; one statement, as above.
+        self.categories.attach(batch.placed, created_from)
+        self.categories.count()
 
     def _write_single(self, record, write):
         try:
