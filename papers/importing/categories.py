@@ -5,18 +5,26 @@ gets them (topics.services.attach_categories).
 A category is a topic's slug. The topics are read once in a run, with the first batch
 that has categories (DBLP and BibTeX records have none, and never read them): a few dozen
 curated rows, against the batch's thousands of records. A category no topic has is
-skipped and counted in the tally, by name, for the report. Each batch's links are then
-written with one statement, whatever its size, and the unique constraint on (topic,
-paper) decides what is there already: a second run of the same file adds nothing, and a
-topic a moderator removed from a paper comes back only if the record still lists it.
+skipped and counted in the tally, by name, for the report.
+
+Then, whatever the batch's size, one statement reads the links the batch's papers here
+already have, and one writes those missing; the papers the batch creates have none, so a
+first import only writes and a second only reads. Reading first costs less than letting
+the insert find each link there (measured, 28,000 links there: 0.03 to 0.06 s of server
+time for the reads, 0.14 s for the inserts finding them). The unique constraint on
+(topic, paper) still decides, should another writer add a link in between: a second run
+of the same file adds nothing. (A topic a moderator took off a paper comes back if a
+file listing it is imported again, as a field the import sets does.)
 """
 
 import json
 from collections import Counter
 
 from django.db import connections
+from django.db.models import F
 
 from shortscience import fragments
+from shortscience.dbfunctions import among
 from topics.models import MAX_PAPER_TOPICS, Topic
 
 from ..models import Paper
@@ -41,16 +49,20 @@ class Categories:
 
     def attach(self, placed, created_from):
         """`placed`: (record, target) pairs (matching.Sorted.placed); `created_from`:
-        {id(record): paper id} of the batch's new papers. One query, none when no
-        record has categories (plus, once a run, the topics' query)."""
+        {id(record): paper id} of the batch's new papers. At most two queries: the
+        links of the papers here, the links missing; none when no record has
+        categories (and, once a run, the topics' query)."""
         self.uncounted = (0, Counter())
-        wanted = []
+        wanted, here = [], set()
         for record, target in placed:
             if not record.categories:
                 continue
-            pk = target.pk if isinstance(target, Here) else created_from.get(id(target))
-            if pk is not None:  # None: not created, a probable duplicate
-                wanted.append((pk, record.categories))
+            if isinstance(target, Here):
+                pk = target.pk
+                here.add(pk)
+            elif (pk := created_from.get(id(target))) is None:
+                continue  # not created: a probable duplicate
+            wanted.append((pk, record.categories))
         if not wanted:
             return
         if self.topic_ids is None:
@@ -62,6 +74,13 @@ class Categories:
                     unknown[slug] += 1
                 else:
                     links.add((pk, topic_id))
+        if links and here:
+            links.difference_update(
+                PaperTopic.objects.using(self.db)
+                .filter(among(self.db, F("paper_id"), here))
+                .values_list("paper_id", "topic_id")
+                .order_by()
+            )
         linked = _insert(self.db, sorted(links)) if links else []
         self.uncounted = (len(linked), unknown)
         # A paper here that gained a topic shows it on its page and on the cards of its
@@ -81,9 +100,10 @@ class Categories:
 def _insert(db, links):
     """Write the (paper id, topic id) links that are not there yet; the paper ids of
     those written, one per link. One statement: on PostgreSQL the pairs go as two
-    arrays, on SQLite as one JSON text (a parameter a value would pass SQLite's limit
-    of 32,766 with a batch's thousands of links). A topic or paper deleted since it was
-    read is left out rather than failing the batch's foreign keys at commit."""
+    arrays, on SQLite as one JSON text (one parameter a value would pass SQLite's
+    limit of 32,766 parameters with a batch's thousands of links). A topic or paper
+    deleted since it was read is left out rather than failing the batch's foreign keys
+    at commit."""
     connection = connections[db]
     table = PaperTopic._meta.db_table
     exists = (

@@ -48,6 +48,10 @@ def link_inserts(captured):
     ]
 
 
+def link_reads(captured):
+    return [q for q in captured if q["sql"].startswith(f'SELECT "{LINK_TABLE}"')]
+
+
 def topic_reads(captured):
     return [q for q in captured if 'FROM "topics_topic"' in q["sql"] and "INSERT" not in q["sql"]]
 
@@ -161,7 +165,14 @@ def test_one_statement_a_batch_whatever_its_size(tmp_path):
         assert tally.categories_unknown == {"hep-th": 2 * count}
         assert len(link_inserts(captured)) == 2  # one a batch
         assert len(topic_reads(captured)) == 1  # one a run
-        return len(captured)
+        assert not link_reads(captured)  # new papers have no links yet
+        first = len(captured)
+        with CaptureQueriesContext(connection) as captured:
+            tally = Importer(batch_size=count).run(read_file(path))
+        assert (tally.unchanged, tally.topics_attached) == (2 * count, 0)
+        # The links of the papers here are read, one query a batch; none is missing.
+        assert (len(link_reads(captured)), link_inserts(captured)) == (2, [])
+        return first, len(captured)
 
     assert queries(3) == queries(60)
 
