@@ -15,6 +15,11 @@ time for the reads, 0.14 s for the inserts finding them). The unique constraint 
 (topic, paper) still decides, should another writer add a link in between: a second run
 of the same file adds nothing. (A topic a moderator took off a paper comes back if a
 file listing it is imported again, as a field the import sets does.)
+
+When the importer writes new papers with COPY, their links go with COPY too, in a
+statement of their own: no other writer can have linked a paper this transaction has
+just made, so there is nothing to skip, and COPY took 0.35 s of server time for 28,000
+links where the insert took 0.50 (the foreign keys' checks included in both).
 """
 
 import json
@@ -25,12 +30,14 @@ from django.db.models import F
 
 from shortscience import fragments
 from shortscience.dbfunctions import among
+from shortscience.pgcopy import copy_rows
 from topics.models import MAX_PAPER_TOPICS, Topic
 
 from ..models import Paper
 from .matching import Here
 
 PaperTopic = Topic.papers.through
+_COLUMNS = ["paper_id", "topic_id"]  # a link's id comes from its column's default
 
 
 class Categories:
@@ -47,11 +54,12 @@ class Categories:
         self.topic_ids = None  # {slug: id}, read with the first batch that needs it
         self.uncounted = (0, Counter())
 
-    def attach(self, placed, created_from):
+    def attach(self, placed, created_from, copy=False):
         """`placed`: (record, target) pairs (matching.Sorted.placed); `created_from`:
-        {id(record): paper id} of the batch's new papers. At most two queries: the
-        links of the papers here, the links missing; none when no record has
-        categories (and, once a run, the topics' query)."""
+        {id(record): paper id} of the batch's new papers; `copy`: write the new papers'
+        links with COPY (PostgreSQL). At most three queries: the links of the papers
+        here, the links missing, with COPY the new papers' links; none when no record
+        has categories (and, once a run, the topics' query)."""
         self.uncounted = (0, Counter())
         wanted, here = [], set()
         for record, target in placed:
@@ -74,6 +82,10 @@ class Categories:
                     unknown[slug] += 1
                 else:
                     links.add((pk, topic_id))
+        fresh = set()
+        if copy:
+            fresh = {link for link in links if link[0] not in here}
+            links -= fresh
         if links and here:
             links.difference_update(
                 PaperTopic.objects.using(self.db)
@@ -82,11 +94,12 @@ class Categories:
                 .order_by()
             )
         linked = _insert(self.db, sorted(links)) if links else []
-        self.uncounted = (len(linked), unknown)
+        if fresh:
+            copy_rows(connections[self.db], PaperTopic._meta.db_table, _COLUMNS, sorted(fresh))
+        self.uncounted = (len(linked) + len(fresh), unknown)
         # A paper here that gained a topic shows it on its page and on the cards of its
         # summaries; the batch's new papers have nothing cached yet.
-        new = set(created_from.values())
-        if stale := {pk for pk in linked if pk not in new}:
+        if stale := {pk for pk in linked if pk in here}:
             fragments.invalidate(fragments.LISTINGS, *map(fragments.paper_scope, stale))
 
     def count(self):

@@ -136,7 +136,7 @@ class Importer:
                 for record, target in batch.aliases
             ]
         )
-        self.categories.attach(batch.placed, created_from)
+        self.categories.attach(batch.placed, created_from, copy=self.copy)
         updated = self._update(batch.updates.values())
         if self.index:
             _reindex(created, updated)

@@ -148,7 +148,8 @@ def test_a_probable_duplicate_gives_no_topics(tmp_path):
 def test_one_statement_a_batch_whatever_its_size(tmp_path):
     """The links of a batch are written with one statement, and the topics are read once
     a run: the queries of an import are the same in number for 3 records a batch as for
-    60, each with known and unknown categories."""
+    60, each with known and unknown categories. (With COPY, which the queries captured
+    do not show, see the next test.)"""
 
     def queries(count):
         Paper.objects.all().delete()
@@ -160,7 +161,7 @@ def test_one_statement_a_batch_whatever_its_size(tmp_path):
             ),
         )
         with CaptureQueriesContext(connection) as captured:
-            tally = Importer(batch_size=count).run(read_file(path))
+            tally = Importer(batch_size=count, copy=False).run(read_file(path))
         assert (tally.created, tally.topics_attached) == (2 * count, 4 * count)
         assert tally.categories_unknown == {"hep-th": 2 * count}
         assert len(link_inserts(captured)) == 2  # one a batch
@@ -168,13 +169,40 @@ def test_one_statement_a_batch_whatever_its_size(tmp_path):
         assert not link_reads(captured)  # new papers have no links yet
         first = len(captured)
         with CaptureQueriesContext(connection) as captured:
-            tally = Importer(batch_size=count).run(read_file(path))
+            tally = Importer(batch_size=count, copy=False).run(read_file(path))
         assert (tally.unchanged, tally.topics_attached) == (2 * count, 0)
         # The links of the papers here are read, one query a batch; none is missing.
         assert (len(link_reads(captured)), link_inserts(captured)) == (2, [])
         return first, len(captured)
 
     assert queries(3) == queries(60)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_writes_the_links_an_insert_writes(tmp_path):
+    # The new papers' links go with COPY; a paper here gets its missing ones inserted.
+    Paper.objects.create(bibtex_key="Here", title="A paper here", arxiv_id="1512.03385")
+    path = write(
+        tmp_path / "arxiv.jsonl",
+        *(arxiv_line(f"2101.{i:05d}", f"Paper number {i}", "cs.LG stat.ML") for i in range(5)),
+        arxiv_line("1512.03385", "A paper here", "cs.CV hep-th"),
+    )
+
+    def import_and_read(copy):
+        Paper.objects.exclude(bibtex_key="Here").delete()
+        PaperAlias.objects.all().delete()
+        PaperTopic.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            tally = Importer(copy=copy).run(read_file(path))
+        assert (tally.created, tally.merged, tally.topics_attached) == (5, 1, 11)
+        # The insert: every link with it, or only the paper here's.
+        (insert,) = link_inserts(captured)
+        links = PaperTopic.objects.values_list("paper__bibtex_key", "topic__slug")
+        return sorted(links)
+
+    links = import_and_read(copy=True)
+    assert links == import_and_read(copy=False)
+    assert ("Here", "cs.CV") in links and len(links) == 11
 
 
 def test_formats_without_categories_never_read_the_topics(tmp_path):
