@@ -261,7 +261,7 @@ class Importer:
 
             if self._write_single(update.records[0], write):
                 self.tally.updated += update.counted
-        # The papers written above and those already here; one statement, as above.
+        # The topics of the papers written above and of those already here.
         self.categories.attach(batch.placed, created_from)
         self.categories.count()
 
