@@ -1,4 +1,5 @@
-"""Time `manage.py import_papers` on a generated DBLP-like XML file.
+"""Time `manage.py import_papers` on a generated DBLP-like XML file, or arXiv-like JSON
+lines with `--format arxiv`.
 
 Run from the project root, against a migrated database:
 
@@ -16,9 +17,15 @@ search documents), copied out, then written back with one COPY a table and nothi
 else into the same tables, emptied (TRUNCATE, in a transaction rolled back after). The
 import's rates are given as a ratio to the floor's, which a busy machine slows about as
 much as the import: the ratio is what to compare between runs of different code.
+
+`--format arxiv` writes records as in arXiv's metadata snapshot, without abstracts (their
+rendering would hide the rest), each with one to three categories, one in five of them
+a category the site has no topic for: what the papers' topics cost (the floor is the
+same two tables: the links are part of the import's cost).
 """
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -58,6 +65,30 @@ def write_records(path, count):
                 f"<url>db/conf/bench/bench{i % 35}.html#P{i}</url>\n</inproceedings>\n"
             )
         stream.write("</dblp>\n")
+
+
+# Categories of the arXiv records, in turn: known topics, and hep-th and math.AG, which
+# are not among them.
+ARXIV_CATEGORIES = ("cs.LG stat.ML", "cs.CV", "cs.CL cs.AI cs.LG", "hep-th", "math.AG cs.LG")
+
+
+def write_arxiv_records(path, count):
+    with open(path, "w", encoding="utf-8") as stream:
+        for i in range(count):
+            item = {
+                # New-style ids, 90,000 a month from January 2015.
+                "id": f"{15 + i // 1_080_000:02d}{1 + i // 90_000 % 12:02d}.{10_000 + i % 90_000}",
+                "authors": "Ann Müller, Bo Chen, Carla Rossi",
+                "authors_parsed": [
+                    ["Müller", "Ann", ""],
+                    ["Chen", "Bo", ""],
+                    ["Rossi", "Carla", ""],
+                ],
+                "title": f"A study of benchmark record number {i} and its properties",
+                "categories": ARXIV_CATEGORIES[i % len(ARXIV_CATEGORIES)],
+                "update_date": f"{1990 + i % 35}-01-01",
+            }
+            stream.write(json.dumps(item, ensure_ascii=False) + "\n")
 
 
 def process_cpu():
@@ -139,13 +170,19 @@ def table_sizes():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--format", choices=("dblp", "arxiv"), default="dblp")
     args = parser.parse_args(argv)
-    if Paper.objects.filter(bibtex_key__startswith="conf/bench/").exists():
-        sys.exit("The database already holds conf/bench/ papers: use a fresh one.")
+    prefix = "conf/bench/" if args.format == "dblp" else "journals/corr/"
+    if Paper.objects.filter(bibtex_key__startswith=prefix).exists():
+        sys.exit(f"The database already holds {prefix} papers: use a fresh one.")
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "dblp.xml"
         started = time.perf_counter()
-        write_records(path, args.records)
+        if args.format == "dblp":
+            path = Path(directory) / "dblp.xml"
+            write_records(path, args.records)
+        else:
+            path = Path(directory) / "arxiv.jsonl"
+            write_arxiv_records(path, args.records)
         size = path.stat().st_size / 1e6
         seconds = time.perf_counter() - started
         print(f"wrote {args.records:,} records ({size:,.0f} MB) in {seconds:.1f} s")

@@ -21,7 +21,8 @@ thousands of authors is a real paper. Duplicate keys within one batch are reject
 
 One module per input format (`bibtex`, `dblp`, `arxiv`), the records they yield and
 their cleaning (`records`), the reading thread (`reader`), the sorting of a batch
-against the papers here (`matching`) and the writing (`importer`).
+against the papers here (`matching`), the writing (`importer`) and the topics of the
+papers' arXiv categories (`categories`).
 """
 
 from pathlib import Path

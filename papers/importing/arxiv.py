@@ -4,6 +4,7 @@ import json
 import re
 
 from .. import identifiers
+from ..sources.arxiv import MAX_CATEGORIES
 from ..sources.base import author_name, paragraphs, parse_year, squash
 from .records import Record, Rejected
 
@@ -42,7 +43,16 @@ def read_arxiv_jsonl(path):
                     "arxiv_id": arxiv_id,
                     "doi": next((d for d in map(identifiers.normalize_doi, dois) if d), ""),
                 },
+                categories=_categories(item),
             )
+
+
+def _categories(item):
+    # "cs.LG stat.ML", primary first; each once, as many as arXiv's API would list.
+    categories = item.get("categories")
+    if not isinstance(categories, str):
+        return ()
+    return tuple(dict.fromkeys(categories.split()))[:MAX_CATEGORIES]
 
 
 def _latex(text):

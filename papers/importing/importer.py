@@ -15,6 +15,7 @@ from ..models import Paper, PaperAlias, PaperRevision
 from ..signals import names_added, papers_imported
 from ..venues import VenueMap
 from . import matching
+from .categories import Categories
 from .reader import Reader
 from .records import Rejected, Tally
 
@@ -49,6 +50,7 @@ class Importer:
         self.on_similar = on_similar
         self.tally = Tally()
         self.db = router.db_for_write(Paper)
+        self.categories = Categories(self.db, self.tally)
         vendor = connections[self.db].vendor
         self.copy = vendor == "postgresql" if copy is None else copy
         if self.copy and vendor != "postgresql":
@@ -98,6 +100,7 @@ class Importer:
             self.tally.created += len(batch.new)
             self.tally.merged += len(batch.aliases)
             self.tally.updated += sum(update.counted for update in batch.updates.values())
+            self.categories.count()
 
     def _tally_sorted(self, batch):
         self.tally.unchanged += batch.unchanged
@@ -133,6 +136,7 @@ class Importer:
                 for record, target in batch.aliases
             ]
         )
+        self.categories.attach(batch.placed, created_from, copy=self.copy)
         updated = self._update(batch.updates.values())
         if created or updated:
             # No post_save for COPY and bulk writes: their search documents and the
@@ -251,6 +255,9 @@ class Importer:
 
             if self._write_single(update.records[0], write):
                 self.tally.updated += update.counted
+        # The topics of the papers written above and of those already here.
+        self.categories.attach(batch.placed, created_from)
+        self.categories.count()
 
     def _write_single(self, record, write):
         try:

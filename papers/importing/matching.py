@@ -83,6 +83,11 @@ class Sorted:
     unchanged: int = 0
     rejected: list = field(default_factory=list)
     similar: list = field(default_factory=list)
+    # (record, target): every record not rejected, and the paper it is about: a Here,
+    # or the record a new paper is made from (which may then not be created, being a
+    # probable duplicate). What is kept beside a paper's fields, such as the topics of
+    # its arXiv categories, goes there (importing.categories).
+    placed: list = field(default_factory=list)
 
     def change(self, here, record, *, counted=True):
         """What `record` changes of `here`: every field that differs, or, named by
@@ -131,6 +136,7 @@ def sort(records, db, *, allow_similar=False):
             # The paper's own identifiers (a second run): no other paper has them, and a
             # record earlier in the batch with one of them was merged into this one.
             result.change(here, record)
+            result.placed.append((record, here))
             for name, _, _, lowered in values:
                 claimed.setdefault((name, lowered), here)
             continue
@@ -159,6 +165,7 @@ def sort(records, db, *, allow_similar=False):
             here = record
         else:
             result.change(here, record)
+        result.placed.append((record, here))
         for name, _, _, lowered in values:
             claimed.setdefault((name, lowered), here)
     if not allow_similar:

@@ -1,5 +1,6 @@
 """What the readers yield, and the cleaning that makes a record fit to store."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import identifiers
@@ -29,6 +30,9 @@ class Record:
     shortened: bool = False
     # duplicates.normalize_title of its title, once the importer has computed it.
     normalized_title: str = ""
+    # arXiv's categories of the paper (cs.LG, stat.ML), for its topics
+    # (importing.categories); not a field of the paper, so kept apart from `fields`.
+    categories: tuple = ()
 
 
 @dataclass(slots=True)
@@ -57,6 +61,10 @@ class Tally:
     # how many, and the first ones (an import of millions may have many).
     similar_count: int = 0
     similar: list = field(default_factory=list)
+    # Topics given to papers from their records' arXiv categories (links written, so
+    # none on a second run), and the categories no topic has: {category: records}.
+    topics_attached: int = 0
+    categories_unknown: Counter = field(default_factory=Counter)
 
     # How many probable duplicates `similar` keeps.
     SIMILAR_KEPT = 200
@@ -133,4 +141,4 @@ def clean(record):
     year = values.get("year")
     if year is not None and not 0 < year < 32768:
         del values["year"]
-    return Record(record.file, record.line, key, values, shortened)
+    return Record(record.file, record.line, key, values, shortened, categories=record.categories)

@@ -11,6 +11,8 @@ from shortscience.progress import Progress
 
 # Rejections listed one per line; past this many only the count is given.
 MAX_LISTED = 200
+# arXiv categories with no topic, listed by name (the most frequent first).
+MAX_CATEGORIES_LISTED = 20
 
 
 class Command(BaseCommand):
@@ -20,7 +22,8 @@ class Command(BaseCommand):
         "nothing. Bad records are reported with their line and skipped. A record under a "
         "new key with the arXiv id or DOI of a paper here adds its key to that paper; one "
         "with the title, first author and year of a paper here (or of an earlier record) "
-        "is reported as a probable duplicate and not created."
+        "is reported as a probable duplicate and not created. Papers get the topics of "
+        "their arXiv categories (JSON lines), those the site has."
     )
 
     def add_arguments(self, parser):
@@ -90,6 +93,15 @@ class Command(BaseCommand):
             more = tally.similar_count - MAX_LISTED
             where = f" (all in {similar_report})" if similar_report else ""
             self.stdout.write(f"… and {more} more probable duplicates{where}")
+        if unknown := tally.categories_unknown:
+            listed = ", ".join(
+                f"{name} ({count})" for name, count in unknown.most_common(MAX_CATEGORIES_LISTED)
+            )
+            if len(unknown) > MAX_CATEGORIES_LISTED:
+                listed += f", … and {len(unknown) - MAX_CATEGORIES_LISTED} more"
+            self.stdout.write(
+                f"arXiv categories with no topic here (records listing them): {listed}"
+            )
         summary = (
             f"{tally.created} created, {tally.updated} updated, {tally.unchanged} unchanged, "
             f"{len(tally.rejected)} rejected"
@@ -107,5 +119,15 @@ class Command(BaseCommand):
             summary += f", {tally.skipped} skipped (not papers)"
         if tally.shortened:
             summary += f", {tally.shortened} shortened (author list or abstract too long)"
+        if tally.topics_attached:
+            given = _count(tally.topics_attached, "topic")
+            summary += f", {given} given to papers from their arXiv categories"
+        if unknown:
+            summary += f", {_count(len(unknown), 'arXiv category', 'arXiv categories')} skipped "
+            summary += "(no such topic)"
         self.stdout.write(self.style.SUCCESS(summary) if not tally.rejected else summary)
         return None
+
+
+def _count(number, singular, plural=None):
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
