@@ -156,10 +156,12 @@ class SettingsForm(forms.ModelForm):
             Fieldset("Profile", "display_name", "bio", "orcid"),
             Fieldset(
                 "E-mail notifications",
-                "preferences_shown",
                 "mail",
                 "notify_on_comment",
                 "notify_on_reply",
+                # Last: Bootstrap clears its legend's float on the element after it,
+                # which must be one that shows, or the radios squeeze in beside it.
+                "preferences_shown",
                 css_id="mail-settings",
             ),
             Fieldset("Inbox", "inbox_kinds", css_id="inbox-settings"),
