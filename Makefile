@@ -15,6 +15,10 @@ ARGS ?=
 
 .PHONY: run serve worker test bench fault lint migrate clean venv chromium node-tools
 
+# The cache runserver and the worker share (CACHE_DIR, see README.md), emptied by
+# `make clean`.
+RUN_CACHE_DIR := $(CURDIR)/.cache/run
+
 # runserver and, beside it, the background worker (mail, re-rendering). The worker gets
 # a session of its own (setsid), so that the trap stops it and its autoreloader's child
 # together whenever runserver stops, by Ctrl-C or otherwise; its fixed id lets it take
@@ -24,9 +28,10 @@ run: venv .secret_key
 	DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
 	@trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
-	DEBUG=1 setsid $(BIN)/python manage.py run_worker --worker-id dev --no-startup-delay & \
+	DEBUG=1 CACHE_DIR=$(RUN_CACHE_DIR) setsid $(BIN)/python manage.py run_worker --worker-id dev \
+		--no-startup-delay & \
 	worker=$$!; \
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 CACHE_DIR=$(RUN_CACHE_DIR) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The site as deployed: gunicorn, DEBUG off, hashed and compressed static files. It
 # reads SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL) from the environment;
@@ -77,7 +82,7 @@ migrate: venv .secret_key
 	$(BIN)/python manage.py migrate
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .cache
 
 venv: $(STAMP)
 

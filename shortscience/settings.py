@@ -238,7 +238,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 
-# Local memory (one per process) unless REDIS_URL names a shared Redis server. Several
+# Local memory (one per process) unless REDIS_URL names a shared Redis server (or
+# CACHE_DIR a folder, for the processes of one machine). Several
 # app servers need Redis: rate limits, cached fragments and their invalidation are
 # only site-wide when every process sees the same cache.
 if REDIS_URL := os.getenv("REDIS_URL", ""):
@@ -255,6 +256,16 @@ if REDIS_URL := os.getenv("REDIS_URL", ""):
     # Sessions read from Redis and are written through to the database, so that an
     # evicted or restarted cache logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif CACHE_DIR := os.getenv("CACHE_DIR", ""):
+    # Files in a folder, shared by the processes of one machine: `make run` sets it, so
+    # that what its background worker invalidates (an inbox's unread count, fragments
+    # of re-rendered summaries) is gone for runserver too.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

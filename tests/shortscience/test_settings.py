@@ -1,4 +1,7 @@
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +79,35 @@ def test_every_environment_variable_is_documented():
     assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ORCID_SECRET", "AWS_S3_REGION_NAME"} <= names
     assert len(names) > 40
     assert not {name for name in names if f"`{name}`" not in docs}
+
+
+def _in_a_new_process(code, **environment):
+    """Run `code` under the site's own settings in a process of its own; its output."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_DIR")},
+        "DJANGO_SETTINGS_MODULE": "shortscience.settings",
+        "SECRET_KEY": "test",
+        **environment,
+    }
+    setup = "import django; django.setup(); from django.core.cache import cache; "
+    done = subprocess.run(
+        [sys.executable, "-c", setup + code],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_a_cache_dir_is_shared_by_the_processes_of_one_machine(tmp_path):
+    # What `make run` relies on: what its worker deletes, runserver no longer reads.
+    folder = str(tmp_path / "cache")
+    _in_a_new_process("cache.set('unread:1', 3)", CACHE_DIR=folder)
+    assert _in_a_new_process("print(cache.get('unread:1'))", CACHE_DIR=folder) == "3"
+    _in_a_new_process("cache.delete('unread:1')", CACHE_DIR=folder)
+    assert _in_a_new_process("print(cache.get('unread:1'))", CACHE_DIR=folder) == "None"
+    # Without it (nor REDIS_URL), each process has a cache of its own.
+    _in_a_new_process("cache.set('unread:1', 3)")
+    assert _in_a_new_process("print(cache.get('unread:1'))") == "None"
