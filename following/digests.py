@@ -29,15 +29,14 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from summaries.models import comment_url
-from summaries.notifications import unsubscribe_url
+from summaries.notifications import site_mail, unsubscribe_url
 
 from . import inbox
 from .models import DIGESTS, InboxPreference, Notification
@@ -238,17 +237,11 @@ def _message(user, mail, listed, found):
     }
     total = f"{counted}+" if found > SCAN else str(counted)
     noun = "notification" if counted == 1 else "notifications"
-    message = EmailMultiAlternatives(
-        subject=f"Your {period} {settings.SITE_NAME} digest: {total} new {noun}",
-        body=render_to_string("email/digest.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-            "Message-ID": _message_id(user, found, listed[0]),
-        },
+    return site_mail(
+        user,
+        f"Your {period} {settings.SITE_NAME} digest: {total} new {noun}",
+        "email/digest",
+        context,
+        unsubscribe=unsubscribe,
+        message_id=_message_id(user, found, listed[0]),
     )
-    message.attach_alternative(render_to_string("email/digest.html", context), "text/html")
-    return message

@@ -213,21 +213,35 @@ def _message(comment, recipient, kind, preference):
         subject = f"New comment on your summary of “{title}”"
     else:
         subject = f"New reply in a discussion on “{title}”"
+    # The same Message-ID for every attempt at this mail: should a retry send it twice
+    # (see `_send_once`), mail clients that collapse one Message-ID show it once.
+    return site_mail(
+        recipient,
+        subject,
+        "email/comment_posted",
+        context,
+        unsubscribe=unsubscribe,
+        message_id=_message_id(comment, recipient),
+    )
+
+
+def site_mail(recipient, subject, template, context, *, unsubscribe, message_id):
+    """A mail of the site to one user: text and HTML from `template` (.txt and .html),
+    with a one-click unsubscribe link (RFC 8058) and `message_id`.
+
+    The address alone, and no Reply-To or Cc: a header never carries anyone else's name
+    or address, which for an anonymous author would undo the anonymity."""
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("email/comment_posted.txt", context),
+        body=render_to_string(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        # The address alone, and no Reply-To or Cc: a header never carries anyone else's
-        # name or address, which for an anonymous author would undo the anonymity.
         to=[recipient.email],
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
-            # The same for every attempt at this mail: should a retry send it twice (see
-            # `_send_once`), mail clients that collapse one Message-ID show it once.
-            "Message-ID": _message_id(comment, recipient),
+            "Message-ID": message_id,
         },
     )
-    message.attach_alternative(render_to_string("email/comment_posted.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
