@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from following import preferences
+from following.services import with_follower_count
 from following.views import follow_context
 from shortscience.pagination import keyset_page, redirects_page_numbers
 from shortscience.ratelimit import ratelimit
@@ -38,7 +39,9 @@ signup = ratelimit("signup")(allauth_views.signup)
 
 @redirects_page_numbers
 def profile(request, username):
-    person = get_object_or_404(User, username=username, is_active=True)
+    # Its follower count read with it, for the Follow button (following.views).
+    people = with_follower_count(User.objects.filter(is_active=True), "person")
+    person = get_object_or_404(people, username=username)
     page = keyset_page(
         request,
         # Through the person's related manager, which gives each summary its author.

@@ -2,8 +2,9 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Upper
 
 from summaries.models import Summary
@@ -57,8 +58,28 @@ def is_following(user, kind, obj):
 
 def follower_count(kind, obj):
     """The target's followers, counted up to FOLLOWER_COUNT_CAP + 1: one index range
-    read, bounded whatever the number of followers."""
+    read, bounded whatever the number of followers. Read from `obj.follower_count`
+    when its query brought it (`with_follower_count`)."""
+    if hasattr(obj, "follower_count"):
+        return obj.follower_count
     return _of(kind, obj).order_by()[: FOLLOWER_COUNT_CAP + 1].count()
+
+
+# The column of a follow that names a target of each kind that has a row of its own.
+_TARGET_COLUMNS = {"paper": "paper_id", "person": "person_id", "topic": "topic_id"}
+
+
+def with_follower_count(queryset, kind):
+    """Papers, people or topics (`kind`) with `follower_count` annotated: the count of
+    `follower_count()`, capped alike, in the query that reads the target itself rather
+    than in one of its own (a paper's page and a profile ask it on every view)."""
+    column = _TARGET_COLUMNS[kind]
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    capped = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {Follow._meta.db_table} "
+        f"WHERE {column} = {table}.id LIMIT {FOLLOWER_COUNT_CAP + 1}) AS capped"
+    )
+    return queryset.annotate(follower_count=RawSQL(capped, ()))
 
 
 # How far back the Following tab reaches: among the site's newest this many public

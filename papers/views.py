@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from following.services import with_follower_count
 from following.views import follow_context
 from shortscience import fragments
 from shortscience.pagination import offset_page, paginate
@@ -49,11 +50,12 @@ class PaperNotFound(Exception):
         self.malformed = malformed
 
 
-def get_paper_or_404(request, key):
+def get_paper_or_404(request, key, papers=None):
     """The paper `key` names: its key, or an alias, arXiv id or DOI (which callers
-    redirect to the canonical address). DOIs hold characters no key may, such as
-    `()<>;`, so they are looked up before anything is called malformed."""
-    paper = Paper.objects.resolve(key)
+    redirect to the canonical address), read from `papers` (all of them by default).
+    DOIs hold characters no key may, such as `()<>;`, so they are looked up before
+    anything is called malformed."""
+    paper = (Paper.objects.all() if papers is None else papers).resolve(key)
     if paper is None:
         raise PaperNotFound(key, malformed=not _could_name_a_paper(key))
     return paper
@@ -81,7 +83,8 @@ def answers_unknown_papers(view):
 
 @answers_unknown_papers
 def detail(request, key):
-    paper = get_paper_or_404(request, key)
+    # Its follower count read with it, for the Follow button (following.views).
+    paper = get_paper_or_404(request, key, with_follower_count(Paper.objects.all(), "paper"))
     if paper.bibtex_key != key:
         # Keys match whatever their case, and aliases, arXiv ids and DOIs name the
         # paper too; the page lives at one address.

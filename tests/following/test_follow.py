@@ -1,11 +1,14 @@
 """Following: the model's constraints, the buttons, follower counts and the Following tab."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from following import services
 from following.models import Follow
+from papers.models import Paper
 from tests.factories import make_paper, make_summary, make_user
 from tests.utils import pager_links, queries_for
 from topics.models import Topic
@@ -134,6 +137,33 @@ def test_follower_count_is_capped(monkeypatch):
     for _ in range(4):
         Follow.objects.create(user=make_user(), paper=paper)
     assert services.follower_count("paper", paper) == 3  # cap + 1: "2+ followers"
+
+
+def test_a_capped_count_read_with_the_target_says_the_same(monkeypatch):
+    monkeypatch.setattr(services, "FOLLOWER_COUNT_CAP", 2)
+    paper, quiet, person = make_paper(), make_paper(), make_user()
+    for _ in range(4):
+        Follow.objects.create(user=make_user(), paper=paper)
+    Follow.objects.create(user=make_user(), person=person)
+    papers = services.with_follower_count(Paper.objects.order_by("pk"), "paper")
+    assert [p.follower_count for p in papers.filter(pk__in=[paper.pk, quiet.pk])] == [3, 0]
+    people = services.with_follower_count(User.objects.all(), "person")
+    assert people.get(pk=person.pk).follower_count == 1
+
+
+def test_a_paper_page_and_a_profile_read_the_count_with_their_row(client):
+    paper, person = make_paper(), make_user("ada")
+    for _ in range(2):
+        Follow.objects.create(user=make_user(), paper=paper)
+        Follow.objects.create(user=make_user(), person=person)
+    for url in (paper.get_absolute_url(), "/user/ada/"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert "2 followers" in response.content.decode()
+        # No query of its own: a subquery of the paper's or the person's.
+        assert not [q for q in captured if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")]
+        assert any("following_follow" in q["sql"] for q in captured)
 
 
 # The Following tab
