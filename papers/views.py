@@ -18,6 +18,7 @@ from summaries.models import TEXT_FIELDS, Citation, Summary
 from topics.services import paper_topics
 
 from . import identifiers, venues
+from .head import head_html
 from .keys import is_valid_key
 from .models import Paper, venue_display_name
 
@@ -112,9 +113,12 @@ def detail(request, key):
         if cited[:1]
         else ()
     )
-    topics = paper_topics(paper)
-    context = {"paper": paper, "citing_summaries": citing, "topics": topics, **listing}
-    context |= follow_context(request, paper=paper)
+    context = {
+        "paper": paper,
+        "paper_head": head_html(request, paper, paper_topics(paper)),
+        "citing_summaries": citing,
+        **listing,
+    }
     return render(request, "papers/detail.html", context)
 
 
@@ -157,7 +161,7 @@ def _summaries_listing(request, paper):
     # The first threads of each, every comment as its excerpt, which links to the
     # comment whole in context (CommentQuerySet.for_listing).
     discussion.attach_heads(page, threads=COMMENT_THREADS, replies=REPLIES_PER_THREAD)
-    cards.attach_blocks(page, request)
+    cards.attach_blocks(page, request, comment_sections=True)
     own = None
     if user.is_authenticated:
         own = (

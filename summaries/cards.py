@@ -8,101 +8,23 @@ paper's page. Almost all of either is the same for every viewer and
 changes only when the summary, the comment or the paper does, yet rendering them through
 the template engine cost about 0.4 ms a card and 0.3 ms a comment: most of a page's time.
 
-So each is rendered once, with markers in the places that do change (relative times,
-the text, the score with the viewer's vote, the comment count, the page to come back
-to, the CSRF token), and kept in the cache as its fixed pieces. Each request joins the
-pieces with the values of its slots: no template, one cache round trip for the page.
-What a block or a comment offers its viewer (Vote, Edit, Reply, Remove, Report) depends
-on who they are to it, their `summary_role` or `comment_role`, which is part of what the
-kept item is keyed by.
-
-A kept item's key is a digest of everything its fixed pieces print, and of the
-templates that print them, so that a changed title, username or template makes a new
-key rather than needing anyone to throw the old one away; the cache evicts it in time.
+So each is kept (shortscience.kept): rendered once, with slots in the places that do
+change (relative times, the text, the score with the viewer's vote, the comment count,
+the page to come back to, the CSRF token). What a block or a comment offers its viewer
+(Vote, Edit, Reply, Remove, Report) depends on who they are to it, their `summary_role`
+or `comment_role`, which is part of what the kept item is keyed by.
 """
 
-import hashlib
-import re
-import secrets
-from functools import cached_property
 from urllib.parse import quote
 
-from django.core.cache import cache
 from django.middleware.csrf import get_token
-from django.template.loader import get_template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from shortscience.kept import Kept, joined, kept_pieces
 from shortscience.templatetags.timestamps import timestamp_html
 
 from . import idempotency
-
-# A marker no printed value can hold: NUL characters, which forms refuse and PostgreSQL
-# cannot store, around a random word drawn when the process starts, which no one can
-# know to write. Markers live only between rendering and splitting, in one process.
-NONCE = secrets.token_hex(8)
-MARKER = re.compile(f"\x00{NONCE}:(\\w+)\x00")
-# Long enough that an item is rendered about once a day, short enough that items nobody
-# lists any more leave the cache.
-KEEP_SECONDS = 24 * 60 * 60
-
-
-class Kept:
-    """A template rendered once with markers for its `slots`, kept as its fixed pieces.
-
-    `includes` are the other templates it prints, whose source goes into the key too.
-    """
-
-    def __init__(self, name, includes, slots):
-        self.name = name
-        self.templates = (name, *includes)
-        self.slots = tuple(slots)
-        self.markers = {slot: mark_safe(f"\x00{NONCE}:{slot}\x00") for slot in self.slots}
-
-    @cached_property
-    def digest(self):
-        sources = "\x00".join(get_template(name).template.source for name in self.templates)
-        return hashlib.sha256(sources.encode()).hexdigest()[:12]
-
-    def key(self, printed):
-        """The cache key of an item whose fixed pieces print `printed` (a tuple)."""
-        digest = hashlib.sha256(repr(printed).encode()).hexdigest()[:24]
-        return f"kept:{self.name}:{self.digest}:{digest}"
-
-    def render(self, context, slots):
-        return get_template(self.name).render({**context, "slots": slots}).strip()
-
-    def pieces(self, context):
-        """[fixed, slot, fixed, slot, …, fixed]: the slots this item prints (a comment
-        that was never edited has no `edited`), in their order."""
-        return MARKER.split(self.render(context, self.markers))
-
-    def html(self, items):
-        """Each item's HTML for this request, from (key, context, slots) triples, in
-        order (see `kept_html`)."""
-        (html,) = kept_html([(self, items)])
-        return html
-
-
-def kept_html(batches):
-    """For each (Kept, items) batch, its items' HTML for this request, in order: kept
-    pieces joined with the slots' values, or rendered and kept now. One cache round
-    trip for all the batches: a page that prints blocks and comments asks once."""
-    batches = [(kind, list(items)) for kind, items in batches]
-    kept = cache.get_many([key for _, items in batches for key, _, _ in items])
-    made, out = {}, []
-    for kind, items in batches:
-        html = []
-        for key, context, slots in items:
-            pieces = kept.get(key) or made.get(key)
-            if pieces is None:
-                pieces = made[key] = kind.pieces(context)
-            html.append(mark_safe("".join(slots[p] if i % 2 else p for i, p in enumerate(pieces))))
-        out.append(html)
-    if made:
-        cache.set_many(made, KEEP_SECONDS)
-    return out
-
 
 CARD = Kept(
     "summaries/_card.html",
@@ -124,6 +46,7 @@ COMMENT = Kept(
     ("moderation/_report_link.html",),
     ("time", "edited", "text", "csrf", "next"),
 )
+PAPER_COMMENTS = Kept("summaries/_paper_comments.html", (), ("comments", "owner"))
 # Names kept for callers and tests.
 TEMPLATE = CARD.name
 
@@ -211,25 +134,43 @@ def _block_key(summary, role, level):
     )
 
 
-def attach_blocks(summaries, request, level=3):
+def attach_blocks(summaries, request, level=3, *, comment_sections=False):
     """Set `block`, its HTML for this request, on each summary of a list: its header,
-    text and votes, under a heading of `level` (summaries/_summary.html prints it);
-    and `html` on each comment of each summary's `discussion` (summaries.discussion:
-    attach_heads, discussion_page). One cache round trip for both.
+    text and votes, under a heading of `level`; and `html` on each comment of each
+    summary's `discussion` (summaries.discussion: attach_heads, discussion_page). With
+    `comment_sections`, on the paper page, also `comment_section`: the section around
+    its comments there (summaries/_paper_comments.html). One cache round trip for all.
 
     The summaries come with `shown_html` and `is_cut` (SummaryQuerySet.with_shown_text)
     and `user_vote` (with_user_vote), their author joined.
     """
     summaries = list(summaries)
     comments, comment_items = _comment_items(summaries, request)
-    blocks, comment_html = kept_html(
-        [(BLOCK, _block_items(summaries, request, level)), (COMMENT, comment_items)]
-    )
-    for summary, html in zip(summaries, blocks, strict=True):
-        summary.block = html
-    for comment, html in zip(comments, comment_html, strict=True):
-        comment.html = html
+    batches = [(BLOCK, _block_items(summaries, request, level)), (COMMENT, comment_items)]
+    if comment_sections:
+        batches.append((PAPER_COMMENTS, _section_items(summaries, request, level)))
+    pieces = kept_pieces(batches)
+    for summary, found, (_, _, slots) in zip(summaries, pieces[0], batches[0][1], strict=True):
+        summary.block = joined(found, slots)
+    for comment, found, (_, _, slots) in zip(comments, pieces[1], comment_items, strict=True):
+        comment.html = joined(found, slots)
+    if comment_sections:
+        for summary, found, (_, _, slots) in zip(summaries, pieces[2], batches[2][1], strict=True):
+            slots["comments"] = mark_safe("".join(comment.html for comment in summary.discussion))
+            summary.comment_section = joined(found, slots)
     return summaries
+
+
+def _section_items(summaries, request, level):
+    reader = request.user.is_authenticated
+    owner = str(request.user.pk) if reader else ""
+    items = []
+    for summary in summaries:
+        left_out = summary.comments_left_out
+        printed = (summary.pk, summary.comment_count, left_out, summary.byline, level, reader)
+        context = {"summary": summary, "reader": reader, "level": level + 1}
+        items.append((PAPER_COMMENTS.key(printed), context, {"owner": owner}))
+    return items
 
 
 def _block_items(summaries, request, level):

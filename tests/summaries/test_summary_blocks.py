@@ -154,8 +154,11 @@ def test_blocks_and_their_comments_come_from_the_cache_in_one_round_trip(client)
         asked.clear()
         with patch.object(cache, "get_many", get_many):
             html = page(client, url)
-        kept = [keys for keys in asked if any(key.startswith("kept:") for key in keys)]
-        assert len(kept) == 1, url
-        assert sum(key.startswith(f"kept:{cards.BLOCK.name}") for key in kept[0]) == 1
-        assert sum(key.startswith(f"kept:{cards.COMMENT.name}") for key in kept[0]) == 2
+        blocks = [keys for keys in asked if any(key.startswith("kept:summaries/") for key in keys)]
+        assert len(blocks) == 1, url
+        assert sum(key.startswith(f"kept:{cards.BLOCK.name}") for key in blocks[0]) == 1
+        assert sum(key.startswith(f"kept:{cards.COMMENT.name}") for key in blocks[0]) == 2
+        # On the paper page, the section around the comments comes in the same trip.
+        sections = sum(key.startswith(f"kept:{cards.PAPER_COMMENTS.name}") for key in blocks[0])
+        assert sections == (url == summary.paper.get_absolute_url())
         assert "A first comment." in html and "A second comment." in html
