@@ -114,7 +114,10 @@ TEMPLATES = [
                 "shortscience.context_processors.site",
             ],
             # The project's own tags that belong to no app.
-            "libraries": {"timestamps": "shortscience.templatetags.timestamps"},
+            "libraries": {
+                "once": "shortscience.templatetags.once",
+                "timestamps": "shortscience.templatetags.timestamps",
+            },
         },
     },
 ]
