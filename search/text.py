@@ -50,8 +50,16 @@ class Term:
     negated: bool = False
 
     @property
+    def words(self):
+        return _WORD.findall(self.text)
+
+    @property
     def is_stop_word(self):
-        return all(word.lower() in STOP_WORDS for word in _WORD.findall(self.text))
+        return all(word.lower() in STOP_WORDS for word in self.words)
+
+    @property
+    def is_phrase(self):
+        return len(self.words) > 1
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,7 @@ class ParsedQuery:
         Each word is quoted, so that none reads as an operator ("or", "-x").
         """
         terms = [term for clause in self.clauses for term in clause]
-        phrases = [term for term in terms if len(_WORD.findall(term.text)) > 1]
+        phrases = [term for term in terms if term.is_phrase]
         if not phrases or any(len(clause) > 1 for clause in self.clauses):
             return None
         if any(term.negated for term in phrases):
@@ -111,6 +119,17 @@ class ParsedQuery:
         return " ".join(
             f'{"-" if term.negated else ""}"{word}"' for term in terms for word in term.text.split()
         )
+
+    @property
+    def snippet_terms(self):
+        """The terms a snippet is drawn near: those the query looks for, each once
+        whatever its case, stop words left out. Not a name query's names: snippets are
+        marked with the english configuration, which drops them."""
+        terms = {}
+        for term in self.positive_terms:
+            if not term.is_stop_word:
+                terms.setdefault(term.text.lower(), term)
+        return list(terms.values())
 
     @property
     def is_name_query(self):

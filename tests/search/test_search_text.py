@@ -76,6 +76,23 @@ def test_a_clause_with_an_exclusion_alternative_does_not_anchor_the_query():
     assert parse_query("deep -gan OR vae").is_searchable
 
 
+def test_snippet_terms_are_those_looked_for_each_once():
+    parsed = parse_query('Quaternions -gimbal "the rotation group" OR quaternions the')
+    assert [term.text for term in parsed.snippet_terms] == ["Quaternions", "the rotation group"]
+    assert [term.is_phrase for term in parsed.snippet_terms] == [False, True]
+
+
+def test_a_query_of_names_or_stop_word_phrases_has_no_snippet_terms():
+    # Snippets are marked with the english configuration, which drops "he".
+    assert parse_query("He -gan").snippet_terms == []
+    assert parse_query('"to be" -gan').snippet_terms == []
+
+
+def test_a_hyphenated_word_is_a_phrase():
+    assert Term("state-of-the-art").is_phrase
+    assert not Term("quaternions").is_phrase
+
+
 def test_clean_query_removes_nul_and_bounds_the_length():
     assert clean_query("  gan\x00 vae  ") == "gan vae"
     assert len(clean_query("word " * 100)) <= MAX_QUERY_LENGTH
