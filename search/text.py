@@ -36,6 +36,10 @@ MAX_QUERY_LENGTH = 200
 # ts_headline marks matches with these; they cannot occur in indexed text
 # (markup.readable.readable_text removes control characters), so after escaping they
 # can only be PostgreSQL's marks.
+# The text search configuration of the stored vectors: the trigger in the migrations
+# uses the same one, and a query must too, or its words would be stemmed differently.
+SEARCH_CONFIG = "english"
+
 START_SEL = "\x02"
 STOP_SEL = "\x03"
 

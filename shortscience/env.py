@@ -41,6 +41,10 @@ def envlist(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# PostgreSQL settings of every connection (database_from_url).
+FIXED_OPTIONS = "-c jit=off -c synchronize_seqscans=off"
+
+
 def database_from_url(url, variable="DATABASE_URL"):
     """Turn postgres://user:password@host:port/name?options into a DATABASES entry.
 
@@ -62,8 +66,11 @@ def database_from_url(url, variable="DATABASE_URL"):
     options = database.setdefault("OPTIONS", {})
     # No JIT compilation: the site's queries are short, and PostgreSQL compiles any query
     # whose estimated cost is high, as a deep page's was: compiling took 1.9 s of its
-    # 3.8 s. Placed first, so that a `-c jit=…` in the URL's own `options` still wins.
-    options["options"] = " ".join(filter(None, ["-c jit=off", options.get("options")]))
+    # 3.8 s. No synchronized scans: a sequential scan would start where another had got
+    # to, so a query that takes the first rows it finds (a search's first MAX_RESULTS
+    # matches) found other rows on each request, and a search's pages changed between
+    # two clicks. Placed first, so that the URL's own `options` still win.
+    options["options"] = " ".join(filter(None, [FIXED_OPTIONS, options.get("options")]))
     return database
 
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import search.models
+import search.snippets
 import search.suggest
 from summaries.models import Summary
 from tests.factories import make_comment, make_paper, make_summary, make_user
@@ -353,7 +354,7 @@ def test_a_snippet_is_drawn_from_the_start_of_a_long_text(client):
     """ts_headline parses what it is given: the snippet comes from the first
     HEADLINE_SOURCE_CHARS of a document, and a match further on still finds it."""
     start = "Opening words about rotations. "
-    filler = "and more words, " * (search.models.HEADLINE_SOURCE_CHARS // 16 + 10)
+    filler = "and more words, " * (search.snippets.HEADLINE_SOURCE_CHARS // 16 + 10)
     summary = make_summary(body=start + filler + " quaternions at the very end.")
     html = get(client, "quaternions")
     assert result_links(html) == [summary.get_absolute_url()]

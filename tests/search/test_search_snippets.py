@@ -1,5 +1,5 @@
 """Snippets of long texts on PostgreSQL: ts_headline is given a window of the text
-near the first of the query's words found (search.models._HeadlineWindow), not the
+near the first of the query's words found (search.snippets.HeadlineWindow), not the
 text's start."""
 
 import re
@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from search.models import HEADLINE_LEAD_CHARS, HEADLINE_WHOLE_BYTES, HEADLINE_WINDOW_CHARS
+from search.snippets import HEADLINE_LEAD_CHARS, HEADLINE_WHOLE_BYTES, HEADLINE_WINDOW_CHARS
 from tests.factories import make_summary
 
 pytestmark = pytest.mark.django_db

@@ -270,6 +270,15 @@ def test_postgresql_runs_without_jit():
         assert cursor.fetchone()[0] == "off"
 
 
+@ON_POSTGRESQL_ONLY
+def test_postgresql_scans_from_the_start_of_a_table():
+    # A search takes the first matches a scan finds: with synchronized scans they
+    # changed from one request to the next (shortscience.env.FIXED_OPTIONS).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronize_seqscans")
+        assert cursor.fetchone()[0] == "off"
+
+
 def bulk_listing(summaries=3000, authors=30):
     """Many summaries quickly: rows written directly, their dates, scores and hotness
     spread (with ties) by SQL."""

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from papers.models import Paper
 from shortscience import replica
+from shortscience.env import FIXED_OPTIONS
 from shortscience.replica import PIN_COOKIE, PRIMARY, REPLICA, ReplicaRouter
 from tests.factories import make_summary, make_user
 
@@ -57,8 +58,8 @@ def test_replica_url_adds_the_replica_alias(monkeypatch):
     replica_db = loaded.DATABASES["replica"]
     assert (replica_db["HOST"], replica_db["PORT"]) == ("db2.internal", 5433)
     # Without JIT, as the primary (see database_from_url).
-    assert replica_db["OPTIONS"] == {"connect_timeout": 2, "options": "-c jit=off"}
-    assert loaded.DATABASES["default"]["OPTIONS"] == {"options": "-c jit=off"}
+    assert replica_db["OPTIONS"] == {"connect_timeout": 2, "options": FIXED_OPTIONS}
+    assert loaded.DATABASES["default"]["OPTIONS"] == {"options": FIXED_OPTIONS}
     # The test runner must not try to create a database on a read-only server.
     assert replica_db["TEST"] == {"MIRROR": "default"}
     assert loaded.REPLICA_PIN_SECONDS == 7

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from shortscience.env import database_from_url, envbool
+from shortscience.env import FIXED_OPTIONS, database_from_url, envbool
 
 
 def test_database_url_with_host_and_port():
@@ -15,14 +15,14 @@ def test_database_url_with_host_and_port():
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["USER"], db["PASSWORD"]) == ("ada", "s@cret")
     assert (db["HOST"], db["PORT"], db["NAME"]) == ("db.example", 5433, "papers")
-    assert db["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+    assert db["OPTIONS"] == {"sslmode": "require", "options": FIXED_OPTIONS}
 
 
 def test_database_url_turns_jit_off_keeping_its_own_options():
     db = database_from_url("postgres://ada@db/papers?options=-c%20statement_timeout%3D5000")
-    assert db["OPTIONS"]["options"] == "-c jit=off -c statement_timeout=5000"
+    assert db["OPTIONS"]["options"] == f"{FIXED_OPTIONS} -c statement_timeout=5000"
     replica = database_from_url("postgres://ada@replica/papers", "DATABASE_REPLICA_URL")
-    assert replica["OPTIONS"]["options"] == "-c jit=off"
+    assert replica["OPTIONS"]["options"] == FIXED_OPTIONS
 
 
 def test_database_url_with_socket_directory_keeps_its_case():
