@@ -52,12 +52,9 @@ def profile(request, username):
         PROFILE_PAGE_SIZE,
     )
     cards.attach(page)
-    # Excerpts, each linking to its comment in context: see CommentQuerySet.with_shown_text.
+    # Excerpts, each linking to its comment in context: see CommentQuerySet.for_profile.
     recent_comments = (
-        Comment.objects.on_profile(person)
-        .on_papers()
-        .with_shown_text()
-        .order_by("-created_at", "-pk")
+        Comment.objects.on_profile(person).for_profile().order_by("-created_at", "-pk")
     )
     hidden = drafts = None
     if request.user == person:
