@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from following.models import Follow
 from summaries.models import Comment
 from tests.factories import make_comment, make_paper, make_summary, make_user
 from tests.utils import queries_for
@@ -211,3 +212,23 @@ def test_query_count_is_the_same_for_one_and_twenty_summaries_and_comments(clien
     assert twenty == one
     html = client.get(profile_url(person)).content.decode()
     assert "20 summaries" in html and "20 comments" in html
+
+
+def test_each_profile_shows_its_own_person_comments_and_followers(client):
+    # The profile's queries are built once and narrowed for each view (accounts.views):
+    # nothing of one view may stay for the next.
+    ada, bob = make_user("ada"), make_user("bob")
+    make_comment(make_summary(paper=make_paper(title="Read by Ada")), author=ada, body="Ada wrote")
+    make_comment(make_summary(paper=make_paper(title="Read by Bob")), author=bob, body="Bob wrote")
+    Follow.objects.create(user=make_user(), person=bob)
+    for person, own, other, followers in [
+        (ada, "Ada", "Bob", "0 followers"),
+        (bob, "Bob", "Ada", "1 follower<"),
+        (ada, "Ada", "Bob", "0 followers"),
+    ]:
+        html = client.get(profile_url(person)).content.decode()
+        assert f'<h1 class="h3 mb-1">{person.username}</h1>' in html
+        assert followers in html
+        section = html[html.index("Recent comments") :]
+        assert f"{own} wrote" in section and f"Read by {own}" in section
+        assert f"{other} wrote" not in section and f"Read by {other}" not in section

@@ -269,6 +269,26 @@ def test_the_owners_private_list_loads_titles_and_badges_only(client):
 
 
 @db
+def test_the_profile_loads_only_what_its_recent_comments_print(client):
+    person = make_user()
+    make_comment(make_summary(), author=person, body="A remark. " * 300)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("accounts:profile", args=[person.username]))
+    (sql,) = [q["sql"] for q in queries if 'FROM "summaries_comment"' in q["sql"]]
+    # Its ids for the link, its date, and its paper's title: the text is chosen by CASE.
+    assert set(re.findall(r'"(\w+)"\."(\w+)"', selected_columns(sql))) == {
+        ("summaries_comment", "id"),
+        ("summaries_comment", "summary_id"),
+        ("summaries_comment", "created_at"),
+        ("summaries_summary", "id"),
+        ("summaries_summary", "paper_id"),
+        ("papers_paper", "id"),
+        ("papers_paper", "title"),
+        ("papers_paper", "title_html"),
+    }
+
+
+@db
 @pytest.mark.parametrize("as_owner", [False, True])
 def test_profile_queries_do_not_grow_with_long_comments(client, as_owner):
     person = make_user()
