@@ -279,6 +279,15 @@ def test_postgresql_scans_from_the_start_of_a_table():
         assert cursor.fetchone()[0] == "off"
 
 
+@ON_POSTGRESQL_ONLY
+def test_postgresql_plans_no_memoize_caches():
+    # Sized by the rows expected before a LIMIT, they cost a page of summaries more
+    # than they saved (shortscience.env.FIXED_OPTIONS).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_memoize")
+        assert cursor.fetchone()[0] == "off"
+
+
 def bulk_listing(summaries=3000, authors=30):
     """Many summaries quickly: rows written directly, their dates, scores and hotness
     spread (with ties) by SQL."""
