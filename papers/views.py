@@ -102,15 +102,14 @@ def detail(request, key):
         )
     # Most papers are cited by no summary: the citations' own index answers that in
     # one short query, and only a cited paper's page asks for the summaries.
-    cited = Citation.objects.citing(paper)
     citing = (
         Summary.objects.public()
-        .filter(pk__in=cited)
+        .filter(pk__in=Citation.objects.citing(paper))
         .exclude(paper=paper)
         .select_related("paper", "author")
         .defer(*TEXT_FIELDS, "paper__abstract", "paper__abstract_html")
         .newest_first()[:CITING_LIMIT]
-        if cited[:1]
+        if Citation.objects.is_cited(paper)
         else ()
     )
     context = {

@@ -10,7 +10,7 @@ from papers import services
 from papers.models import Paper, PaperAlias
 from papers.rendering import render_text
 from papers.signals import names_added
-from summaries.models import Summary
+from summaries.models import Citation, Summary
 from tests.factories import make_comment, make_paper, make_summary
 from tests.utils import queries_for
 
@@ -186,3 +186,20 @@ def test_an_edit_records_the_names_of_the_new_text_only():
     summary.body = "No citation any more, just 1608.06993 in prose."
     summary.save()
     assert not Summary.objects.citing(paper).exists()
+
+
+@pytest.mark.parametrize("name", [KEY.upper(), *NAMES])
+def test_a_paper_is_cited_by_any_of_its_names(name):
+    paper = densenet()
+    other = make_paper(key="conf/other/Paper1")
+    assert not Citation.objects.is_cited(paper)
+    make_summary(body=f"\\cite{{{name}}}")
+    assert Citation.objects.is_cited(paper)
+    assert not Citation.objects.is_cited(other)
+
+
+def test_a_paper_page_asks_whether_it_is_cited_in_one_query(client):
+    paper = densenet()
+    with CaptureQueriesContext(connection) as queries:
+        assert not Citation.objects.is_cited(paper)
+    assert len(queries) == 1
