@@ -145,19 +145,21 @@ def attach_blocks(summaries, request, level=3, *, comment_sections=False):
     and `user_vote` (with_user_vote), their author joined.
     """
     summaries = list(summaries)
+    block_items = _block_items(summaries, request, level)
     comments, comment_items = _comment_items(summaries, request)
-    batches = [(BLOCK, _block_items(summaries, request, level)), (COMMENT, comment_items)]
-    if comment_sections:
-        batches.append((PAPER_COMMENTS, _section_items(summaries, request, level)))
-    pieces = kept_pieces(batches)
-    for summary, found, (_, _, slots) in zip(summaries, pieces[0], batches[0][1], strict=True):
+    section_items = _section_items(summaries, request, level) if comment_sections else []
+    blocks, comment_pieces, sections = kept_pieces(
+        [(BLOCK, block_items), (COMMENT, comment_items), (PAPER_COMMENTS, section_items)]
+    )
+    for summary, found, (_, _, slots) in zip(summaries, blocks, block_items, strict=True):
         summary.block = joined(found, slots)
-    for comment, found, (_, _, slots) in zip(comments, pieces[1], comment_items, strict=True):
+    for comment, found, (_, _, slots) in zip(comments, comment_pieces, comment_items, strict=True):
         comment.html = joined(found, slots)
-    if comment_sections:
-        for summary, found, (_, _, slots) in zip(summaries, pieces[2], batches[2][1], strict=True):
-            slots["comments"] = mark_safe("".join(comment.html for comment in summary.discussion))
-            summary.comment_section = joined(found, slots)
+    # A section holds its comments, joined above.
+    for found, (_, context, slots) in zip(sections, section_items, strict=True):
+        summary = context["summary"]
+        slots["comments"] = mark_safe("".join(comment.html for comment in summary.discussion))
+        summary.comment_section = joined(found, slots)
     return summaries
 
 
