@@ -62,3 +62,14 @@ def test_pages_logins_and_posts_work_without_the_cache(client, caplog):
         assert response.status_code == 302
     assert Comment.objects.filter(body="Posted while away.").count() == 1
     assert "Redis unreachable" in caplog.text
+
+
+def test_one_redis_client_serves_every_call():
+    # Django would build a redis.Redis per call; one per connection pool is kept, and
+    # a failed call leaves it usable for the next (the pool drops the dead connection).
+    client = cache._cache.get_client()
+    assert cache.get("a") is None
+    cache.set("b", 1)
+    assert cache._cache.get_client() is client
+    # One server: reads and writes share its pool, and so its client.
+    assert cache._cache.get_client(write=True) is client
