@@ -61,7 +61,9 @@ def profile(request, username):
         PROFILE_PAGE_SIZE,
     )
     cards.attach(page)
-    recent_comments = PROFILE_COMMENTS.on_profile(person)
+    recent_comments = cards.attach_profile_comments(
+        PROFILE_COMMENTS.on_profile(person)[:PROFILE_RECENT_COMMENTS]
+    )
     hidden = drafts = None
     if request.user == person:
         # The list prints titles and badges alone. The author is the person, whom the
@@ -97,7 +99,7 @@ def profile(request, username):
             # Kept on the person's row (accounts.counts), not counted on each view.
             "summary_count": person.public_summary_count,
             "comment_count": person.public_comment_count,
-            "recent_comments": recent_comments[:PROFILE_RECENT_COMMENTS],
+            "recent_comments": recent_comments,
             "own_hidden_summaries": hidden[:PROFILE_OWN_UNLISTED] if hidden else None,
             "more_own_hidden": hidden is not None and len(hidden) > PROFILE_OWN_UNLISTED,
             "own_drafts": drafts[:PROFILE_OWN_UNLISTED] if drafts else None,

@@ -221,3 +221,23 @@ def test_a_list_read_through_its_paper_or_author_joins_neither_again(
     # Read without a related manager, both are joined.
     sql = str(Summary.objects.for_listing().query)
     assert 'JOIN "papers_paper"' in sql and 'JOIN "accounts_user"' in sql
+
+
+@override_settings(FRAGMENT_CACHE_SECONDS=0)
+def test_a_profile_s_recent_comment_is_rendered_once_its_time_and_text_each_time(client):
+    commenter = make_user()
+    comment = make_comment(make_summary(), author=commenter, body="First words.")
+    profile = reverse("accounts:profile", args=[commenter.username])
+    with Renders("summaries/_profile_comment.html") as renders:
+        client.get(profile)
+        comment.__class__.objects.filter(pk=comment.pk).update(
+            body_html="<p>Edited words.</p>", created_at=comment.created_at.replace(year=2020)
+        )
+        Paper.objects.filter(pk=comment.summary.paper_id).update(title="A corrected title")
+        html = client.get(profile).content.decode()
+        assert renders.count == 2  # the paper's new title made a new item, the text did not
+        item = html.split('<li class="profile-comment')[1].split("</li>")[0]
+        assert "Edited words." in item and "First words." not in item
+        assert "A corrected title" in item and 'datetime="2020-' in item
+        client.get(profile)
+    assert renders.count == 2
