@@ -1,6 +1,8 @@
 """How comments are read: which a discussion shows and in what order, and what a list of
 comments loads of each (`Comment.objects`, see summaries.models)."""
 
+import functools
+
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When, Window
 from django.db.models.functions import Coalesce, DenseRank, RowNumber
@@ -88,12 +90,12 @@ class CommentQuerySet(models.QuerySet):
         ).filter(thread_number__lte=threads, place_in_thread__lte=1 + replies)
 
     def for_listing(self, whole_up_to=0, whole=None):
-        """Everything a listed comment prints: the author, and its text as
-        `with_shown_text` says; neither the body nor the whole HTML is loaded, nor the
-        author's bio, user text as long as a comment."""
+        """Everything a listed comment prints: the author's byline (User.BYLINE_FIELDS),
+        and its text as `with_shown_text` says; neither the body nor the whole HTML is
+        loaded, nor the rest of the author's row, their bio among it."""
         return (
             self.select_related("author")
-            .defer("author__bio", "author__bio_html")
+            .defer(*unlisted_author_fields())
             .with_shown_text(whole_up_to, whole)
         )
 
@@ -202,3 +204,11 @@ def cut_threads(comments, threads, replies):
         place += 1
         if kept_threads[summary] <= threads and place <= 1 + replies:
             yield comment
+
+
+@functools.cache
+def unlisted_author_fields():
+    """What a list of summaries or comments does not load of the author it joins."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().not_in_byline("author")

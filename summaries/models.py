@@ -17,7 +17,7 @@ from papers.rendering import render_text
 from shortscience.dbfunctions import OctetLength
 from shortscience.rendered import RenderedText
 
-from .comment_querysets import CommentQuerySet
+from .comment_querysets import CommentQuerySet, unlisted_author_fields
 from .excerpts import COMMENT, render_excerpt
 from .ranking import hotness
 
@@ -29,8 +29,9 @@ TEXT_FIELDS = ("body", "body_html", "excerpt_html")
 PUBLIC = Q(is_private=False, is_hidden=False)
 
 
-# The joined rows' user texts that no card prints.
-CARD_DEFERRED = ("paper__abstract", "paper__abstract_html", "author__bio", "author__bio_html")
+# The joined paper's texts that no card prints; of the author, a card prints the byline
+# alone (User.BYLINE_FIELDS).
+CARD_DEFERRED = ("paper__abstract", "paper__abstract_html")
 
 
 class SummaryQuerySet(models.QuerySet):
@@ -59,16 +60,19 @@ class SummaryQuerySet(models.QuerySet):
         """Everything a summary card prints, in one query: the paper, the author and the
         text as `with_shown_text(whole_up_to)` says.
 
-        Neither the body nor its HTML is loaded, nor the paper's abstract or the
-        author's bio (CARD_DEFERRED), so a long summary costs a list no more than a
-        short one. Summaries read through their paper's or author's related manager
-        (`paper.summaries`, `person.summaries`) are each given that object by Django:
-        it is not joined again, which saves the ORM building and compiling the join
-        (about 0.4 ms on a paper's page) and the rows a copy of it each.
+        Neither the body nor its HTML is loaded, nor the paper's abstract (CARD_DEFERRED),
+        so a long summary costs a list no more than a short one; of the author, only
+        the byline (User.BYLINE_FIELDS). Summaries read through their paper's or
+        author's related manager (`paper.summaries`, `person.summaries`) are each
+        given that object by Django: it is not joined again, which saves the ORM
+        building and compiling the join (about 0.4 ms on a paper's page) and the rows a
+        copy of it each.
         """
         known = {field.name for field in self._known_related_objects}
         joined = [name for name in ("paper", "author") if name not in known]
         deferred = [name for name in CARD_DEFERRED if name.partition("__")[0] in joined]
+        if "author" in joined:
+            deferred += unlisted_author_fields()
         return self.select_related(*joined).with_shown_text(whole_up_to).defer(*deferred)
 
     def with_paper_and_author(self):

@@ -2,8 +2,10 @@
 parts that change filled in on each request."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from papers.models import Paper
@@ -241,3 +243,18 @@ def test_a_profile_s_recent_comment_is_rendered_once_its_time_and_text_each_time
         assert "A corrected title" in item and 'datetime="2020-' in item
         client.get(profile)
     assert renders.count == 2
+
+
+@override_settings(FRAGMENT_CACHE_SECONDS=0)
+def test_lists_load_their_authors_bylines_and_not_the_rest_of_their_rows(client):
+    summary = make_summary()
+    make_comment(summary)
+    pages = [HOME, summary.paper.get_absolute_url(), reverse("api:summaries")]
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        joined = [q["sql"] for q in queries if '"accounts_user"."username"' in q["sql"]]
+        assert joined, page
+        for sql in joined:
+            for column in ("password", "email", "bio_html", "last_login"):
+                assert f'"accounts_user"."{column}"' not in sql, (page, column)
