@@ -61,7 +61,7 @@ def profile(request, username):
         PROFILE_PAGE_SIZE,
     )
     cards.attach(page)
-    recent_comments = cards.attach_profile_comments(
+    recent_comments = cards.profile_comments(
         PROFILE_COMMENTS.on_profile(person)[:PROFILE_RECENT_COMMENTS]
     )
     hidden = drafts = None

@@ -56,6 +56,10 @@ class Kept:
         return f"kept:{self.name}:{self.digest}:{digest}"
 
     def render(self, context, slots):
+        """`context` is a dict, or a function that makes it: what an item prints beyond
+        its slots is then worked out only when it is rendered, on a miss."""
+        if callable(context):
+            context = context()
         return get_template(self.name).render({**context, "slots": slots}).strip()
 
     def pieces(self, context):

@@ -17,16 +17,19 @@ the page to come back to, the CSRF token). What a block or a comment offers its 
 or `comment_role`, which is part of what the kept item is keyed by.
 """
 
+from functools import partial
 from urllib.parse import quote
 
 from django.middleware.csrf import get_token
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from papers.models import Paper
 from shortscience.kept import Kept, joined, kept_pieces
 from shortscience.templatetags.timestamps import timestamp_html
 
 from . import idempotency
+from .models import comment_url
 
 CARD = Kept(
     "summaries/_card.html",
@@ -113,22 +116,25 @@ def attach(summaries):
     return summaries
 
 
-def attach_profile_comments(comments):
-    """Set `item`, its HTML for this request, on each of a profile's recent comments
-    (CommentQuerySet.for_profile): the same for every viewer."""
-    comments = list(comments)
+def profile_comments(rows):
+    """The HTML of each of a profile's recent comments, for this request, from their rows
+    (CommentQuerySet.for_profile): the same for every viewer but their times."""
     items = []
-    for comment in comments:
-        paper = comment.summary.paper
-        printed = (comment.pk, comment.summary_id, comment.is_cut, paper.title, paper.title_html)
+    for row in rows:
+        title, title_html = row.summary__paper__title, row.summary__paper__title_html
+        printed = (row.id, row.summary_id, row.is_cut, title, title_html)
         slots = {
-            "time": timestamp_html(comment.created_at),
-            "text": mark_safe(comment.shown_html),  # sanitized when it was stored
+            "time": timestamp_html(row.created_at),
+            "text": mark_safe(row.shown_html),  # sanitized when it was stored
         }
-        items.append((PROFILE_COMMENT.key(printed), {"comment": comment}, slots))
-    for comment, html in zip(comments, PROFILE_COMMENT.html(items), strict=True):
-        comment.item = html
-    return comments
+        items.append((PROFILE_COMMENT.key(printed), partial(_profile_comment, row), slots))
+    return PROFILE_COMMENT.html(items)
+
+
+def _profile_comment(row):
+    """What summaries/_profile_comment.html prints of a row, made when it is rendered."""
+    paper = Paper(title=row.summary__paper__title, title_html=row.summary__paper__title_html)
+    return {"comment": row, "url": comment_url(row.summary_id, row.id), "paper": paper}
 
 
 def summary_role(summary, user):

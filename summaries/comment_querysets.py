@@ -132,15 +132,22 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def for_profile(self):
-        """What a profile's list of recent comments prints of each, and nothing more: its
-        date, its text as `with_shown_text` says, the ids its link is made of
-        (`Comment.get_absolute_url`) and its paper's title. The other columns of the
-        three rows cost the ORM time to select and to load: 0.35 ms of the 1.75 ms that
-        the query took in Python (and a quarter of its time in the database)."""
-        return (
-            self.select_related("summary__paper")
-            .only("summary_id", "created_at", "summary__paper__title", "summary__paper__title_html")
-            .with_shown_text()
+        """What a profile's list of recent comments prints of each, as rows rather than
+        model instances (summaries.cards.profile_comments): `id` and `summary_id`, which
+        its link is made of (`comment_url`), `created_at`, its text as `with_shown_text`
+        says (`shown_html`, `is_cut`) and its paper's title (`summary__paper__title`,
+        `summary__paper__title_html`). Other columns cost the ORM time to select and to
+        load, and loading a comment, its summary and its paper as instances cost 0.4 ms
+        of the 1.15 ms the query took in Python."""
+        return self.with_shown_text().values_list(
+            "id",
+            "summary_id",
+            "created_at",
+            "shown_html",
+            "is_cut",
+            "summary__paper__title",
+            "summary__paper__title_html",
+            named=True,
         )
 
     def thread_for(self, summary, comment_id):

@@ -235,12 +235,16 @@ def test_a_profile_s_recent_comment_is_rendered_once_its_time_and_text_each_time
         comment.__class__.objects.filter(pk=comment.pk).update(
             body_html="<p>Edited words.</p>", created_at=comment.created_at.replace(year=2020)
         )
-        Paper.objects.filter(pk=comment.summary.paper_id).update(title="A corrected title")
+        Paper.objects.filter(pk=comment.summary.paper_id).update(
+            title="A corrected title $x$", title_html='A corrected title <span class="katex">x'
+        )
         html = client.get(profile).content.decode()
         assert renders.count == 2  # the paper's new title made a new item, the text did not
         item = html.split('<li class="profile-comment')[1].split("</li>")[0]
         assert "Edited words." in item and "First words." not in item
-        assert "A corrected title" in item and 'datetime="2020-' in item
+        assert '<span class="title-math">A corrected title <span class="katex">x' in item
+        assert 'datetime="2020-' in item
+        assert f'href="/summaries/{comment.summary_id}/?comment={comment.pk}#comment-' in item
         client.get(profile)
     assert renders.count == 2
 
