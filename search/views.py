@@ -6,7 +6,7 @@ from papers import venues
 from papers.lookup import find_paper, paper_name, site_hosts
 from shortscience.pagination import paginate
 
-from . import models
+from . import cards, models
 from .models import MAX_RESULTS, Document
 from .suggest import forgiving_search
 from .text import clean_query, highlight_terms, marked_headline, parse_query
@@ -59,6 +59,7 @@ def results(request):
             page = paginate(request, documents, PAGE_SIZE)
         # The words marked are those searched: the suggestion's when its results show.
         _add_snippets(page, parse_query(suggestion.query) if corrected else parsed)
+        cards.attach(page)
     return render(
         request,
         "search/results.html",

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from django.db import connection
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -370,3 +371,23 @@ def test_snippets_show_formulas_as_their_symbols_not_as_latex(client):
     snippet = unescape(re.search(r'<p class="search-snippet[^>]*>(.*?)</p>', html, re.S).group(1))
     assert "β_1=0.9" in snippet
     assert "$" not in snippet and "\\beta" not in snippet and "**" not in snippet
+
+
+def test_a_result_is_rendered_once_its_marks_filled_in_for_each_query(client):
+    summary = make_summary(body="Residual streams carry gradients through deep stacks.")
+    rendered = []
+
+    def seen(sender, template, **kwargs):
+        if template.name == "search/_result.html":
+            rendered.append(template.name)
+
+    template_rendered.connect(seen)
+    try:
+        first = results(get(client, "residual"))
+        second = results(get(client, "gradients"))
+    finally:
+        template_rendered.disconnect(seen)
+    assert len(first) == len(second) == 1 and len(rendered) == 1
+    assert "<mark>Residual</mark>" in first[0] and "<mark>gradients</mark>" not in first[0]
+    assert "<mark>gradients</mark>" in second[0] and "<mark>Residual</mark>" not in second[0]
+    assert f'href="/user/{summary.author.username}/"' in second[0]
