@@ -302,10 +302,33 @@ def paginate(request, items, per_page):
         page.object_list = first[:per_page]
     else:
         page = paginator.get_page(number)
-    page.elided_range = page.paginator.get_elided_page_range(page.number)
     number, last = page.number, page.paginator.num_pages
     page.first_url = _numbered_url(request, 1) if number > 1 else None
     page.previous_url = _numbered_url(request, number - 1) if number > 1 else None
     page.next_url = _numbered_url(request, number + 1) if number < last else None
     page.last_url = _numbered_url(request, last) if number < last else None
+    page.numbered_links = _numbered_links(request, page)
     return page
+
+
+def _numbered_links(request, page):
+    """The page numbers the pager prints between Previous and Next, as Django elides
+    them ("1 2 3 4 … 49 50"): (number, address, role) each, the role being the link's
+    `data-pager` ("first", "last" or ""), or "current" and "gap" (an ellipsis), which
+    have no address. Made here rather than by a `{% querystring %}` a link: the
+    template's way cost a search page 0.3 ms. As that tag makes them, an address is the
+    query string alone, the rest of it kept in its order."""
+    query = request.GET.copy()
+    last = page.paginator.num_pages
+    links = []
+    for number in page.paginator.get_elided_page_range(page.number):
+        if number == page.paginator.ELLIPSIS:
+            links.append((number, None, "gap"))
+        elif number == page.number:
+            links.append((number, None, "current"))
+        elif number == 1:
+            links.append((number, page.first_url, "first"))
+        else:
+            query[NUMBER] = number
+            links.append((number, f"?{query.urlencode()}", "last" if number == last else ""))
+    return links

@@ -407,3 +407,19 @@ def test_a_numbered_list_that_fits_its_first_page_is_counted_by_reading_it(rf, n
     # One more than a page: counted, and the page is still the first three.
     assert (titles, count, page.next_url) == (["Paper 0", "Paper 1", "Paper 2"], 4, "/?page=2")
     assert len(queries) == 2
+
+
+def test_numbered_links_keep_the_query_string_in_its_order(rf):
+    request = rf.get("/search", {"q": "nets", "page": "10", "venue": "NIPS"})
+    page = paginate(request, list(range(200)), 10)
+    assert page.numbered_links == [
+        (1, "/search?q=nets&venue=NIPS", "first"),
+        (2, "?q=nets&page=2&venue=NIPS", ""),
+        ("…", None, "gap"),
+        *[(n, f"?q=nets&page={n}&venue=NIPS", "") for n in (7, 8, 9)],
+        (10, None, "current"),
+        *[(n, f"?q=nets&page={n}&venue=NIPS", "") for n in (11, 12, 13)],
+        ("…", None, "gap"),
+        (19, "?q=nets&page=19&venue=NIPS", ""),
+        (20, "?q=nets&page=20&venue=NIPS", "last"),
+    ]
