@@ -307,7 +307,8 @@ def venue_page(request, venue):
     at most VENUE_MAX_PAPERS, in one query that the index on (UPPER(venue), year) and the
     summaries' index on paper serve; a page of them is then read by id. Numbered pages
     count that list in Python, with no COUNT and no OFFSET. Cached whole for visitors,
-    as the venue list is, until a summary or a paper changes (the LISTINGS scope).
+    as the venue list is, until a summary or a paper changes (the LISTINGS scope); the
+    years and the ids are cached as long for everyone else.
     """
     known = venues.lookup(venue)
     if known and known.name != venue:
@@ -318,15 +319,12 @@ def venue_page(request, venue):
 
 
 def _venue_page(request, venue, known):
-    in_venue = Paper.objects.filter(venue__iexact=venue)
-    rows = list(in_venue.venue_years())
+    # The years and the ids group or read every paper of the venue (172 ms of the
+    # database's time for 11,000 papers): kept for a reader too, as the list of venues
+    # is. Only the page's papers are read on each request.
+    rows, ids = fragments.cached("venue", (venue,), [fragments.LISTINGS], lambda: _venue_ids(venue))
     entry = _venue_entry(rows) if rows else {"name": venue, "summary_count": 0, "years": []}
     name = known.name if known else entry["name"]
-    ids = list(
-        in_venue.with_a_public_summary()
-        .order_by(F("year").desc(nulls_last=True), "-pk")
-        .values_list("pk", flat=True)[:VENUE_MAX_PAPERS]
-    )
     page = paginate(request, ids, VENUE_PAGE_SIZE)
     by_id = (
         Paper.objects.filter(pk__in=page.object_list)
@@ -349,6 +347,19 @@ def _venue_page(request, venue, known):
     # A venue of the table is a page even before its first summary; any other name is
     # one only while some paper of it has a public summary.
     return render(request, "venues/venue.html", context, status=200 if known or ids else 404)
+
+
+def _venue_ids(venue):
+    """A venue's rows of years (Paper.objects.venue_years) and the ids of its papers
+    with a public summary, newest first, at most VENUE_MAX_PAPERS."""
+    in_venue = Paper.objects.filter(venue__iexact=venue)
+    rows = list(in_venue.venue_years())
+    ids = list(
+        in_venue.with_a_public_summary()
+        .order_by(F("year").desc(nulls_last=True), "-pk")
+        .values_list("pk", flat=True)[:VENUE_MAX_PAPERS]
+    )
+    return rows, ids
 
 
 def _moved(request, url_name, *args):

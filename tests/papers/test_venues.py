@@ -1,9 +1,11 @@
 """The venue pages: venues with their summary counts, and one venue's papers of a year."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import make_paper, make_summary
+from tests.factories import make_paper, make_summary, make_user
 from tests.utils import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -278,3 +280,25 @@ def test_feed_of_another_spelling_finds_the_venue(client):
     assert response.status_code == 200
     body = response.content.decode()
     assert "In the feed" in body and "<link>http://testserver/venue/NeurIPS/</link>" in body
+
+
+def test_a_reader_s_venue_page_reads_only_its_papers_until_a_summary_changes(client):
+    summary = make_summary(paper=make_paper(venue="ICLR", year=2016, title="Kept"))
+    client.force_login(make_user())
+
+    def venue_reads():
+        """The page's reads of the venue's papers: its years, its ids, its page."""
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/venue/ICLR/").status_code == 200
+        return [q["sql"] for q in queries if 'FROM "papers_paper"' in q["sql"]]
+
+    assert len(venue_reads()) == 3
+    # The years and the ids from the cache: only the page's papers are read.
+    (page,) = venue_reads()
+    assert '"papers_paper"."id" IN (' in page
+    make_summary(paper=make_paper(venue="ICLR", year=2017, title="Newer"))
+    html = client.get("/venue/ICLR/").content.decode()
+    assert "Newer" in html and "/venue/ICLR/2017/" in html
+    summary.is_private = True
+    summary.save()
+    assert "Kept" not in client.get("/venue/ICLR/").content.decode()
