@@ -315,9 +315,9 @@ def _numbered_links(request, page):
     """The page numbers the pager prints between Previous and Next, as Django elides
     them ("1 2 3 4 … 49 50"): (number, address, role) each, the role being the link's
     `data-pager` ("first", "last" or ""), or "current" and "gap" (an ellipsis), which
-    have no address. Made here rather than by a `{% querystring %}` a link: the
-    template's way cost a search page 0.3 ms. As that tag makes them, an address is the
-    query string alone, the rest of it kept in its order."""
+    have no address. Made here rather than by a `{% querystring %}` a link, which
+    took a search page's pager from 0.23 to 0.45 ms. As that tag makes them, an address
+    is the query string alone, the rest of it kept in its order."""
     query = request.GET.copy()
     last = page.paginator.num_pages
     links = []

@@ -215,7 +215,8 @@ def cut_threads(comments, threads, replies):
 
 @functools.cache
 def unlisted_author_fields():
-    """What a list of summaries or comments does not load of the author it joins."""
+    """What a list of summaries or comments does not load of the author it joins: a
+    tuple, since every caller shares it."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().not_in_byline("author")
+    return tuple(get_user_model().not_in_byline("author"))
