@@ -5,13 +5,14 @@ thing it shows does: a summary card, a comment, a paper's head. Rendering it thr
 template engine on every request was most of a page's time. A `Kept` renders its
 template once with markers in the places that do change (relative times, a score, a
 CSRF token, a follow button), keeps the fixed pieces in the cache, and each request
-joins them with the values of its slots: no template, one cache round trip per page
-(`kept_html`).
+joins them with the values of its slots: no template, one cache round trip for a
+page's list of them (`kept_html`; a paper page's blocks, comments and sections share one).
 
 A kept item's key is a digest of everything its fixed pieces print, and of the
 templates that print them, so that a changed title, username or template makes a new
 key rather than needing anyone to throw the old one away; the cache evicts it in time.
-Its users: summaries.cards (cards, blocks, comments) and papers.head.
+Its users: summaries.cards (cards, blocks, comments, a profile's recent comments),
+papers.head and search.cards.
 """
 
 import hashlib
