@@ -1,5 +1,6 @@
-"""Shared fixtures: a clean cache per test, and the local stand-ins for outside services.
-The browser tests' fixtures are in tests/browser/conftest.py."""
+"""Shared fixtures: a clean cache per test, pages built without cached fragments, and the
+local stand-ins for outside services. The browser tests' fixtures are in
+tests/browser/conftest.py."""
 
 import pytest
 
@@ -12,6 +13,13 @@ def _clean_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def no_fragments(settings):
+    """Every page built, no fragment cached: only kept items (shortscience.kept) are
+    reused. For `pytest.mark.usefixtures("no_fragments")`."""
+    settings.FRAGMENT_CACHE_SECONDS = 0
 
 
 # Local stand-ins for outside services: ORCID's and GitHub's OAuth servers and APIs

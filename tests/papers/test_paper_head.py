@@ -2,7 +2,6 @@
 to the paper or its topics shows at once, and the follow button is each viewer's own."""
 
 import pytest
-from django.test import override_settings
 
 from papers.head import HEAD
 from papers.models import Paper
@@ -11,13 +10,6 @@ from tests.summaries.test_cards import Renders
 from topics.models import Topic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fragments")]
-
-
-@pytest.fixture
-def no_fragments():
-    # Every page built: only kept items are reused.
-    with override_settings(FRAGMENT_CACHE_SECONDS=0):
-        yield
 
 
 def page(client, paper):

@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 import pytest
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from summaries import cards, idempotency
@@ -15,13 +15,6 @@ from tests.factories import make_comment, make_summary, make_user
 from tests.summaries.test_cards import Renders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_fragments")]
-
-
-@pytest.fixture
-def no_fragments():
-    # Every page built: only the blocks and comments are kept.
-    with override_settings(FRAGMENT_CACHE_SECONDS=0):
-        yield
 
 
 def page(client, url):
