@@ -7,7 +7,6 @@ is api.boundary. Lists that can grow are keyset-paged (shortscience.pagination):
 skips rows with OFFSET. Search ranks at most 500 matches, so its pages are numbered.
 """
 
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Status
@@ -142,16 +141,10 @@ def summaries(
 def venue_papers(name):
     """The ids of the venue's papers with public summaries, as its page reads them: at
     most VENUE_MAX_PAPERS, the newest. Read first, and cached until a summary or paper
-    changes (the LISTINGS scope), since the list is the costly part (it reads the
-    venue's papers; 140 ms for 290,000 of them): joined into the page's query instead,
-    PostgreSQL walked the newest summaries of the whole site looking for the venue's,
-    every one of them for a venue with none."""
-    papers = (
-        Paper.objects.filter(venue__iexact=name)
-        .with_a_public_summary()
-        .order_by(F("year").desc(nulls_last=True), "-pk")
-        .values_list("pk", flat=True)
-    )
+    changes (the LISTINGS scope): joined into the page's query instead, PostgreSQL
+    walked the newest summaries of the whole site looking for the venue's, every one of
+    them for a venue with none."""
+    papers = Paper.objects.summarized_in_venue(name).values_list("pk", flat=True)
     return list(papers[:VENUE_MAX_PAPERS])
 
 

@@ -42,10 +42,8 @@ def lookup(ids):
     wanted_doi = [doi for _, _, doi, _ in names if doi]
     by_arxiv, by_doi = {}, {}
     if wanted_arxiv or wanted_doi:
-        papers = (
-            Paper.objects.named(arxiv_ids=wanted_arxiv, dois=wanted_doi)
-            .with_public_summary_counts()
-            .defer("abstract", "abstract_html")
+        papers = Paper.objects.named(arxiv_ids=wanted_arxiv, dois=wanted_doi).defer(
+            "abstract", "abstract_html"
         )
         for paper in papers:
             if paper.arxiv_lower:

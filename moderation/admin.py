@@ -12,16 +12,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from markup.readable import readable_text
+from shortscience.text import plural
 from summaries.models import comment_url
 
 from . import services
 from .models import Report
 
 EXCERPT_CHARS = 90
-
-
-def plural(count, singular, many=None):
-    return f"{count} {singular if count == 1 else many or singular + 's'}"
 
 
 def describe_targets(targets):

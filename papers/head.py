@@ -25,11 +25,21 @@ HEAD = Kept(
 )
 
 
+# Every column but the count of its summaries, which the head does not print: a summary
+# posted leaves the head as it was.
+_PRINTED = tuple(
+    field.attname
+    for field in Paper._meta.concrete_fields
+    if field.attname != "public_summary_count"
+)
+
+
 def head_html(request, paper, topics):
-    """The paper's head for this request. `paper` is loaded whole (every column is part
-    of the key, so that any change to it makes a new one); `topics` are paper_topics()."""
+    """The paper's head for this request. `paper` is loaded whole (every column it
+    prints is part of the key, so that any change to it makes a new one); `topics` are
+    paper_topics()."""
     printed = (
-        tuple(getattr(paper, field.attname) for field in Paper._meta.concrete_fields),
+        tuple(getattr(paper, name) for name in _PRINTED),
         tuple(topics),
     )
     follow_button = follow_context(request, paper=paper)

@@ -75,6 +75,8 @@ def _undo(merge, by):
     if record["filled"]:
         kept.save(update_fields=list(record["filled"]))
     PaperAlias.objects.filter(pk=record["alias"]).delete()
+    # The database counts its summaries again as they move back, below.
+    merged.public_summary_count = 0
     restore(Paper, [merged])
     PaperAlias.objects.filter(pk__in=record["aliases"]).update(paper=merged)
     Summary.objects.filter(pk__in=record["summaries"]).update(paper=merged)

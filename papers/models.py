@@ -2,8 +2,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Length, Lower, Upper
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Length, Lower, Upper
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -41,6 +41,12 @@ def normalize_author_list(authors):
     # One pass over the whole list: imports call this for millions of papers.
     names = (" ".join(name.split()) for name in strip_controls(authors).split(","))
     return ", ".join(name for name in names if name)
+
+
+# A paper's year, 0 for none: what sorts papers without a year last, newest first, the
+# same on every database (PostgreSQL puts NULL first in a descending order, and SQLite
+# allows no NULLS LAST in an index).
+YEAR_OR_ZERO = Coalesce("year", 0)
 
 
 class ShownAuthors(NamedTuple):
@@ -132,46 +138,25 @@ class PaperQuerySet(models.QuerySet):
         )
         return set(keys.union(aliases))
 
-    def with_public_summary_counts(self):
-        return self.annotate(
-            public_summary_count=Count(
-                "summaries",
-                filter=Q(summaries__is_private=False, summaries__is_hidden=False),
-                distinct=True,
-            )
-        )
-
     def with_public_summaries(self):
-        return self.with_public_summary_counts().filter(public_summary_count__gt=0)
+        """Papers with at least one public summary (`public_summary_count`, kept by the
+        database): a filter on a column, which the venue indexes hold."""
+        return self.filter(public_summary_count__gt=0)
 
-    def with_a_public_summary(self):
-        """Papers with at least one public summary: a filter, without grouping (see
-        with_public_summaries for the count)."""
-        from summaries.models import Summary
-
-        return self.filter(Exists(Summary.objects.public().filter(paper=OuterRef("pk"))))
+    def summarized_in_venue(self, venue):
+        """A venue's papers with public summaries, whatever the venue's case, newest year
+        first (papers without one last), then newest added: the order of an index
+        (paper_venue_recent_idx), so the first of them are read without a sort."""
+        return (
+            self.filter(venue__iexact=venue)
+            .with_public_summaries()
+            .order_by(YEAR_OR_ZERO.desc(), "-pk")
+        )
 
     def in_venue(self, venue, year):
         """A venue's papers of one year. Venues match whatever their case, as keys do:
         the old site's venue links are lowercase (`/venue?key=nips`)."""
         return self.filter(venue__iexact=venue, year=year)
-
-    def venue_years(self):
-        """One row per venue spelling and year with public summaries: venue, year and
-        public_summary_count. Spellings that differ only in case are one venue to the
-        pages; they are merged by the caller, since which one sorts first in SQL
-        depends on the database's collation."""
-        return (
-            self.exclude(venue="")
-            .values("venue", "year")
-            .annotate(
-                public_summary_count=Count(
-                    "summaries", filter=Q(summaries__is_private=False, summaries__is_hidden=False)
-                )
-            )
-            .filter(public_summary_count__gt=0)
-            .order_by()
-        )
 
 
 def venue_display_name(counts):
@@ -246,6 +231,11 @@ class Paper(RenderedText, models.Model):
     # written by the imports' bulk paths: "is this title here already?" is one index
     # lookup, not a scan of every paper (paper_normalized_title_idx).
     normalized_title = models.CharField(max_length=500, blank=True, editable=False)
+    # Its public summaries (neither private nor hidden), kept by the database: triggers
+    # on the summaries table (migration 0016) count every change, however it is made
+    # (a post, moderation's update(), a merge, SQL). The venue pages order and filter by
+    # it and VenueYear sums it. save() never writes it back (see there).
+    public_summary_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PaperQuerySet.as_manager()
@@ -256,6 +246,24 @@ class Paper(RenderedText, models.Model):
             # A venue's year page and feed (`in_venue`): venues match whatever their case,
             # which without this index read every paper.
             models.Index(Upper("venue"), "year", name="paper_venue_year_idx"),
+            # Of those, the papers with public summaries: a venue's year page, most
+            # summarized first, and a venue's page, newest year first. Each is read in
+            # its index's order, a page at a time, without grouping the venue's papers.
+            models.Index(
+                Upper("venue"),
+                "year",
+                F("public_summary_count").desc(),
+                F("id").desc(),
+                name="paper_venue_year_top_idx",
+                condition=Q(public_summary_count__gt=0),
+            ),
+            models.Index(
+                Upper("venue"),
+                YEAR_OR_ZERO.desc(),
+                F("id").desc(),
+                name="paper_venue_recent_idx",
+                condition=Q(public_summary_count__gt=0),
+            ),
             # A title's first papers in id order (papers.duplicates.similar_paper, the
             # imports' matching): read in the index's order, up to MAX_CANDIDATES, however
             # many papers share a title such as "Introduction".
@@ -305,7 +313,12 @@ class Paper(RenderedText, models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:
             update_fields = {*update_fields, "normalized_title"}
-        kwargs["update_fields"] = self.render_for_save(update_fields)
+        update_fields = self.render_for_save(update_fields)
+        if not self._state.adding and update_fields is None:
+            # The database keeps `public_summary_count`: written back from this
+            # instance, it would undo the summaries posted since it was loaded.
+            update_fields = _ALL_BUT_KEPT
+        kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
         self.note_saved()
 
@@ -487,7 +500,15 @@ class DistinctClaim(models.Model):
         return f"{self.paper.bibtex_key} is not {self.similar_to.bibtex_key}"
 
 
+# What `Paper.save()` writes of a stored paper: every field but the count the database
+# keeps.
+_ALL_BUT_KEPT = tuple(
+    field.name
+    for field in Paper._meta.concrete_fields
+    if not field.primary_key and field.name != "public_summary_count"
+)
+
 # Its own module, so that this one stays readable; imported here so Django finds it.
 from .history_models import PaperCorrection, PaperRevision  # noqa: E402, F401
 from .merge_models import PaperMerge  # noqa: E402, F401
-from .venue_models import Venue, VenueAlias  # noqa: E402, F401
+from .venue_models import Venue, VenueAlias, VenueYear  # noqa: E402, F401

@@ -8,7 +8,7 @@ is read when a venue is written or a venue page is asked for, never to print a p
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
 from .venues import VENUE_MAX_LENGTH, clean, venue_key
@@ -101,3 +101,49 @@ class VenueAlias(models.Model):
                     f"{other.venue.name}."
                 }
             )
+
+
+class VenueYearQuerySet(models.QuerySet):
+    def listed(self):
+        """One row per venue spelling and year that has papers with public summaries:
+        venue, year (0 for papers without one) and public_summary_count. Spellings that
+        differ only in case are one venue to the pages; they are merged by the caller,
+        since which one sorts first in SQL depends on the database's collation."""
+        return (
+            self.filter(paper_count__gt=0)
+            .values("venue", "year", "public_summary_count")
+            .order_by()
+        )
+
+
+class VenueYear(models.Model):
+    """The papers of one venue and year that have public summaries, and those
+    summaries, counted: what the venue list and a venue's page print.
+
+    Kept by the database, as Paper.public_summary_count is: triggers on the papers table
+    (migration 0016) move a paper's count between rows as its venue, its year or its
+    own count change. The venue list reads one row per venue and year; counting there
+    grouped every public summary with its paper, 167 ms of the database's time at
+    100,000 summaries, on the first request after any summary was written. A paper
+    counts under its `venue` exactly as stored and its year, 0 for none. Rows left at
+    zero stay (`listed` skips them): they are few, one per venue and year ever summarized.
+    """
+
+    venue = models.CharField(max_length=VENUE_MAX_LENGTH, editable=False)
+    year = models.PositiveSmallIntegerField(editable=False)
+    paper_count = models.PositiveIntegerField(default=0, editable=False)
+    public_summary_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = VenueYearQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "year"], name="venue_year_unique"),
+        ]
+        indexes = [
+            # A venue's page reads its rows whatever their case, as it reads its papers.
+            models.Index(Upper("venue"), name="venue_year_venue_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.venue} {self.year or ''}".strip()

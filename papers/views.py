@@ -2,17 +2,18 @@ from functools import wraps
 from itertools import groupby
 from urllib.parse import quote
 
-from django.db.models import F
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 
 from following.services import with_follower_count
 from following.views import follow_context
 from shortscience import fragments
 from shortscience.pagination import offset_page, paginate
+from shortscience.text import plural
 from summaries import cards, discussion
 from summaries.models import TEXT_FIELDS, Citation, Summary
 from topics.services import paper_topics
@@ -20,7 +21,7 @@ from topics.services import paper_topics
 from . import identifiers, venues
 from .head import head_html
 from .keys import is_valid_key
-from .models import Paper, venue_display_name
+from .models import Paper, VenueYear, venue_display_name
 
 # Enough to show the paper's place in the conversation without making the page a list.
 CITING_LIMIT = 20
@@ -234,56 +235,71 @@ def bibtex(request, key):
 def venue_list(request):
     """Venues, each with its years, counting public summaries only.
 
-    Counting them groups every public summary with its paper, and the page links every
-    venue's every year, so both the list and a visitor's whole page are cached. They
-    change only with a summary written, deleted, hidden or made private, or a paper's
-    venue or year changed, and each of those invalidates the LISTINGS scope (summaries.receivers,
-    moderation.services, papers.importing).
+    The counts are the VenueYear rows, one per venue and year, kept by the database.
+    The page links every venue's every year, so its table is kept as HTML and a
+    visitor's whole page is cached. They change only with a summary written, deleted,
+    hidden or made private, or a paper's venue or year changed, and each of those
+    invalidates the LISTINGS scope (summaries.receivers, moderation.services,
+    papers.importing).
     """
     return fragments.cached_page(request, [fragments.LISTINGS], lambda: _venue_list_page(request))
 
 
 def _venue_list_page(request):
-    venues = fragments.cached("venues", (), [fragments.LISTINGS], _venues)
-    return render(request, "venues/list.html", {"venues": venues})
+    # The table is the same for everyone, and printing a link per venue and year is
+    # most of the page's cost (30 ms for 600 of them): kept as HTML, for readers too.
+    table = fragments.cached("venues", (), [fragments.LISTINGS], _venue_table)
+    return render(request, "venues/list.html", {"table": mark_safe(table)})
+
+
+def _venue_table():
+    venues = _venues()
+    return render_to_string("venues/_table.html", {"venues": venues}) if venues else ""
 
 
 def _venues():
-    rows = sorted(Paper.objects.venue_years(), key=lambda row: row["venue"].lower())
+    rows = sorted(VenueYear.objects.listed(), key=lambda row: row["venue"].lower())
     return [
         _venue_entry(list(group)) for _, group in groupby(rows, lambda row: row["venue"].lower())
     ]
 
 
-def _venue_entry(rows):
-    """One venue from its rows (spellings × years): printed in the spelling with the
-    most summaries, its years newest first."""
+def _venue_entry(rows, name=None):
+    """One venue from its rows (VenueYear.objects.listed: spellings × years): printed
+    under `name`, or else in the spelling with the most summaries; its years newest
+    first (year 0, papers without one, counts for the venue but links nowhere)."""
     by_spelling = {}
     by_year = {}
     for row in rows:
         count = row["public_summary_count"]
         by_spelling[row["venue"]] = by_spelling.get(row["venue"], 0) + count
         by_year[row["year"]] = by_year.get(row["year"], 0) + count
-    name = venue_display_name(by_spelling)
+    name = name or venue_display_name(by_spelling)
+    # The year pages' addresses are the venue's with the year added (papers.urls): one
+    # reverse() per venue rather than one per year, 600 of them on the venue list.
+    url = reverse("papers:venue", args=[name])
     years = [
-        {"year": year, "public_summary_count": by_year[year]}
-        for year in sorted((year for year in by_year if year is not None), reverse=True)
+        {
+            "year": year,
+            "url": f"{url}{year}/",
+            "title": plural(by_year[year], "summary", "summaries"),
+        }
+        for year in sorted((year for year in by_year if year), reverse=True)
     ]
-    return {"name": name, "summary_count": sum(by_year.values()), "years": years}
+    return {"name": name, "url": url, "summary_count": sum(by_year.values()), "years": years}
 
 
 def venue_year(request, venue, year):
-    """A venue's papers of one year that have public summaries, most summarized first.
-
-    Numbered pages by OFFSET rather than by keyset: the order is by a count of summaries,
-    which no index holds, so every page groups the venue's papers of that year anyway
-    (a few thousand at most); skipping some of them costs little beside that, and
-    VENUE_MAX_PAGES bounds it.
+    """A venue's papers of one year that have public summaries, most summarized first,
+    then newest first: the order of an index (paper_venue_year_top_idx), read a page at a
+    time. Numbered pages by OFFSET, which VENUE_MAX_PAGES bounds, so that a page's
+    number can be linked.
     """
     papers = (
         Paper.objects.in_venue(venue, year)
         .with_public_summaries()
-        .order_by("-public_summary_count", "title", "pk")
+        .defer("abstract", "abstract_html")
+        .order_by("-public_summary_count", "-pk")
     )
     page = offset_page(request, papers, VENUE_PAGE_SIZE, VENUE_MAX_PAGES)
     if page.number == 1 and not page.object_list and (name := venues.other_name(venue)):
@@ -304,9 +320,9 @@ def venue_page(request, venue):
     years linking to their pages. `/venue/NIPS/` redirects to `/venue/NeurIPS/`.
 
     Ids first: the venue's papers with a public summary are read as ids, newest first,
-    at most VENUE_MAX_PAPERS, in one query that the index on (UPPER(venue), year) and the
-    summaries' index on paper serve; a page of them is then read by id. Numbered pages
-    count that list in Python, with no COUNT and no OFFSET. Cached whole for visitors,
+    at most VENUE_MAX_PAPERS, in the order of an index (paper_venue_recent_idx); a page
+    of them is then read by id. Numbered pages count that list in Python, with no COUNT
+    and no OFFSET. The years are the venue's VenueYear rows. Cached whole for visitors,
     as the venue list is, until a summary or a paper changes (the LISTINGS scope); the
     years and the ids are cached as long for everyone else.
     """
@@ -319,17 +335,20 @@ def venue_page(request, venue):
 
 
 def _venue_page(request, venue, known):
-    # The years and the ids group or read every paper of the venue (172 ms of the
-    # database's time for 11,000 papers): kept for a reader too, as the list of venues
-    # is. Only the page's papers are read on each request.
+    # The years and the ids are kept for a reader too, as the list of venues is: only
+    # the page's papers are read on each request.
     rows, ids = fragments.cached("venue", (venue,), [fragments.LISTINGS], lambda: _venue_ids(venue))
-    entry = _venue_entry(rows) if rows else {"name": venue, "summary_count": 0, "years": []}
+    entry = (
+        _venue_entry(rows, known and known.name)
+        if rows
+        else {"name": venue, "summary_count": 0, "years": []}
+    )
     name = known.name if known else entry["name"]
     page = paginate(request, ids, VENUE_PAGE_SIZE)
     by_id = (
         Paper.objects.filter(pk__in=page.object_list)
-        .with_public_summary_counts()
         .defer("abstract", "abstract_html")
+        .order_by()
         .in_bulk()
     )
     page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
@@ -350,14 +369,11 @@ def _venue_page(request, venue, known):
 
 
 def _venue_ids(venue):
-    """A venue's rows of years (Paper.objects.venue_years) and the ids of its papers
+    """A venue's rows of years (VenueYear.objects.listed) and the ids of its papers
     with a public summary, newest first, at most VENUE_MAX_PAPERS."""
-    in_venue = Paper.objects.filter(venue__iexact=venue)
-    rows = list(in_venue.venue_years())
+    rows = list(VenueYear.objects.filter(venue__iexact=venue).listed())
     ids = list(
-        in_venue.with_a_public_summary()
-        .order_by(F("year").desc(nulls_last=True), "-pk")
-        .values_list("pk", flat=True)[:VENUE_MAX_PAPERS]
+        Paper.objects.summarized_in_venue(venue).values_list("pk", flat=True)[:VENUE_MAX_PAPERS]
     )
     return rows, ids
 

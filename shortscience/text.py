@@ -45,3 +45,9 @@ def clean_line(text):
     """`text` as one line: strip_controls, then each run of whitespace as one space,
     none at either end."""
     return " ".join(strip_controls(text).split())
+
+
+def plural(count, singular, many=None):
+    """ "1 summary", "2 summaries": a count and its noun, for text made in Python (in a
+    template, the `pluralize` filter)."""
+    return f"{count} {singular if count == 1 else many or singular + 's'}"

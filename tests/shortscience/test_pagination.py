@@ -397,7 +397,7 @@ def test_a_numbered_list_that_fits_its_first_page_is_counted_by_reading_it(rf, n
         count = page.paginator.count
     assert (titles, count, page.next_url) == (["Paper 0", "Paper 1", "Paper 2"], 3, None)
     assert len(queries) == 1
-    assert "COUNT" not in queries[0]["sql"].upper()
+    assert "COUNT(" not in queries[0]["sql"].upper()
 
     make_paper(title="Paper 3")
     with CaptureQueriesContext(connection) as queries:
