@@ -3,41 +3,59 @@
 from functools import cached_property
 
 from django.contrib import sitemaps
-from django.db.models import Count
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from shortscience.sitemaps import LAST_CHANGE, PAGE_LIMIT
+from shortscience.sitemaps import LAST_CHANGE, PAGE_LIMIT, IdsFirst, newest_public_summary
 from summaries.models import Summary
 
-from .models import venue_display_name
+from .models import Paper, VenueYear, venue_display_name
 
 
 class PaperSitemap(sitemaps.Sitemap):
+    """The papers with public summaries (`public_summary_count`, kept by the database),
+    in id order, each dated by its newest public summary: one lookup of its summaries
+    per address listed, where grouping the summaries read every one of them per page."""
+
     limit = PAGE_LIMIT
     changefreq = "weekly"
     priority = 0.8
 
     def items(self):
-        # Grouped from the summaries' side: it reads the summaries, not the whole
-        # catalogue of papers, most of which have none.
-        return (
-            Summary.objects.public()
-            .values("paper_id", "paper__bibtex_key")
-            .annotate(lastmod=LAST_CHANGE)
-            .order_by("paper_id")
-        )
+        ids = Paper.objects.with_public_summaries().order_by("pk").values_list("pk", flat=True)
+        return IdsFirst(ids, _dated_papers)
 
     def location(self, row):
-        return reverse("papers:detail", args=[row["paper__bibtex_key"]])
+        return reverse("papers:detail", args=[row["bibtex_key"]])
 
     def lastmod(self, row):
         return row["lastmod"]
 
     def get_latest_lastmod(self):
-        return Summary.objects.public().aggregate(lastmod=LAST_CHANGE)["lastmod"]
+        return newest_public_summary(Summary.objects.public())
+
+
+def _dated_papers(ids):
+    newest = (
+        Summary.objects.public()
+        .filter(paper=OuterRef("pk"))
+        .order_by()
+        .values("paper")
+        .annotate(lastmod=LAST_CHANGE)
+        .values("lastmod")
+    )
+    return (
+        Paper.objects.filter(pk__in=ids)
+        .annotate(lastmod=Subquery(newest))
+        .values("pk", "bibtex_key", "lastmod")
+        .order_by()
+    )
 
 
 class VenueYearSitemap(sitemaps.Sitemap):
+    """A venue's years with public summaries, from the VenueYear rows, each dated by
+    when its papers or their counts (what the page prints) last changed."""
+
     limit = PAGE_LIMIT
     changefreq = "weekly"
     priority = 0.5
@@ -56,7 +74,7 @@ class VenueYearSitemap(sitemaps.Sitemap):
         return row["lastmod"]
 
     def get_latest_lastmod(self):
-        return max((row["lastmod"] for row in self.rows), default=None)
+        return max((row["lastmod"] for row in self.rows if row["lastmod"]), default=None)
 
 
 class VenueSitemap(VenueYearSitemap):
@@ -68,7 +86,8 @@ class VenueSitemap(VenueYearSitemap):
     def rows(self):
         venues = {}
         for row in venue_year_rows():
-            venues[row["venue"]] = max(venues.get(row["venue"], row["lastmod"]), row["lastmod"])
+            dates = [date for date in (venues.get(row["venue"]), row["lastmod"]) if date]
+            venues[row["venue"]] = max(dates, default=None)
         return [{"venue": venue, "lastmod": lastmod} for venue, lastmod in sorted(venues.items())]
 
     def location(self, row):
@@ -79,22 +98,17 @@ def venue_year_rows():
     """One row per venue and year with public summaries: venue, year and lastmod.
     Spellings that differ only in case are one page; it is listed under the venue's most
     used spelling, as the venue list links it."""
-    counts = (
-        Summary.objects.public()
-        .exclude(paper__venue="")
-        .filter(paper__year__isnull=False)
-        .values("paper__venue", "paper__year")
-        .annotate(count=Count("pk"), lastmod=LAST_CHANGE)
-        .order_by()
-    )
     spellings = {}
     years = {}
-    for row in counts:
-        venue, year = row["paper__venue"], row["paper__year"]
+    for row in VenueYear.objects.listed():
+        venue, year, changed = row["venue"], row["year"], row["changed_at"]
         per_spelling = spellings.setdefault(venue.lower(), {})
-        per_spelling[venue] = per_spelling.get(venue, 0) + row["count"]
+        per_spelling[venue] = per_spelling.get(venue, 0) + row["public_summary_count"]
+        if not year:
+            continue  # papers without a year: on the venue's page, on no year's
         key = (venue.lower(), year)
-        years[key] = max(years.get(key, row["lastmod"]), row["lastmod"])
+        dates = [date for date in (years.get(key), changed) if date]
+        years[key] = max(dates, default=None)
     names = {lower: venue_display_name(counted) for lower, counted in spellings.items()}
     return [
         {"venue": names[lower], "year": year, "lastmod": lastmod}

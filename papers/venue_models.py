@@ -106,12 +106,12 @@ class VenueAlias(models.Model):
 class VenueYearQuerySet(models.QuerySet):
     def listed(self):
         """One row per venue spelling and year that has papers with public summaries:
-        venue, year (0 for papers without one) and public_summary_count. Spellings that
+        venue, year (0 for papers without one), public_summary_count and changed_at. Spellings that
         differ only in case are one venue to the pages; they are merged by the caller,
         since which one sorts first in SQL depends on the database's collation."""
         return (
             self.filter(paper_count__gt=0)
-            .values("venue", "year", "public_summary_count")
+            .values("venue", "year", "public_summary_count", "changed_at")
             .order_by()
         )
 
@@ -133,6 +133,9 @@ class VenueYear(models.Model):
     year = models.PositiveSmallIntegerField(editable=False)
     paper_count = models.PositiveIntegerField(default=0, editable=False)
     public_summary_count = models.PositiveIntegerField(default=0, editable=False)
+    # When the counts last changed: when a paper came onto the venue's pages or went off
+    # them, or a paper's count changed (what those pages print). The sitemap's date.
+    changed_at = models.DateTimeField(null=True, editable=False)
 
     objects = VenueYearQuerySet.as_manager()
 

@@ -19,7 +19,7 @@ discovery_urlpatterns = [
     path(
         "sitemap-<section>.xml",
         kept(sitemap_views.sitemap),
-        {"sitemaps": sections()},
+        {"sitemaps": sections(), "template_name": "sitemap_section.xml"},
         name="sitemap_section",
     ),
     path(

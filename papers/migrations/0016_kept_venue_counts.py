@@ -62,16 +62,19 @@ _ADD_TO_VENUE_YEARS = """,
                  HAVING SUM(papers) <> 0 OR SUM(summaries) <> 0),
         updated AS (UPDATE papers_venueyear v
                     SET paper_count = v.paper_count + sums.papers,
-                        public_summary_count = v.public_summary_count + sums.summaries
+                        public_summary_count = v.public_summary_count + sums.summaries,
+                        changed_at = now()
                     FROM sums WHERE v.venue = sums.venue AND v.year = sums.year
                     RETURNING v.venue, v.year)
-        INSERT INTO papers_venueyear AS v (venue, year, paper_count, public_summary_count)
-        SELECT venue, year, papers, summaries FROM sums
+        INSERT INTO papers_venueyear AS v
+            (venue, year, paper_count, public_summary_count, changed_at)
+        SELECT venue, year, papers, summaries, now() FROM sums
         WHERE NOT EXISTS (SELECT FROM updated
                           WHERE updated.venue = sums.venue AND updated.year = sums.year)
         ON CONFLICT (venue, year) DO UPDATE
         SET paper_count = v.paper_count + EXCLUDED.paper_count,
-            public_summary_count = v.public_summary_count + EXCLUDED.public_summary_count;
+            public_summary_count = v.public_summary_count + EXCLUDED.public_summary_count,
+            changed_at = EXCLUDED.changed_at;
 """
 _PAPERS_IN = (
     "SELECT venue, COALESCE(year, 0) AS year, 1 AS papers, public_summary_count AS summaries "
@@ -138,6 +141,10 @@ POSTGRESQL_DROP = [
 ]
 
 
+# The time as Django stores it in SQLite (UTC, microseconds as the digits after the point).
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+
+
 def _summary_counts(row, sign):
     return f"""UPDATE papers_paper SET public_summary_count = public_summary_count {sign} 1
         WHERE id = {row}.paper_id AND {PUBLIC.format(row=row)};"""
@@ -146,19 +153,22 @@ def _summary_counts(row, sign):
 def _venue_year_out(row):
     return f"""UPDATE papers_venueyear
         SET paper_count = paper_count - 1,
-            public_summary_count = public_summary_count - {row}.public_summary_count
+            public_summary_count = public_summary_count - {row}.public_summary_count,
+            changed_at = {SQLITE_NOW}
         WHERE venue = {row}.venue AND year = COALESCE({row}.year, 0)
             AND {LISTED.format(row=row)};"""
 
 
 def _venue_year_in(row):
     # The WHERE before ON CONFLICT is what lets SQLite parse an upsert from a SELECT.
-    return f"""INSERT INTO papers_venueyear (venue, year, paper_count, public_summary_count)
-        SELECT {row}.venue, COALESCE({row}.year, 0), 1, {row}.public_summary_count
+    return f"""INSERT INTO papers_venueyear
+            (venue, year, paper_count, public_summary_count, changed_at)
+        SELECT {row}.venue, COALESCE({row}.year, 0), 1, {row}.public_summary_count, {SQLITE_NOW}
         WHERE {LISTED.format(row=row)}
         ON CONFLICT (venue, year) DO UPDATE
         SET paper_count = paper_count + 1,
-            public_summary_count = public_summary_count + excluded.public_summary_count;"""
+            public_summary_count = public_summary_count + excluded.public_summary_count,
+            changed_at = excluded.changed_at;"""
 
 
 SUMMARY_CHANGED = (
@@ -194,13 +204,23 @@ SQLITE_DROP = [
     for event in ("insert", "update", "delete")
 ]
 
-# The papers' counts as they are; the papers' triggers fill the venue years from them.
-FILL = f"""
+# The papers' counts as they are; the papers' triggers fill the venue years from them,
+# which are then dated by their newest public summary rather than by the migration.
+FILL = [
+    f"""
 UPDATE papers_paper SET public_summary_count = counted.n
 FROM (SELECT paper_id, COUNT(*) AS n FROM summaries_summary s WHERE {PUBLIC.format(row="s")}
       GROUP BY paper_id) AS counted
 WHERE papers_paper.id = counted.paper_id
-"""
+""",
+    f"""
+UPDATE papers_venueyear SET changed_at = newest.at
+FROM (SELECT p.venue, COALESCE(p.year, 0) AS year, MAX(COALESCE(s.edited_at, s.created_at)) AS at
+      FROM summaries_summary s JOIN papers_paper p ON p.id = s.paper_id
+      WHERE {PUBLIC.format(row="s")} GROUP BY p.venue, COALESCE(p.year, 0)) AS newest
+WHERE papers_venueyear.venue = newest.venue AND papers_venueyear.year = newest.year
+""",
+]
 
 
 def create_triggers(apps, schema_editor):
@@ -211,7 +231,7 @@ def create_triggers(apps, schema_editor):
         statements = SQLITE
     else:
         raise NotImplementedError(f"kept venue counts for {vendor}")
-    for statement in [*statements, FILL]:
+    for statement in [*statements, *FILL]:
         schema_editor.execute(statement)
 
 
@@ -241,6 +261,7 @@ class Migration(migrations.Migration):
                 ("year", models.PositiveSmallIntegerField(editable=False)),
                 ("paper_count", models.PositiveIntegerField(default=0, editable=False)),
                 ("public_summary_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("changed_at", models.DateTimeField(editable=False, null=True)),
             ],
         ),
         migrations.AddConstraint(

@@ -2,6 +2,7 @@
 whatever writes a summary or a paper, with save(), update(), bulk_create() or a delete,
 the kept counts are what counting the public summaries again gives."""
 
+from datetime import UTC, datetime
 from importlib import import_module
 
 import pytest
@@ -110,8 +111,11 @@ def test_venue_years_follow_the_papers():
     make_paper(venue="NeurIPS", year=2017)  # no summary: counts for nothing
     assert kept_venue_years() == {("NeurIPS", 2016): (2, 3), ("NeurIPS", 0): (1, 1)}
 
+    before = VenueYear.objects.get(venue="NeurIPS", year=2016).changed_at
+    assert before is not None
     nips.year = 2017  # a correction of its year
     nips.save()
+    assert VenueYear.objects.get(venue="NeurIPS", year=2016).changed_at >= before
     assert kept_venue_years() == {
         ("NeurIPS", 2016): (1, 1),
         ("NeurIPS", 2017): (1, 2),
@@ -161,7 +165,10 @@ def test_the_migration_fills_what_is_there():
     """The migration's FILL, run over summaries written without the triggers: the papers'
     counts are set, and their triggers fill the venue years from them."""
     for n in range(3):
-        make_summary(paper=make_paper(venue="CVPR", year=2020 + n % 2))
+        summary = make_summary(paper=make_paper(venue="CVPR", year=2020 + n % 2))
+        Summary.objects.filter(pk=summary.pk).update(
+            created_at=datetime(2024, 1, 1 + n, tzinfo=UTC)
+        )
     make_summary(paper=make_paper(venue="CVPR", year=2020), is_private=True)
     with connection.cursor() as cursor:
         # As before the migration: no counts anywhere.
@@ -171,9 +178,15 @@ def test_the_migration_fills_what_is_there():
         cursor.execute("UPDATE papers_paper SET public_summary_count = 0")
         for statement in _create_triggers(migration):
             cursor.execute(statement)
-        cursor.execute(migration.FILL)
+        for statement in migration.FILL:
+            cursor.execute(statement)
     assert kept_venue_years() == {("CVPR", 2020): (2, 2), ("CVPR", 2021): (1, 1)}
     assert_kept()
+    # Dated by their newest public summary, not by the migration.
+    assert dict(VenueYear.objects.values_list("year", "changed_at")) == {
+        2020: datetime(2024, 1, 3, tzinfo=UTC),
+        2021: datetime(2024, 1, 2, tzinfo=UTC),
+    }
 
 
 def _drop_triggers(migration):

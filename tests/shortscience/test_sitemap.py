@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.sitemaps import ProfileSitemap
@@ -174,3 +176,22 @@ def test_sections_are_kept_until_a_summary_changes(client):
     summary.is_private = True
     summary.save()
     assert url not in listed(client, "papers")
+
+
+@pytest.mark.parametrize("section", ["papers", "profiles"])
+def test_a_deep_page_skips_ids_alone(client, monkeypatch, section):
+    """The OFFSET runs over the ids; each address is dated by a lookup of its own
+    summaries, made for the page's rows only (shortscience.sitemaps.IdsFirst)."""
+    from papers.sitemaps import PaperSitemap
+
+    for n in range(5):
+        make_summary(author=make_user(f"deep{n}"))
+    monkeypatch.setattr(PaperSitemap, "limit", 2)
+    monkeypatch.setattr(ProfileSitemap, "limit", 2)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(section_url(section) + "?p=3")
+    assert response.status_code == 200 and response.content.count(b"<url>") == 1
+    dated = [q["sql"] for q in queries if "MAX(COALESCE" in q["sql"].upper()]
+    assert len(dated) == 1 and "OFFSET" not in dated[0].upper()
+    skipped = [q["sql"] for q in queries if "OFFSET" in q["sql"].upper()]
+    assert len(skipped) == 1 and "MAX(" not in skipped[0].upper()
