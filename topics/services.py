@@ -20,9 +20,29 @@ def in_topics(topic_ids):
     )
 
 
+# A topic with at most this many public summaries lists them by id (see summaries_of).
+FEW_SUMMARIES = 500
+
+
 def summaries_of(topic):
-    """The topic's public summaries: private and hidden ones never."""
-    return Summary.objects.public().filter(in_topics([topic.pk]))
+    """The topic's public summaries: private and hidden ones never.
+
+    "In the topic" is two semi-joins ORed (in_topics), which no index answers in the
+    order of a list: PostgreSQL walks the site's newest summaries and checks each. That
+    finds a page soon in a topic with many summaries, and reads every summary of the
+    site in one with few (150 ms at 100,000 summaries for a topic with none). So the
+    topic's summaries are first read from its link tables, at most FEW_SUMMARIES + 1
+    (Topic.objects.first_summary_ids): if that is all of them, the list is those ids,
+    sorted by the database; if not, the topic is large, one summary in
+    N / FEW_SUMMARIES of the site's at least, and the walk finds a page within about
+    that many. One query more. FEW_SUMMARIES balances the two: sorting the ids costs
+    about ten times a step of the walk.
+    """
+    public = Summary.objects.public()
+    found = Topic.objects.first_summary_ids(topic.pk, FEW_SUMMARIES + 1)
+    if len(found) <= FEW_SUMMARIES:
+        return public.filter(pk__in=set(found))
+    return public.filter(in_topics([topic.pk]))
 
 
 def attach_categories(paper, categories):

@@ -2,7 +2,8 @@
 their feed and sitemap, and the write form's choice."""
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from papers.models import Paper
@@ -10,6 +11,7 @@ from summaries import services
 from summaries.models import Summary
 from tests.factories import make_paper, make_summary, make_user, summary_text
 from tests.utils import pager_links, queries_for
+from topics import services as topic_services
 from topics.models import Topic
 from topics.services import attach_categories, summaries_of
 
@@ -186,3 +188,30 @@ def test_the_write_form_takes_up_to_three_topics(client):
     response = client.post(url, {"body": body, "topics": [999999]})
     assert response.status_code == 200
     assert list(summary.topics.values_list("slug", flat=True)) == ["cs.LG"]
+
+
+@pytest.mark.parametrize("few", [2, topic_services.FEW_SUMMARIES])
+def test_a_topic_lists_the_same_by_ids_or_by_walking(client, monkeypatch, few):
+    """A topic with at most FEW_SUMMARIES public summaries is listed by their ids; a
+    larger one by walking the site's newest summaries. Either way the same list: each
+    summary once (carrying the topic and of a paper that does), none private or hidden."""
+    monkeypatch.setattr(topic_services, "FEW_SUMMARIES", few)
+    paper = make_paper()
+    attach_categories(paper, ["cs.NE"])
+    both = make_summary(paper=paper)
+    both.topics.add(topic("cs.NE"))
+    tagged = make_summary()
+    tagged.topics.add(topic("cs.NE"))
+    of_paper = make_summary(paper=paper)
+    make_summary(paper=paper, is_private=True)
+    make_summary(paper=paper, is_hidden=True).topics.add(topic("cs.NE"))
+    make_summary()  # in no topic
+    with CaptureQueriesContext(connection) as queries:
+        listed = list(summaries_of(topic("cs.NE")).newest_first())
+    assert listed == [of_paper, tagged, both]
+    by_ids = any('"summaries_summary"."id" IN (' in q["sql"] for q in queries)
+    assert by_ids == (few == topic_services.FEW_SUMMARIES)
+    html = client.get("/topic/cs.NE/").content.decode()
+    assert [html.index(f'id="summary-{s.pk}"') for s in listed] == sorted(
+        html.index(f'id="summary-{s.pk}"') for s in listed
+    )
