@@ -84,8 +84,7 @@ def paper(request, name: str):
     found = Paper.objects.resolve(name)
     if found is None:
         return refuse(404, f"No paper is known by the name {name!r}.")
-    count = found.summaries.public().count()
-    return serialize.paper(found, count)
+    return serialize.paper(found)
 
 
 @api.get(

@@ -45,11 +45,11 @@ def paper_ref(paper):
     }
 
 
-def paper(paper, public_summary_count):
+def paper(paper):
     return {
         **paper_ref(paper),
         "abstract_html": paper.abstract_html,
-        "public_summary_count": public_summary_count,
+        "public_summary_count": paper.public_summary_count,
         "summaries_url": f"{api_url('summaries')}?{urlencode({'paper': paper.bibtex_key})}",
     }
 
