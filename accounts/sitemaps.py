@@ -1,29 +1,18 @@
 """The sitemap's section of authors' profiles (see shortscience/sitemaps.py)."""
 
 from django.contrib import sitemaps
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 from django.urls import reverse
 
-from shortscience.sitemaps import LAST_CHANGE, PAGE_LIMIT, IdsFirst, newest_public_summary
+from shortscience.sitemaps import PAGE_LIMIT, IdsFirst, dated, newest_public_summary
 from summaries.models import Summary
 
 from .models import User
 
 
 def _dated_profiles(ids):
-    newest = (
-        Summary.objects.on_profile(OuterRef("pk"))
-        .order_by()
-        .values("author")
-        .annotate(lastmod=LAST_CHANGE)
-        .values("lastmod")
-    )
-    return (
-        User.objects.filter(pk__in=ids)
-        .annotate(lastmod=Subquery(newest))
-        .values("pk", "username", "lastmod")
-        .order_by()
-    )
+    on_the_profile = Summary.objects.on_profile(OuterRef("pk"))
+    return dated(User.objects.filter(pk__in=ids), on_the_profile, "author", "username")
 
 
 class ProfileSitemap(sitemaps.Sitemap):

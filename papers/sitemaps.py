@@ -3,10 +3,10 @@
 from functools import cached_property
 
 from django.contrib import sitemaps
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 from django.urls import reverse
 
-from shortscience.sitemaps import LAST_CHANGE, PAGE_LIMIT, IdsFirst, newest_public_summary
+from shortscience.sitemaps import PAGE_LIMIT, IdsFirst, dated, newest_public_summary
 from summaries.models import Summary
 
 from .models import Paper, VenueYear, venue_display_name
@@ -36,20 +36,8 @@ class PaperSitemap(sitemaps.Sitemap):
 
 
 def _dated_papers(ids):
-    newest = (
-        Summary.objects.public()
-        .filter(paper=OuterRef("pk"))
-        .order_by()
-        .values("paper")
-        .annotate(lastmod=LAST_CHANGE)
-        .values("lastmod")
-    )
-    return (
-        Paper.objects.filter(pk__in=ids)
-        .annotate(lastmod=Subquery(newest))
-        .values("pk", "bibtex_key", "lastmod")
-        .order_by()
-    )
+    of_the_paper = Summary.objects.public().filter(paper=OuterRef("pk"))
+    return dated(Paper.objects.filter(pk__in=ids), of_the_paper, "paper", "bibtex_key")
 
 
 class VenueYearSitemap(sitemaps.Sitemap):

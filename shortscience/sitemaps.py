@@ -24,7 +24,7 @@ homepage is. Crawlers read sitemaps a few times a day.
 
 from functools import wraps
 
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.db.models.functions import Coalesce
 
 from . import fragments
@@ -41,6 +41,14 @@ def newest_public_summary(summaries):
     index. Read in the order of an index (summary_recent_idx), not as LAST_CHANGE over
     them all, so an edit dates only its own address, in the section's page."""
     return summaries.order_by("-created_at", "-id").values_list("created_at", flat=True).first()
+
+
+def dated(rows, summaries, by, *names):
+    """`rows` as values of "pk" and `names`, each with `lastmod`: LAST_CHANGE over its
+    `summaries`, a queryset of them that names the row as OuterRef("pk") and is grouped
+    by the field `by` (the paper, the author). Unordered: IdsFirst puts them in order."""
+    newest = summaries.order_by().values(by).annotate(lastmod=LAST_CHANGE).values("lastmod")
+    return rows.annotate(lastmod=Subquery(newest)).values("pk", *names, "lastmod").order_by()
 
 
 class IdsFirst:
