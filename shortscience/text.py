@@ -48,6 +48,6 @@ def clean_line(text):
 
 
 def plural(count, singular, many=None):
-    """ "1 summary", "2 summaries": a count and its noun, for text made in Python (in a
-    template, the `pluralize` filter)."""
+    """A count and its noun, "1 summary" or "2 summaries", for text made in Python (in
+    a template, the `pluralize` filter)."""
     return f"{count} {singular if count == 1 else many or singular + 's'}"

@@ -60,14 +60,15 @@ class TopicQuerySet(models.QuerySet):
         """
         by_summary = self.model.summaries.through._meta.db_table
         by_paper = self.model.papers.through._meta.db_table
+        summaries = self.model._meta.get_field("summaries").related_model._meta.db_table
         public = "NOT s.is_private AND NOT s.is_hidden"
         # Each side a subquery with its own LIMIT, as both databases take it.
         sql = (
             "SELECT id FROM ("
-            f"SELECT s.id FROM {by_summary} l JOIN summaries_summary s ON s.id = l.summary_id "
+            f"SELECT s.id FROM {by_summary} l JOIN {summaries} s ON s.id = l.summary_id "
             f"WHERE l.topic_id = %s AND {public} LIMIT %s) AS tagged "
             "UNION ALL SELECT id FROM ("
-            f"SELECT s.id FROM {by_paper} l JOIN summaries_summary s ON s.paper_id = l.paper_id "
+            f"SELECT s.id FROM {by_paper} l JOIN {summaries} s ON s.paper_id = l.paper_id "
             f"WHERE l.topic_id = %s AND {public} LIMIT %s) AS of_papers "
             "LIMIT %s"
         )

@@ -30,7 +30,7 @@ def summaries_of(topic):
     "In the topic" is two semi-joins ORed (in_topics), which no index answers in the
     order of a list: PostgreSQL walks the site's newest summaries and checks each. That
     finds a page soon in a topic with many summaries, and reads every summary of the
-    site in one with few (150 ms at 100,000 summaries for a topic with none). So the
+    site in one with few (130 ms at 100,000 summaries for a topic with none). So the
     topic's summaries are first read from its link tables, at most FEW_SUMMARIES + 1
     (Topic.objects.first_summary_ids): if that is all of them, the list is those ids,
     sorted by the database; if not, the topic is large, one summary in
