@@ -2,9 +2,10 @@
 database: `Paper.public_summary_count` and `VenueYear`.
 
 The venue pages counted them on every request that missed the cache: the venue list
-grouped every public summary with its paper (167 ms of the database's time at 100,000
-summaries), a venue's page every paper of the venue (172 ms for 11,000), and a year's
-page every paper of that year; and any summary written empties that cache. Now the
+grouped every public summary with its paper (140 ms of the database's time at 100,000
+summaries), a venue's page every paper of the venue (158 ms for 11,000), and a year's
+page every paper of that year (25 ms for 3,800); and any summary written empties that
+cache. Now the
 counts change where the summaries and papers do, in the same transaction, and the
 pages read a row per venue and year, or a page of papers in an index's order.
 
@@ -15,7 +16,8 @@ merge) or in SQL (the benchmark's data), and a trigger sees them all. Two steps:
 - summaries -> papers: a summary counts for its paper while it is public (neither
   private nor hidden);
 - papers -> venue years: a paper counts for its venue (as stored, never "") and year
-  (0 for none) while its count is above zero, and adds its count to theirs.
+  (0 for none) while its count is above zero, and adds its count to theirs; a row's
+  `changed_at` is when its counts last changed (the sitemap's date for the venue pages).
 
 On PostgreSQL the triggers run once per statement and read the statement's rows from
 transition tables, summed per paper and per venue and year: renaming a venue's 11,000
