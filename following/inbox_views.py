@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shortscience.pagination import keyset_page, redirects_page_numbers
+from shortscience.text import plural
 
 from . import inbox, preferences
 from .models import Notification
@@ -69,7 +70,7 @@ def mark_all_read(request):
         read_at=timezone.now()
     )
     inbox.forget_counts([request.user.pk])
-    messages.success(request, f"Marked {updated} notification{'' if updated == 1 else 's'} read.")
+    messages.success(request, f"Marked {plural(updated, 'notification')} read.")
     return redirect("following:inbox")
 
 

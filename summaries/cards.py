@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from papers.models import Paper
 from shortscience.kept import Kept, joined, kept_pieces
 from shortscience.templatetags.timestamps import timestamp_html
+from shortscience.text import plural
 
 from . import idempotency
 from .models import comment_url
@@ -93,7 +94,7 @@ def _card_slots(summary):
             summary.score,
             vote,
         ),
-        "comments": f"{count} comment{'' if count == 1 else 's'}",
+        "comments": plural(count, "comment"),
     }
 
 

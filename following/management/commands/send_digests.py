@@ -7,6 +7,7 @@ once whoever sends it (following.digests)."""
 from django.core.management.base import BaseCommand, CommandError
 
 from following import digests
+from shortscience.text import plural
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             if not more:
                 break
         if verbosity:
-            self.stdout.write(f"Sent {sent} digest{'' if sent == 1 else 's'}.")
+            self.stdout.write(f"Sent {plural(sent, 'digest')}.")
         if failed:
             # Non-zero for cron to report; the failures are logged and tried again later.
             raise CommandError(
