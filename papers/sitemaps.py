@@ -62,7 +62,7 @@ class VenueYearSitemap(sitemaps.Sitemap):
         return row["lastmod"]
 
     def get_latest_lastmod(self):
-        return max((row["lastmod"] for row in self.rows if row["lastmod"]), default=None)
+        return _latest(*(row["lastmod"] for row in self.rows))
 
 
 class VenueSitemap(VenueYearSitemap):
@@ -74,8 +74,7 @@ class VenueSitemap(VenueYearSitemap):
     def rows(self):
         venues = {}
         for row in venue_year_rows():
-            dates = [date for date in (venues.get(row["venue"]), row["lastmod"]) if date]
-            venues[row["venue"]] = max(dates, default=None)
+            venues[row["venue"]] = _latest(venues.get(row["venue"]), row["lastmod"])
         return [{"venue": venue, "lastmod": lastmod} for venue, lastmod in sorted(venues.items())]
 
     def location(self, row):
@@ -95,10 +94,14 @@ def venue_year_rows():
         if not year:
             continue  # papers without a year: on the venue's page, on no year's
         key = (venue.lower(), year)
-        dates = [date for date in (years.get(key), changed) if date]
-        years[key] = max(dates, default=None)
+        years[key] = _latest(years.get(key), changed)
     names = {lower: venue_display_name(counted) for lower, counted in spellings.items()}
     return [
         {"venue": names[lower], "year": year, "lastmod": lastmod}
         for (lower, year), lastmod in sorted(years.items())
     ]
+
+
+def _latest(*dates):
+    """The latest of `dates`, None among them left out (a row never yet dated)."""
+    return max((date for date in dates if date), default=None)
