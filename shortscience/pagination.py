@@ -8,6 +8,8 @@ Three ways, by what the listing is:
   answers by reading only those rows. There is no COUNT and no OFFSET, so the deepest
   page costs what the first one does. The links carry a signed cursor (`?after=`,
   `?before=`), and `?last=1` is the last page: the first page of the reverse order.
+  A listing read on most requests (the homepage's tabs) is a `PreparedListing`, whose
+  statements are compiled once per process rather than on every page.
 - `offset_page`: numbered pages (`?page=N`) of a list whose order no index serves (a
   venue's papers of a year, by number of summaries). No COUNT either: one row more than
   a page says whether there is a next page. OFFSET still skips rows, so the depth is
@@ -22,7 +24,7 @@ keep the rest of the query string (search terms, filters).
 """
 
 import datetime
-from functools import wraps
+from functools import cached_property, partial, wraps
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -30,6 +32,8 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpResponsePermanentRedirect
 from django.utils.encoding import escape_uri_path
+
+from .prepared import Param, Statement
 
 # The query parameters of each kind of page.
 AFTER, BEFORE, LAST, NUMBER = "after", "before", "last", "page"
@@ -143,9 +147,16 @@ def _sort_keys(queryset):
     return fields, directions.pop()
 
 
-def _salt(queryset):
+def _salt(order_by):
     # A cursor read under another order would mean nothing: each order signs its own.
-    return "shortscience.pagination:" + ",".join(queryset.query.order_by)
+    return "shortscience.pagination:" + ",".join(order_by)
+
+
+def _beyond(fields, descending, values, forward):
+    """The rows after (`forward`) or before the position of a row whose keys hold
+    `values` (expressions), in the listing's order."""
+    columns = [models.F(field.name) for field in fields]
+    return _RowCompare(columns, "<" if descending == forward else ">", values)
 
 
 def _cursor(item, fields, salt):
@@ -165,43 +176,115 @@ def _read_cursor(text, fields, salt):
         return None
 
 
-def keyset_page(request, queryset, per_page):
-    """The page of `queryset` that the request's `?after=`, `?before=` or `?last=` asks
+class _QuerySetRows:
+    """The rows of an ordered queryset, for keyset_page: built and compiled each time."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.fields, self.descending = _sort_keys(queryset)
+        self.salt = _salt(queryset.query.order_by)
+
+    def read(self, cursor, forward, limit):
+        """Up to `limit` rows beyond `cursor` (from the start without one), in the
+        listing's order or, not `forward`, in reverse."""
+        queryset = self.queryset
+        if cursor is not None:
+            pairs = zip(self.fields, cursor, strict=True)
+            values = [models.Value(value, output_field=field) for field, value in pairs]
+            queryset = queryset.filter(_beyond(self.fields, self.descending, values, forward))
+        if not forward:
+            queryset = queryset.reverse()
+        return list(queryset[:limit])
+
+
+class PreparedListing:
+    """A keyset-paged listing read through statements compiled once per process
+    (shortscience.prepared), for a listing so busy that building and compiling its
+    queryset on each request is most of the page's time: the homepage's tabs.
+
+    `build()` makes its ordered `values()` queryset, with a Param for each value that
+    changes from request to request; `make(row)` makes a page's item of a row (a dict),
+    which must have the sort keys as attributes, by their column names (`id`). Four
+    statements in all, each compiled the first time it is needed: the first page,
+    after a cursor, before one, and the last page.
+    """
+
+    def __init__(self, build, make):
+        self._build, self._make = build, make
+        self._statements = {}
+
+    @cached_property
+    def _keys(self):
+        queryset = self._build()
+        fields, descending = _sort_keys(queryset)
+        return fields, descending, _salt(queryset.query.order_by)
+
+    def bind(self, **values):
+        """This listing as keyset_page reads it, with these values for its Params."""
+        return _PreparedRows(self, values)
+
+    def _statement(self, with_cursor, forward, limit):
+        key = (with_cursor, forward, limit)
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = self._statements[key] = Statement(
+                partial(self._queryset, with_cursor, forward, limit)
+            )
+        return statement
+
+    def _queryset(self, with_cursor, forward, limit):
+        fields, descending, _ = self._keys
+        queryset = self._build()
+        if with_cursor:
+            values = [Param(f"key{index}", field) for index, field in enumerate(fields)]
+            queryset = queryset.filter(_beyond(fields, descending, values, forward))
+        if not forward:
+            queryset = queryset.reverse()
+        return queryset[:limit]
+
+
+class _PreparedRows:
+    def __init__(self, listing, values):
+        self.listing, self.values = listing, values
+        self.fields, self.descending, self.salt = listing._keys
+
+    def read(self, cursor, forward, limit):
+        statement = self.listing._statement(cursor is not None, forward, limit)
+        keys = {f"key{index}": value for index, value in enumerate(cursor or ())}
+        return [self.listing._make(row) for row in statement.rows(**self.values, **keys)]
+
+
+def keyset_page(request, listing, per_page):
+    """The page of `listing` that the request's `?after=`, `?before=` or `?last=` asks
     for; the first page when it asks for none, or with a cursor that was not made here.
 
-    `queryset` must be ordered by non-null columns, all in one direction, ending with a
-    unique one (e.g. `order_by("-created_at", "-pk")`); an index on those columns, in that
-    order, makes every page one short index scan. One query a page, however deep.
+    `listing` is a queryset, or a PreparedListing bound to its values. A queryset must
+    be ordered by non-null columns, all in one direction, ending with a unique one (e.g.
+    `order_by("-created_at", "-pk")`); an index on those columns, in that order, makes
+    every page one short index scan. One query a page, however deep.
     """
-    fields, descending = _sort_keys(queryset)
-    salt = _salt(queryset)
-    columns = [models.F(field.name) for field in fields]
-
-    def beyond(cursor, forward):
-        values = [models.Value(v, output_field=f) for f, v in zip(fields, cursor, strict=True)]
-        operator = "<" if descending == forward else ">"
-        return queryset.filter(_RowCompare(columns, operator, values))
-
+    rows_of = listing if isinstance(listing, _PreparedRows) else _QuerySetRows(listing)
+    fields, salt = rows_of.fields, rows_of.salt
     after = _read_cursor(request.GET.get(AFTER, ""), fields, salt)
     before = _read_cursor(request.GET.get(BEFORE, ""), fields, salt)
     rows = None
     if after is not None:
-        rows = list(beyond(after, forward=True)[: per_page + 1])
+        rows = rows_of.read(after, forward=True, limit=per_page + 1)
         more_before, more_after = True, len(rows) > per_page
     elif before is not None:
-        rows = list(beyond(before, forward=False).reverse()[: per_page + 1])
+        rows = rows_of.read(before, forward=False, limit=per_page + 1)
         more_before, more_after = len(rows) > per_page, True
         rows = rows[:per_page][::-1]
         if len(rows) < per_page:
             # The start was reached short of a full page: the first page it is.
             rows = None
     elif request.GET.get(LAST):
-        rows = list(queryset.reverse()[: per_page + 1])
+        rows = rows_of.read(None, forward=False, limit=per_page + 1)
         more_before, more_after = len(rows) > per_page, False
         rows = rows[:per_page][::-1]
     if not rows:
         # Also a cursor with nothing beyond it: its rows were deleted since.
-        rows = list(queryset[: per_page + 1])
+        rows = rows_of.read(None, forward=True, limit=per_page + 1)
         more_before, more_after = False, len(rows) > per_page
     items = rows[:per_page]
     clear = {AFTER: None, BEFORE: None, LAST: None, NUMBER: None}

@@ -30,6 +30,7 @@ from shortscience.templatetags.timestamps import timestamp_html
 from shortscience.text import plural
 
 from . import idempotency
+from .listing import CardRow
 from .models import comment_url
 
 CARD = Kept(
@@ -101,7 +102,8 @@ def _card_slots(summary):
 def attach(summaries):
     """Set `card`, its HTML for this request, on each summary of a list.
 
-    The summaries come from `SummaryQuerySet.for_listing()` and `with_user_vote()`.
+    The summaries come from `SummaryQuerySet.for_listing()` and `with_user_vote()`, or
+    are CardRows (summaries.listing).
     Their topics (`shown_topics`) are read here, one query for the list, and are part
     of the kept card's key: a topic added or renamed makes a new card.
     """
@@ -111,10 +113,16 @@ def attach(summaries):
     topics = topics_by_item(summaries)
     for summary in summaries:
         summary.shown_topics = topics.get(summary.pk, ())
-    items = ((_card_key(s), {"summary": s}, _card_slots(s)) for s in summaries)
+    items = ((_card_key(s), partial(_card_context, s), _card_slots(s)) for s in summaries)
     for summary, html in zip(summaries, CARD.html(items), strict=True):
         summary.card = html
     return summaries
+
+
+def _card_context(summary):
+    """What the card's template is given, made only when it is rendered: a CardRow
+    (summaries.listing) becomes the Summary it stands for."""
+    return {"summary": summary.as_summary() if isinstance(summary, CardRow) else summary}
 
 
 def profile_comments(rows):

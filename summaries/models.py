@@ -104,11 +104,13 @@ class SummaryQuerySet(models.QuerySet):
         """Annotate `user_vote`: the user's vote on each summary (Vote.UP, Vote.DOWN or None).
 
         A subquery in the same SELECT, so a page of summaries learns all of the viewer's
-        votes without a query per summary.
+        votes without a query per summary. `user` may also be the id of a user, or a
+        Param for one (shortscience.prepared).
         """
-        if not user.is_authenticated:
+        if getattr(user, "is_authenticated", True) is False:
             return self.annotate(user_vote=models.Value(None, output_field=models.IntegerField()))
-        votes = Vote.objects.filter(summary=models.OuterRef("pk"), user=user).values("value")
+        user_id = getattr(user, "pk", user)
+        votes = Vote.objects.filter(summary=models.OuterRef("pk"), user_id=user_id).values("value")
         return self.annotate(user_vote=models.Subquery(votes[:1]))
 
     # The listing orders. Each ends with the primary key, so that no two summaries tie,

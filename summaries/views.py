@@ -15,10 +15,10 @@ from papers.models import Paper
 from papers.rendering import render_cited, render_text
 from papers.views import answers_unknown_papers, get_paper_or_404, listing_url
 from shortscience import fragments
-from shortscience.pagination import keyset_page, redirects_page_numbers
+from shortscience.pagination import redirects_page_numbers
 from shortscience.ratelimit import ratelimit
 
-from . import cards, idempotency, services, stash
+from . import cards, idempotency, listing, services, stash
 from .discussion import discussion_page
 from .forms import CommentForm, SummaryForm, reply_form
 from .models import Comment, Draft, Summary
@@ -67,8 +67,7 @@ def _home_page(request, tab):
     }[tab]
 
     def build():
-        summaries = Summary.objects.public().for_listing().with_user_vote(request.user)
-        page = keyset_page(request, getattr(summaries, ordering)(), FEED_PAGE_SIZE)
+        page = listing.tab_page(request, ordering, FEED_PAGE_SIZE)
         cards.attach(page)
         html = render_to_string("summaries/_home_page.html", {"page": page, "tab": tab}, request)
         return {"is_first": page.is_first, "html": html}

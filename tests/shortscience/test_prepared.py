@@ -1,0 +1,79 @@
+"""Statements compiled once (shortscience.prepared): the rows a queryset would give,
+with new values on each run, for one query and no compiling after the first run."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection, models
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from shortscience.prepared import Param, Statement
+from summaries.models import Summary
+from tests.factories import make_summary
+
+pytestmark = pytest.mark.django_db
+
+
+class Built:
+    """A statement's build(), counting how often it is called."""
+
+    def __init__(self, make):
+        self.make, self.calls = make, 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.make()
+
+
+def newer_than():
+    # An annotation between two fields: the row's names must follow the values() order.
+    return (
+        Summary.objects.filter(created_at__gt=Param("since", models.DateTimeField()))
+        .annotate(label=Concat(Value("#"), F("body"), output_field=models.TextField()))
+        .order_by("created_at", "pk")
+        .values("id", "label", "created_at")
+    )
+
+
+def test_rows_are_the_querysets_with_the_values_given():
+    now = timezone.now()
+    old, new = make_summary(body="Old."), make_summary(body="New.")
+    Summary.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=2))
+    Summary.objects.filter(pk=new.pk).update(created_at=now)
+    statement = Statement(newer_than)
+
+    everything = statement.rows(since=now - timedelta(days=3))
+    assert [row["id"] for row in everything] == [old.pk, new.pk]
+    assert [row["label"] for row in everything] == ["#Old.", "#New."]
+    recent = statement.rows(since=now - timedelta(days=1))
+    assert [row["id"] for row in recent] == [new.pk]
+
+
+def test_rows_come_through_the_orms_converters():
+    summary = make_summary()
+    (row,) = Statement(newer_than).rows(since=timezone.now() - timedelta(days=1))
+    # A datetime, aware, as the ORM gives it (SQLite stores text).
+    assert isinstance(row["created_at"], datetime)
+    assert row["created_at"] == Summary.objects.get(pk=summary.pk).created_at
+
+
+def test_it_is_built_and_compiled_once_and_each_run_is_one_query():
+    make_summary()
+    built = Built(newer_than)
+    statement = Statement(built)
+    statement.rows(since=timezone.now() - timedelta(days=1))
+    calls = built.calls
+    for days in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            statement.rows(since=timezone.now() - timedelta(days=days))
+        assert len(captured) == 1
+    assert built.calls == calls
+
+
+def test_the_compiled_sql_holds_a_placeholder_for_each_param():
+    sql, params = Statement(newer_than).sql()
+    assert [param.name for param in params if isinstance(param, Param)] == ["since"]
+    assert "%s" in sql
