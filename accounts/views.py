@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from following import preferences
 from following.services import with_follower_count
 from following.views import follow_context
-from shortscience.pagination import keyset_page, redirects_page_numbers
+from shortscience.pagination import redirects_page_numbers
 from shortscience.ratelimit import ratelimit
-from summaries import cards, notifications
+from summaries import cards, listing, notifications
 from summaries.models import Comment, Draft
 
 from . import export as data_export
@@ -51,15 +51,7 @@ signup = ratelimit("signup")(allauth_views.signup)
 @redirects_page_numbers
 def profile(request, username):
     person = get_object_or_404(PROFILE_PEOPLE, username=username)
-    page = keyset_page(
-        request,
-        # Through the person's related manager, which gives each summary its author.
-        person.summaries.on_profile(person)
-        .for_listing()
-        .with_user_vote(request.user)
-        .newest_first(),
-        PROFILE_PAGE_SIZE,
-    )
+    page = listing.profile_page(request, person, PROFILE_PAGE_SIZE)
     cards.attach(page)
     recent_comments = cards.profile_comments(
         PROFILE_COMMENTS.on_profile(person)[:PROFILE_RECENT_COMMENTS]

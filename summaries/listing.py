@@ -1,11 +1,13 @@
-"""The homepage's tabs, read through statements compiled once per process.
+"""The homepage's tabs and a profile's summaries, read through statements compiled once
+per process.
 
 The homepage is the site's busiest page, and building, compiling and loading its
 queryset (`SummaryQuerySet.for_listing()` in a tab's order, with the reader's votes)
-was 2.2 ms of its 4 ms of Python. Its tabs are read instead by a PreparedListing
-(shortscience.pagination, shortscience.prepared): the same querysets, compiled the
-first time they run and then only given the page's cursor and the reader's id, and
-their rows made into CardRows rather than three model instances each.
+was 2.2 ms of its 4 ms of Python. Its tabs, and a profile's list of the same cards, are
+read instead by PreparedListings (shortscience.pagination, shortscience.prepared): the
+same querysets, compiled the first time they run and then only given the page's
+cursor, the person and the reader's id, and their rows made into CardRows rather than
+three model instances each.
 
 A card is kept (summaries.cards): almost every request only joins its kept pieces with
 the row's slots. The rare card not kept yet is rendered from model instances made of
@@ -70,11 +72,19 @@ def _instance(model, source, names):
     return model.from_db(model.objects.db, loaded, [getattr(source, name) for name in loaded])
 
 
-def _tab(order, reader):
+def _listing(order, reader, by_author):
+    """The cards of the public summaries in `order`, with the reader's votes if
+    `reader`; only those on a person's profile (`SummaryQuerySet.on_profile`) if
+    `by_author`, the person's id then a Param."""
+
     def build():
-        summaries = Summary.objects.public().with_shown_text()
+        summaries = Summary.objects.all()
+        if by_author:
+            summaries = summaries.on_profile(Param("author", models.IntegerField()))
+        else:
+            summaries = summaries.public()
         viewer = Param("viewer", models.IntegerField()) if reader else AnonymousUser()
-        summaries = getattr(summaries.with_user_vote(viewer), order)()
+        summaries = getattr(summaries.with_shown_text().with_user_vote(viewer), order)()
         return summaries.values(
             *SUMMARY_VALUES,
             *(f"paper__{name}" for name in PAPER_VALUES),
@@ -84,20 +94,31 @@ def _tab(order, reader):
     return PreparedListing(build, CardRow)
 
 
-# (order, whether the viewer is logged in): the visitor's statements have no votes.
-_TABS = {
-    (order, reader): _tab(order, reader)
+# (order, whether the viewer is logged in, whether of one author): the visitor's
+# statements read no votes.
+_LISTINGS = {
+    (order, reader, by_author): _listing(order, reader, by_author)
     for order in ("newest_first", "popular_first", "best_first")
     for reader in (False, True)
+    for by_author in (False, True)
 }
+
+
+def _page(request, order, per_page, **values):
+    user = request.user
+    if user.is_authenticated:
+        values["viewer"] = user.pk
+    listing = _LISTINGS[order, user.is_authenticated, "author" in values]
+    return keyset_page(request, listing.bind(**values), per_page)
 
 
 def tab_page(request, order, per_page):
     """A keyset page (shortscience.pagination) of the public summaries in `order`, a
     SummaryQuerySet ordering, as CardRows with the viewer's votes."""
-    user = request.user
-    if user.is_authenticated:
-        listing = _TABS[order, True].bind(viewer=user.pk)
-    else:
-        listing = _TABS[order, False].bind()
-    return keyset_page(request, listing, per_page)
+    return _page(request, order, per_page)
+
+
+def profile_page(request, person, per_page):
+    """A keyset page of what `person`'s profile lists (their signed public summaries),
+    newest first, as CardRows with the viewer's votes."""
+    return _page(request, "newest_first", per_page, author=person.pk)

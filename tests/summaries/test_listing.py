@@ -82,3 +82,21 @@ def test_rendering_a_card_from_a_row_reads_nothing_more():
     # The topics' query alone: the card is made of the row's own columns.
     assert len(captured) == 1
     assert "Plain" in row.card and "ICML" in row.card
+
+
+@pytest.mark.parametrize("as_reader", [False, True])
+def test_a_profile_lists_what_its_queryset_does(site, as_reader):
+    person = make_user("person")
+    signed = [make_summary(author=person) for _ in range(3)]
+    make_summary(author=person, is_anonymous=True)
+    make_summary(author=person, is_private=True)
+    services.vote(summary=signed[1], user=site, value=Vote.UP)
+    user = site if as_reader else AnonymousUser()
+    page = listing.profile_page(request_of(user), person, 10)
+    expected = list(
+        Summary.objects.on_profile(person).for_listing().with_user_vote(user).newest_first()
+    )
+    assert [row.pk for row in page] == [summary.pk for summary in expected]
+    assert sorted(row.pk for row in page) == sorted(summary.pk for summary in signed)
+    assert [row.user_vote for row in page] == [summary.user_vote for summary in expected]
+    assert any(row.user_vote == Vote.UP for row in page) is as_reader
