@@ -14,6 +14,7 @@ the row's slots. The rare card not kept yet is rendered from model instances mad
 the row (`CardRow.as_summary`), without another query.
 """
 
+from functools import cache
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
@@ -72,10 +73,12 @@ def _instance(model, source, names):
     return model.from_db(model.objects.db, loaded, [getattr(source, name) for name in loaded])
 
 
+@cache
 def _listing(order, reader, by_author):
     """The cards of the public summaries in `order`, with the reader's votes if
     `reader`; only those on a person's profile (`SummaryQuerySet.on_profile`) if
-    `by_author`, the person's id then a Param."""
+    `by_author`, the person's id then a Param. One listing for each combination, made
+    the first time it is asked for: a visitor's reads no votes."""
 
     def build():
         summaries = Summary.objects.all()
@@ -94,21 +97,11 @@ def _listing(order, reader, by_author):
     return PreparedListing(build, CardRow)
 
 
-# (order, whether the viewer is logged in, whether of one author): the visitor's
-# statements read no votes.
-_LISTINGS = {
-    (order, reader, by_author): _listing(order, reader, by_author)
-    for order in ("newest_first", "popular_first", "best_first")
-    for reader in (False, True)
-    for by_author in (False, True)
-}
-
-
 def _page(request, order, per_page, **values):
     user = request.user
     if user.is_authenticated:
         values["viewer"] = user.pk
-    listing = _LISTINGS[order, user.is_authenticated, "author" in values]
+    listing = _listing(order, user.is_authenticated, "author" in values)
     return keyset_page(request, listing.bind(**values), per_page)
 
 
