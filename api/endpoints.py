@@ -18,7 +18,9 @@ from papers import venues
 from papers.lookup import find_paper, paper_name, site_hosts
 from papers.models import Paper
 from papers.views import VENUE_MAX_PAPERS
-from search.models import MAX_RESULTS, Document
+from search import queries
+from search.models import Document
+from search.queries import MAX_RESULTS
 from search.text import clean_query, highlight_terms, marked_headline, parse_query
 from shortscience import fragments
 from shortscience.pagination import keyset_page, paginate
@@ -200,7 +202,7 @@ def search(
     parsed = parse_query(query)
     if not (parsed.is_searchable or parsed.is_name_query):
         return {**answer, "next": None, "previous": None}
-    documents = Document.objects.search(query, parsed, venue=venue.strip(), year=year)
+    documents = queries.search(query, parsed, venue=venue.strip(), year=year)
     page = paginate(request, documents, limit)
     terms = parsed.positive_terms + (list(parsed.names) if parsed.is_name_query else [])
     results = [_search_result(document, documents.snippets, terms) for document in page]

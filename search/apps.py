@@ -13,7 +13,7 @@ class SearchConfig(AppConfig):
 
 def _add_word_function(sender, connection, **kwargs):
     """SQLite has no word search (nor REGEXP): the fallback's whole-word match is a
-    Python function on each connection (search.text.contains_word, see ContainsWord)."""
+    Python function on each connection (search.text.contains_word, see search.fallback)."""
     if connection.vendor == "sqlite":
         from .text import contains_word
 

@@ -6,7 +6,7 @@ cost model charges little for either bitmap, but building one takes a fraction o
 microsecond a document, and a common word is in 300,000 documents of a million,
 NeurIPS has 250,000: the search took 100-190 ms to return 500 rows that reading 2,000 of
 the venue's rows would have found. The same holds for the candidates of a phrase
-(models.PHRASE_CANDIDATES): the GIN index walks the whole list of each of its words,
+(queries.PHRASE_CANDIDATES): the GIN index walks the whole list of each of its words,
 however few documents are wanted. So, given the planner's own estimates (one EXPLAIN,
 planning only), the search is written in whichever of three ways costs least:
 
@@ -109,8 +109,10 @@ def matching(documents, tsquery, plan, *, venue, year):
         documents = documents.filter(search_vector=tsquery)
         if venue:
             # As `venue__iexact`, through an expression no index has.
+            # The venue may be a Param of a compiled statement (search.queries).
+            venue = venue if hasattr(venue, "resolve_expression") else Value(venue)
             documents = documents.alias(_venue=Upper(Coalesce("venue", Value("")))).filter(
-                _venue=Upper(Value(venue))
+                _venue=Upper(venue)
             )
         if year is not None:
             documents = documents.alias(_year=Coalesce("year", 0)).filter(_year=year)

@@ -1,5 +1,5 @@
 """A search result's snippet: its text with the query's matches marked, by PostgreSQL's
-ts_headline, from a bounded window of a long text (DocumentQuerySet.search, SearchResults).
+ts_headline, from a bounded window of a long text (search.queries).
 """
 
 from django.contrib.postgres.search import SearchHeadline
@@ -54,12 +54,25 @@ def _headline(field, tsquery, **options):
     )
 
 
-def headline_window(field, terms):
+def headline_window(field, places):
     """The part of a text its snippet is drawn from (HEADLINE_WINDOW_CHARS): near the
-    first of the query's `terms` (ParsedQuery.snippet_terms) found, or the text's start."""
-    if not terms:
+    first of the `places` (window_places of the query's terms) found, or the text's
+    start."""
+    if not places:
         return Left(field, HEADLINE_WINDOW_CHARS)
-    return HeadlineWindow(field, terms=terms[:HEADLINE_TERMS])
+    return HeadlineWindow(field, places=places)
+
+
+def window_places(terms):
+    """What HeadlineWindow looks for of each of the first HEADLINE_TERMS terms, as
+    (is_phrase, text, first): the term as typed, and the first of its words that is not
+    a stop word, whose stem is looked for too. A compiled statement (search.results)
+    has Params for the texts, one statement for each sequence of `is_phrase`."""
+    places = []
+    for term in terms[:HEADLINE_TERMS]:
+        first = next(word for word in term.words if word.lower() not in STOP_WORDS)
+        places.append((term.is_phrase, term.text, first))
+    return places
 
 
 class HeadlineWindow(Func):
@@ -103,23 +116,22 @@ class HeadlineWindow(Func):
     typed = "lower(%s)"
     stem = "(tsvector_to_array(to_tsvector(%s::regconfig, %s)))[1]"
 
-    def __init__(self, expression, *, terms):
+    def __init__(self, expression, *, places):
         super().__init__(expression)
-        self.terms = terms
+        self.places = places
 
     def as_sql(self, compiler, connection, **extra_context):
         text, text_params = compiler.compile(self.source_expressions[0])
         places, params = [], []
-        for term in self.terms:
-            first = next(word for word in term.words if word.lower() not in STOP_WORDS)
+        for is_phrase, typed_text, first in self.places:
             typed = self.place.format(self.typed)
-            if term.is_phrase:
+            if is_phrase:
                 places.append(f"COALESCE({typed}, {self.place.format(self.stem)})")
-                params += [term.text, SEARCH_CONFIG, first]
+                params += [typed_text, SEARCH_CONFIG, first]
             else:
                 # Its stem is not looked for again when it is the word as typed.
                 places += [typed, self.place.format(f"NULLIF({self.stem}, {self.typed})")]
-                params += [term.text, SEARCH_CONFIG, first, term.text]
+                params += [typed_text, SEARCH_CONFIG, first, typed_text]
         values = {
             "text": text,
             "whole": HEADLINE_WHOLE_BYTES,

@@ -96,7 +96,7 @@ def forgiving_search(search, query, parsed, *, verbatim=False):
     results = search(query, parsed)
     if verbatim or results.count() >= SUGGEST_BELOW:
         return results, None, False
-    suggestion = suggest(query, parsed, using=results.candidates.db)
+    suggestion = suggest(query, parsed, using=results.db)
     if suggestion is None or results.count():
         return results, suggestion, False
     corrected = search(suggestion.query, parse_query(suggestion.query))

@@ -111,7 +111,7 @@ class ParsedQuery:
         as websearch text; None when it has no phrase, or when that would not be a
         looser query of the same documents (a clause of alternatives, an excluded
         phrase). Every document a phrase matches is among this one's matches: the
-        search looks for the phrase in a bounded number of them (models.PHRASE_CANDIDATES).
+        search looks for the phrase in a bounded number of them (queries.PHRASE_CANDIDATES).
         Each word is quoted, so that none reads as an operator ("or", "-x").
         """
         terms = [term for clause in self.clauses for term in clause]

@@ -6,8 +6,8 @@ from papers import venues
 from papers.lookup import find_paper, paper_name, site_hosts
 from shortscience.pagination import paginate
 
-from . import cards, models
-from .models import MAX_RESULTS, Document
+from . import cards, queries
+from .queries import MAX_RESULTS
 from .suggest import forgiving_search
 from .text import clean_query, highlight_terms, marked_headline, parse_query
 
@@ -74,7 +74,7 @@ def results(request):
             "page": page,
             "capped": page is not None and page.paginator.count >= MAX_RESULTS,
             "phrase_bounded": page is not None and page.paginator.object_list.phrase_bounded,
-            "phrase_candidates": models.PHRASE_CANDIDATES,
+            "phrase_candidates": queries.PHRASE_CANDIDATES,
             "suggestion": suggestion,
             "suggestion_url": suggestion and _query_url(request, suggestion.query),
             "corrected": corrected,
@@ -100,10 +100,10 @@ def _search(query, parsed, *, venue, year, verbatim=False):
     suggestion, one that finds nothing the suggestion's results if it has any
     (search.suggest), unless `verbatim`."""
     if not query:
-        return Document.objects.filtered(venue=venue, year=year).listing(), None, False
+        return queries.listing(venue=venue, year=year), None, False
 
     def search(query, parsed):
-        return Document.objects.search(query, parsed, venue=venue, year=year)
+        return queries.search(query, parsed, venue=venue, year=year)
 
     return forgiving_search(search, query, parsed, verbatim=verbatim)
 

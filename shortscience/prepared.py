@@ -14,14 +14,21 @@ them; each later run only puts the values in the compiled parameters and reads t
 rows, through the converters the ORM would apply (dates on SQLite, for one). Rows come
 back as dicts of the `values()` names.
 
-Only for a statement whose shape never changes: a `Param` stands for one value, never
-for a list of them or for a None that would have to become `IS NULL`.
+A statement of a model queryset gives model instances (`instances()`), its related
+objects and annotations set as the ORM's own iterator sets them: for a page of a few
+rows whose instances templates and other code read, such as a page of search results.
+
+Only for a statement whose shape never changes: a `Param` stands for one value (a list
+is one value where the database takes an array, as PostgreSQL's `= ANY(%s)` does),
+never for a None that would have to become `IS NULL`. A query whose shape depends on
+its values keeps one Statement for each shape (search.queries).
 """
 
 import threading
 
 from django.db import connections, router
 from django.db.models import Expression
+from django.db.models.query import get_related_populators
 
 
 class Param(Expression):
@@ -40,17 +47,25 @@ class Param(Expression):
 
 
 class _Compiled:
-    def __init__(self, queryset):
+    def __init__(self, queryset, settings, around):
         query = queryset.query
         self.compiler = query.get_compiler(queryset.db)
         self.sql, self.params = self.compiler.as_sql()
+        if around:
+            self.sql = around.format(self.sql)
+        if settings and self.compiler.connection.vendor == "postgresql":
+            # In the same round trip, and for this statement alone: a string of
+            # statements runs as one transaction, at whose end SET LOCAL lapses.
+            given = "; ".join(f"SET LOCAL {name} = '{value}'" for name, value in settings.items())
+            self.sql = f"{given}; {self.sql}"
         # As ValuesIterable names a row's columns.
         if query.selected:
             self.names = list(query.selected)
         else:
             self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
         fields = [column for column, _, _ in self.compiler.select[: self.compiler.col_count]]
-        self.converters = self.compiler.get_converters(fields)
+        # SQL around the queryset's has columns of its own, read as they come.
+        self.converters = {} if around else self.compiler.get_converters(fields)
         self.slots = [
             (index, param) for index, param in enumerate(self.params) if isinstance(param, Param)
         ]
@@ -63,18 +78,59 @@ class _Compiled:
             )
         return params
 
+    def converted(self, cursor_rows, connection):
+        """The rows with their values converted as the ORM converts them, a column at a
+        time: the ORM's own loop (SQLCompiler.apply_converters) goes a row at a time
+        through a generator, which for a search's 500 candidates cost more than reading
+        them did."""
+        if not self.converters:
+            return cursor_rows
+        rows = [list(row) for row in cursor_rows]
+        for position, (converters, expression) in self.converters.items():
+            for row in rows:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+        return rows
+
     def rows(self, cursor_rows):
-        if self.converters:
-            cursor_rows = self.compiler.apply_converters(cursor_rows, self.converters)
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in cursor_rows]
 
+    def instances(self, cursor_rows, db):
+        """Model instances of the rows, as django.db.models.query.ModelIterable makes
+        them: the model's loaded fields, its select_related objects, its annotations."""
+        select, klass_info = self.compiler.select, self.compiler.klass_info
+        model, fields = klass_info["model"], klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        loaded = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, db)
+        annotations = self.compiler.annotation_col_map.items()
+        instances = []
+        for row in cursor_rows:
+            instance = model.from_db(db, loaded, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            instances.append(instance)
+        return instances
+
 
 class Statement:
-    """A `values()` queryset, made by `build()`, compiled once per database."""
+    """A queryset, made by `build()`, compiled once per database.
 
-    def __init__(self, build):
+    `settings`: PostgreSQL settings for this statement alone (SET LOCAL), such as a
+    bound on the memory a bitmap of index matches may take (search.queries).
+    `around`: SQL around the queryset's (at `{}`), for what the ORM does not write, such
+    as an aggregate of a sliced query's rows; its rows are read with tuples().
+    """
+
+    def __init__(self, build, *, settings=None, around=None):
         self._build = build
+        self._settings = settings
+        self._around = around
         self._model = None
         self._compiled = {}
         self._lock = threading.Lock()
@@ -85,7 +141,9 @@ class Statement:
             with self._lock:
                 compiled = self._compiled.get(alias)
                 if compiled is None:
-                    compiled = self._compiled[alias] = _Compiled(self._build().using(alias))
+                    compiled = self._compiled[alias] = _Compiled(
+                        self._build().using(alias), self._settings, self._around
+                    )
         return compiled
 
     def sql(self, using=None):
@@ -94,15 +152,32 @@ class Statement:
         return compiled.sql, list(compiled.params)
 
     def rows(self, **values):
-        """The rows, as dicts, with these values for the Params. Read from the database
-        the router picks for a read of the statement's model, as the queryset would be."""
+        """The rows of a `values()` queryset, as dicts, with these values for the
+        Params. Read from the database the router picks for a read of the statement's
+        model, as the queryset would be."""
+        alias, compiled, found = self._run(values)
+        return compiled.rows(found)
+
+    def tuples(self, **values):
+        """The rows of a `values()` queryset as sequences, in the order of its names:
+        for many rows, where making a dict of each would cost more than reading it."""
+        alias, compiled, found = self._run(values)
+        return found
+
+    def instances(self, **values):
+        """The rows of a model queryset, as model instances, with these values for the
+        Params; from the database rows() reads."""
+        alias, compiled, found = self._run(values)
+        return compiled.instances(found, alias)
+
+    def _run(self, values):
         alias = self._alias()
         compiled = self._compiled_for(alias)
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.params_for(values, connection))
             found = cursor.fetchall()
-        return compiled.rows(found)
+        return alias, compiled, compiled.converted(found, connection)
 
     def _alias(self):
         if self._model is None:

@@ -249,8 +249,8 @@ def test_page_title_and_meta(client):
     assert 'value="dropout"' in html
 
 
-def test_many_matches_are_capped_and_say_so(client, monkeypatch):
-    monkeypatch.setattr(search.models, "MAX_RESULTS", 3)
+def test_many_matches_are_capped_and_say_so(client, monkeypatch, search_bounds):
+    search_bounds(MAX_RESULTS=3)
     monkeypatch.setattr("search.views.MAX_RESULTS", 3)
     for _ in range(5):
         make_paper(title="Dropout")

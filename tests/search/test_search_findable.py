@@ -226,7 +226,7 @@ def test_a_year_alone_and_both_filters_list_papers(client):
     assert "No papers in CVPR from 2019." in html and results(html) == []
 
 
-def test_a_listing_is_paginated_bounded_and_costs_two_queries(client, monkeypatch):
+def test_a_listing_is_paginated_bounded_and_costs_two_queries(client, monkeypatch, search_bounds):
     for n in range(12):
         make_paper(title=f"Paper {n}", venue="ICLR", year=2000 + n)
     first = get(client, venue="ICLR")
@@ -238,7 +238,7 @@ def test_a_listing_is_paginated_bounded_and_costs_two_queries(client, monkeypatc
     assert queries_for(client, f"{SEARCH}?venue=ICLR") == 2
     assert queries_for(client, f"{SEARCH}?venue=ICLR&page=2") == 2
 
-    monkeypatch.setattr(search.models, "MAX_RESULTS", 3)
+    search_bounds(MAX_RESULTS=3)
     monkeypatch.setattr("search.views.MAX_RESULTS", 3)
     html = get(client, venue="ICLR")
     assert count_line(html) == "3+ papers in ICLR, newest first"

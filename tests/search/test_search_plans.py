@@ -11,8 +11,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.urls import reverse
 
-import search.models
-from search import plans
+from search import plans, queries
 from search.models import Document
 from search.plans import Plan
 from search.text import parse_query
@@ -31,7 +30,7 @@ def on_postgresql():
 
 
 def found(query, **filters):
-    results = Document.objects.search(query, parse_query(query), **filters)
+    results = queries.search(query, parse_query(query), **filters)
     return set(Document.objects.filter(pk__in=results.ranked_ids()).values_list("title", flat=True))
 
 
@@ -160,7 +159,7 @@ def test_a_phrase_never_finds_a_private_summary_left_in_the_index():
     assert found('"deep residual"') == set()
 
 
-def test_a_phrase_is_looked_for_in_a_bounded_number_of_candidates(monkeypatch):
+def test_a_phrase_is_looked_for_in_a_bounded_number_of_candidates(search_bounds):
     on_postgresql()
     for n in range(4):
         make_paper(title=f"Deep residual learning {n}")
@@ -168,7 +167,7 @@ def test_a_phrase_is_looked_for_in_a_bounded_number_of_candidates(monkeypatch):
     assert len(found('"deep residual"')) == 4
     # Of the documents with both words, only the first three the index yields are read
     # for the phrase: three of the four that have it are found, whatever their order.
-    monkeypatch.setattr(search.models, "PHRASE_CANDIDATES", 3)
+    search_bounds(PHRASE_CANDIDATES=3)
     assert len(found('"deep residual"') - {"Residual deep learning"}) <= 3
     assert "Residual deep learning" not in found('"deep residual"')
     assert len(found("deep residual")) == 5
@@ -184,7 +183,7 @@ def test_a_phrase_costs_one_query_more_on_postgresql(client):
     assert queries_for(client, f'{SEARCH}?q="deep+residual"') == 2 + estimate
 
 
-def test_the_page_says_when_a_phrase_was_not_looked_for_everywhere(client, monkeypatch):
+def test_the_page_says_when_a_phrase_was_not_looked_for_everywhere(client, search_bounds):
     on_postgresql()
     for n in range(6):
         make_paper(title=f"Deep residual learning {n}")
@@ -192,7 +191,7 @@ def test_the_page_says_when_a_phrase_was_not_looked_for_everywhere(client, monke
         cursor.execute("ANALYZE search_document")
     html = client.get(SEARCH, {"q": '"deep residual"'}).content.decode()
     assert "search-phrase-bounded" not in html
-    monkeypatch.setattr(search.models, "PHRASE_CANDIDATES", 2)
+    search_bounds(PHRASE_CANDIDATES=2)
     html = client.get(SEARCH, {"q": '"deep residual"'}).content.decode()
     assert "A phrase is looked for in the first 2 documents that have all its words" in html
     # Without quotes, every document with the words is found.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shortscience.prepared import Param, Statement
 from summaries.models import Summary
-from tests.factories import make_summary
+from tests.factories import make_paper, make_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,68 @@ def test_the_compiled_sql_holds_a_placeholder_for_each_param():
     sql, params = Statement(newer_than).sql()
     assert [param.name for param in params if isinstance(param, Param)] == ["since"]
     assert "%s" in sql
+
+
+def with_paper_and_author():
+    return (
+        Summary.objects.filter(pk=Param("id", models.BigIntegerField()))
+        .select_related("paper", "author")
+        .only("id", "score", "paper__title", "author__username")
+        .annotate(shouted=Concat(F("paper__title"), Value("!"), output_field=models.TextField()))
+    )
+
+
+def test_instances_are_the_querysets_objects_with_their_related_ones():
+    summary = make_summary(paper=make_paper(title="Deep residual learning"))
+    statement = Statement(with_paper_and_author)
+    (found,) = statement.instances(id=summary.pk)
+    assert isinstance(found, Summary) and found.pk == summary.pk
+    with CaptureQueriesContext(connection) as captured:
+        # Loaded, and joined: no query more, as select_related promises.
+        assert found.paper.title == "Deep residual learning"
+        assert found.author.username == summary.author.username
+        assert found.shouted == "Deep residual learning!"
+    assert len(captured) == 0
+    # A field not loaded is loaded when read, as a deferred field is.
+    assert found.body == summary.body
+    assert statement.instances(id=summary.pk + 1000) == []
+
+
+def test_tuples_are_the_rows_in_the_order_of_their_names():
+    summary = make_summary(body="Kept.")
+    rows = Statement(newer_than).tuples(since=timezone.now() - timedelta(days=1))
+    assert [tuple(row[:2]) for row in rows] == [(summary.pk, "#Kept.")]
+    assert isinstance(rows[0][2], datetime)  # converted, as rows() are
+
+
+def test_sql_around_the_querysets_is_run_as_written():
+    for n in range(3):
+        make_summary(body=f"Summary {n}.")
+    around = "SELECT COUNT(*), MIN(label) FROM ({}) AS newer"
+    statement = Statement(newer_than, around=around)
+    assert statement.sql()[0].startswith("SELECT COUNT(*), MIN(label) FROM (SELECT")
+    ((count, first),) = statement.tuples(since=timezone.now() - timedelta(days=1))
+    assert (count, first) == (3, "#Summary 0.")
+
+
+# Outside a transaction, as a request runs: inside one, SET LOCAL would last until its end.
+@pytest.mark.django_db(transaction=True)
+def test_settings_hold_for_the_statement_alone():
+    if connection.vendor != "postgresql":
+        pytest.skip("SET LOCAL is PostgreSQL's")
+
+    def work_mem():
+        return Summary.objects.annotate(
+            setting=models.Func(Value("work_mem"), function="current_setting")
+        ).values("setting")[:1]
+
+    make_summary()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        (before,) = cursor.fetchone()
+    assert before != "256kB"
+    ((inside,),) = Statement(work_mem, settings={"work_mem": "256kB"}).tuples()
+    assert inside == "256kB"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone() == (before,)
