@@ -14,7 +14,7 @@ from following.views import follow_context
 from shortscience import fragments
 from shortscience.pagination import offset_page, paginate
 from shortscience.text import plural
-from summaries import cards, discussion
+from summaries import cards, discussion, listing
 from summaries.models import TEXT_FIELDS, Citation, Summary
 from topics.services import paper_topics
 
@@ -129,7 +129,7 @@ def listed_summaries(paper, user):
     summaries = (
         paper.summaries.all() if isinstance(paper, Paper) else Summary.objects.filter(paper=paper)
     )
-    return summaries.visible_to(user).best_first().own_first(user)
+    return summaries.on_paper_page(user)
 
 
 def listing_url(summary, user):
@@ -157,7 +157,15 @@ def _summaries_listing(request, paper):
         .for_listing(whole_up_to=WHOLE_SUMMARY_UP_TO)
         .with_user_vote(user)
     )
-    page = paginate(request, summaries, SUMMARIES_PER_PAGE)
+    page = paginate(
+        request,
+        summaries,
+        SUMMARIES_PER_PAGE,
+        # The same page, through a statement compiled once.
+        first=lambda: listing.paper_first_page(
+            paper, user, limit=SUMMARIES_PER_PAGE + 1, whole_up_to=WHOLE_SUMMARY_UP_TO
+        ),
+    )
     # The first threads of each, every comment as its excerpt, which links to the
     # comment whole in context (CommentQuerySet.for_listing).
     discussion.attach_heads(page, threads=COMMENT_THREADS, replies=REPLIES_PER_THREAD)

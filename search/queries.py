@@ -23,16 +23,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, router
-from django.db.models import BigIntegerField, BooleanField, CharField, F, Func, IntegerField, Value
+from django.db.models import BooleanField, CharField, F, Func, IntegerField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 
-from shortscience.dbfunctions import AnyOf, OctetLength
-from shortscience.prepared import Param, Statement
+from shortscience.dbfunctions import OctetLength
+from shortscience.prepared import Among, Param, Statement
 
 from . import fallback, plans
 from .models import NAMES_CONFIG, Document
@@ -80,7 +79,6 @@ _NAMES = Param("names", CharField())
 _WORDS = Param("words", CharField())
 _VENUE = Param("venue", CharField())
 _YEAR = Param("year", IntegerField())
-_IDS = Param("ids", ArrayField(BigIntegerField()))
 
 
 def search(query, parsed, *, venue="", year=None):
@@ -304,7 +302,7 @@ def _page(names, phrases):
             ]
             body = headline_window("body", places)
         return (
-            Document.objects.filter(AnyOf(F("pk"), _IDS))
+            Document.objects.filter(Among(F("pk"), "ids"))
             .for_results(with_body=False)
             .annotate(**make_snippets(tsquery, body))
         )

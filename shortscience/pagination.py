@@ -365,20 +365,21 @@ def offset_page(request, queryset, per_page, max_pages):
     return page
 
 
-def paginate(request, items, per_page):
+def paginate(request, items, per_page, first=None):
     """Numbered pages with a count and a range of page numbers (Django's Paginator).
 
     Counting is the cost that grows with the data: only for lists bounded by construction
-    whose `count()` is free, such as search.models.SearchResults, or short, such as a
+    whose `count()` is free, such as search.queries.SearchResults, or short, such as a
     paper's summaries (a first page that holds them all is their count). A bad or
-    out-of-range `?page=` gets the nearest real page.
+    out-of-range `?page=` gets the nearest real page. `first()`, if given, reads the
+    first `per_page + 1` of a queryset's items another way (a compiled statement).
     """
     paginator = Paginator(items, per_page)
     number = request.GET.get(NUMBER)
     if isinstance(items, models.QuerySet) and number in (None, "", "1"):
         # The first page is read with one row more: most lists (a paper's summaries)
         # fit on it, and then its length is the count, without a COUNT query.
-        first = list(items[: per_page + 1])
+        first = list(first() if first else items[: per_page + 1])
         if len(first) <= per_page:
             paginator.count = len(first)
         page = paginator.page(1)

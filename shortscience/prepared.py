@@ -24,10 +24,11 @@ never for a None that would have to become `IS NULL`. A query whose shape depend
 its values keeps one Statement for each shape (search.queries).
 """
 
+import json
 import threading
 
 from django.db import connections, router
-from django.db.models import Expression
+from django.db.models import BooleanField, Expression, Field, Func
 from django.db.models.query import get_related_populators
 
 
@@ -44,6 +45,34 @@ class Param(Expression):
 
     def __repr__(self):
         return f"Param({self.name!r})"
+
+
+class _Values(Field):
+    """A list of values as one parameter: an array on PostgreSQL, JSON text on SQLite
+    (whose json_each reads it)."""
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if connection.vendor == "postgresql":
+            return list(value)
+        return json.dumps(list(value))
+
+
+class Among(Func):
+    """`expression` is one of the values of the list Param named `name`, however many
+    they are: `= ANY(%s)` on PostgreSQL, `IN (SELECT value FROM json_each(%s))` on
+    SQLite. One statement for a list of any length, where IN would need one for each."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, name):
+        super().__init__(expression, Param(name, _Values()))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lhs, params = compiler.compile(self.source_expressions[0])
+        rhs, values = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY({rhs})", (*params, *values)
+        return f"{lhs} IN (SELECT value FROM json_each({rhs}))", (*params, *values)
 
 
 class _Compiled:

@@ -24,8 +24,12 @@ the comments of one page with their authors.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.core.paginator import Paginator
+from django.db.models import F
+
+from shortscience.prepared import Among, Statement
 
 from .comment_querysets import cut_threads, reading_order
 from .models import Comment, Summary
@@ -127,6 +131,15 @@ class DiscussionPage:
         ]
 
 
+@cache
+def _discussion_rows(limit):
+    """Up to `limit` of the `discussion_rows` of the summaries whose ids are given as
+    `summaries`, for their listing: compiled once (shortscience.prepared), for the
+    pages that list summaries with their comments' heads on every request."""
+    comments = Comment.objects.filter(Among(F("summary_id"), "summaries"))
+    return Statement(lambda: comments.discussion_rows().for_listing()[:limit])
+
+
 def attach_heads(summaries, threads, replies):
     """Set `discussion` on each of a list of summaries (with `comment_count`,
     a column kept by the database): the start of its discussion, its first
@@ -149,15 +162,16 @@ def attach_heads(summaries, threads, replies):
     with_comments = {summary.pk: summary for summary in summaries if summary.comment_count}
     if not with_comments:
         return summaries
-    comments = Comment.objects.filter(summary__in=with_comments)
     rows = None
     if sum(summary.comment_count for summary in with_comments.values()) <= HEADS_READ_WHOLE_UP_TO:
         # At most HEADS_READ_WHOLE_UP_TO shown comments, and as many placeholders; a
         # discussion with more top-level comments gone than that is cut by the database.
-        rows = list(comments.discussion_rows().for_listing()[: 2 * HEADS_READ_WHOLE_UP_TO + 1])
-        if len(rows) > 2 * HEADS_READ_WHOLE_UP_TO:
+        limit = 2 * HEADS_READ_WHOLE_UP_TO + 1
+        rows = _discussion_rows(limit).instances(summaries=list(with_comments))
+        if len(rows) >= limit:
             rows = None
     if rows is None:
+        comments = Comment.objects.filter(summary__in=with_comments)
         rows = comments.discussion().for_listing().heads(threads, replies)
     else:
         rows = reading_order(rows)

@@ -1,5 +1,5 @@
-"""The homepage's tabs and a profile's summaries, read through statements compiled once
-per process.
+"""The homepage's tabs, a profile's summaries and the first page of a paper's, read
+through statements compiled once per process.
 
 The homepage is the site's busiest page, and building, compiling and loading its
 queryset (`SummaryQuerySet.for_listing()` in a tab's order, with the reader's votes)
@@ -23,7 +23,7 @@ from django.db import models
 from accounts.models import User
 from papers.models import Paper
 from shortscience.pagination import PreparedListing, keyset_page
-from shortscience.prepared import Param
+from shortscience.prepared import Param, Statement
 
 from .models import Summary
 
@@ -115,3 +115,39 @@ def profile_page(request, person, per_page):
     """A keyset page of what `person`'s profile lists (their signed public summaries),
     newest first, as CardRows with the viewer's votes."""
     return _page(request, "newest_first", per_page, author=person.pk)
+
+
+def paper_first_page(paper, user, *, limit, whole_up_to):
+    """The first `limit` summaries of `paper` as its page lists them to `user`
+    (`SummaryQuerySet.on_paper_page`), with what `for_listing(whole_up_to)` loads and
+    the user's votes, each given `paper` as its related manager would.
+
+    Model instances, not CardRows: the paper's page renders its summaries' blocks and
+    their comments from them. Compiled once: building, compiling and loading this
+    queryset took about 1.2 ms of the page's 9 ms of Python."""
+    values = {"paper": paper.pk}
+    if user.is_authenticated:
+        values["viewer"] = user.pk
+    statement = _paper_listing(user.is_authenticated, limit, whole_up_to)
+    summaries = statement.instances(**values)
+    for summary in summaries:
+        summary.paper = paper
+    return summaries
+
+
+@cache
+def _paper_listing(reader, limit, whole_up_to):
+    def build():
+        viewer = _viewer(reader)
+        summaries = Summary.objects.filter(paper=Param("paper", models.IntegerField()))
+        summaries = summaries.on_paper_page(viewer).for_listing(whole_up_to, known=("paper",))
+        return summaries.with_user_vote(viewer)[:limit]
+
+    return Statement(build)
+
+
+def _viewer(reader):
+    """Who reads, as the querysets ask it: a reader whose id is a Param, or anyone."""
+    if reader:
+        return SimpleNamespace(is_authenticated=True, pk=Param("viewer", models.IntegerField()))
+    return AnonymousUser()

@@ -10,7 +10,7 @@ from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from shortscience.prepared import Param, Statement
+from shortscience.prepared import Among, Param, Statement
 from summaries.models import Summary
 from tests.factories import make_paper, make_summary
 
@@ -142,3 +142,16 @@ def test_settings_hold_for_the_statement_alone():
     with connection.cursor() as cursor:
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone() == (before,)
+
+
+def test_among_takes_a_list_of_any_length_in_one_statement():
+    summaries = [make_summary() for _ in range(3)]
+    ids = [summary.pk for summary in summaries]
+    built = Built(lambda: Summary.objects.filter(Among(F("pk"), "ids")).order_by("pk").values("id"))
+    statement = Statement(built)
+    assert [row["id"] for row in statement.rows(ids=ids)] == ids
+    calls = built.calls
+    for chosen in ([], ids[:1], [ids[2], ids[0], ids[2] + 1000]):
+        found = [row["id"] for row in statement.rows(ids=chosen)]
+        assert found == sorted(pk for pk in chosen if pk in ids)
+    assert built.calls == calls

@@ -100,3 +100,29 @@ def test_a_profile_lists_what_its_queryset_does(site, as_reader):
     assert sorted(row.pk for row in page) == sorted(summary.pk for summary in signed)
     assert [row.user_vote for row in page] == [summary.user_vote for summary in expected]
     assert any(row.user_vote == Vote.UP for row in page) is as_reader
+
+
+@pytest.mark.parametrize("who", ["visitor", "reader", "own author"])
+def test_a_papers_first_page_lists_what_its_queryset_does(who):
+    """The reader's own summary first, even private; others best first, with the
+    reader's votes; a hidden one only to its author."""
+    paper = make_paper()
+    author, reader = make_user("author"), make_user("reader")
+    own = make_summary(paper=paper, author=author, is_private=True)
+    others = [make_summary(paper=paper) for _ in range(4)]
+    make_summary(paper=paper, is_hidden=True)
+    services.vote(summary=others[2], user=reader, value=Vote.UP)
+    services.vote(summary=others[1], user=author, value=Vote.DOWN)
+    user = {"visitor": AnonymousUser(), "reader": reader, "own author": author}[who]
+
+    expected = list(
+        paper.summaries.all().on_paper_page(user).for_listing(100).with_user_vote(user)[:4]
+    )
+    found = listing.paper_first_page(paper, user, limit=4, whole_up_to=100)
+    assert [summary.pk for summary in found] == [summary.pk for summary in expected]
+    assert (found[0].pk == own.pk) is (who == "own author")
+    for got, want in zip(found, expected, strict=True):
+        assert got.paper is paper
+        for name in ("user_vote", "shown_html", "is_cut", "score", "is_private"):
+            assert getattr(got, name) == getattr(want, name)
+        assert got.author.username == want.author.username
