@@ -18,10 +18,10 @@ A statement of a model queryset gives model instances (`instances()`), its relat
 objects and annotations set as the ORM's own iterator sets them: for a page of a few
 rows whose instances templates and other code read, such as a page of search results.
 
-Only for a statement whose shape never changes: a `Param` stands for one value (a list
-is one value where the database takes an array, as PostgreSQL's `= ANY(%s)` does),
-never for a None that would have to become `IS NULL`. A query whose shape depends on
-its values keeps one Statement for each shape (search.queries).
+Only for a statement whose shape never changes: a `Param` stands for one value, never
+for a None that would have to become `IS NULL`; a list of values of any length is one
+parameter through `Among` (where IN would need a statement for each length). A query
+whose shape depends on its values keeps one Statement for each shape (search.queries).
 """
 
 import json
