@@ -371,21 +371,25 @@ def paginate(request, items, per_page, first=None):
     Counting is the cost that grows with the data: only for lists bounded by construction
     whose `count()` is free, such as search.queries.SearchResults, or short, such as a
     paper's summaries (a first page that holds them all is their count). A bad or
-    out-of-range `?page=` gets the nearest real page. `first()`, if given, reads the
-    first `per_page + 1` of a queryset's items another way (a compiled statement).
+    out-of-range `?page=` gets the nearest real page.
+
+    `first()`, if given, reads the first `per_page + 1` items another way (a compiled
+    statement); `items` is then a function that makes the queryset, called only when
+    the first page does not hold them all or another page is asked for.
     """
-    paginator = Paginator(items, per_page)
     number = request.GET.get(NUMBER)
-    if isinstance(items, models.QuerySet) and number in (None, "", "1"):
+    on_first = number in (None, "", "1")
+    if on_first and (first is not None or isinstance(items, models.QuerySet)):
         # The first page is read with one row more: most lists (a paper's summaries)
         # fit on it, and then its length is the count, without a COUNT query.
-        first = list(first() if first else items[: per_page + 1])
-        if len(first) <= per_page:
-            paginator.count = len(first)
-        page = paginator.page(1)
-        page.object_list = first[:per_page]
+        rows = list(first() if first is not None else items[: per_page + 1])
+        if len(rows) <= per_page:
+            page = Paginator(rows, per_page).page(1)
+        else:
+            page = Paginator(_made(items, first), per_page).page(1)
+            page.object_list = rows[:per_page]
     else:
-        page = paginator.get_page(number)
+        page = Paginator(_made(items, first), per_page).get_page(number)
     number, last = page.number, page.paginator.num_pages
     page.first_url = _numbered_url(request, 1) if number > 1 else None
     page.previous_url = _numbered_url(request, number - 1) if number > 1 else None
@@ -393,6 +397,10 @@ def paginate(request, items, per_page, first=None):
     page.last_url = _numbered_url(request, last) if number < last else None
     page.numbered_links = _numbered_links(request, page)
     return page
+
+
+def _made(items, first):
+    return items() if first is not None else items
 
 
 def _numbered_links(request, page):

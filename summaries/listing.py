@@ -86,7 +86,7 @@ def _listing(order, reader, by_author):
             summaries = summaries.on_profile(Param("author", models.IntegerField()))
         else:
             summaries = summaries.public()
-        viewer = Param("viewer", models.IntegerField()) if reader else AnonymousUser()
+        viewer = _viewer(reader)
         summaries = getattr(summaries.with_shown_text().with_user_vote(viewer), order)()
         return summaries.values(
             *SUMMARY_VALUES,

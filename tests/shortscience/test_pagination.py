@@ -409,6 +409,37 @@ def test_a_numbered_list_that_fits_its_first_page_is_counted_by_reading_it(rf, n
     assert len(queries) == 2
 
 
+def test_a_first_page_read_another_way_makes_the_queryset_only_when_needed(rf):
+    """With `first`, the queryset is made only to count a list longer than a page, or
+    for another page."""
+    papers = [make_paper(title=f"Paper {n}") for n in range(4)]
+    made = []
+
+    def items():
+        made.append(True)
+        return Paper.objects.order_by("pk")
+
+    def first():
+        return list(Paper.objects.order_by("pk")[:limit])
+
+    limit = 4  # a page of 3 that holds them all: the fourth is not there
+    Paper.objects.filter(pk=papers[3].pk).delete()
+    page = paginate(rf.get("/"), items, 3, first=first)
+    assert ([paper.title for paper in page], page.paginator.count) == (
+        ["Paper 0", "Paper 1", "Paper 2"],
+        3,
+    )
+    assert made == []
+
+    make_paper(title="Paper 3")
+    page = paginate(rf.get("/"), items, 3, first=first)
+    assert (len(page), page.paginator.count, page.next_url) == (3, 4, "/?page=2")
+    assert made == [True]
+    page = paginate(rf.get("/", {"page": "2"}), items, 3, first=first)
+    assert [paper.title for paper in page] == ["Paper 3"]
+    assert made == [True, True]
+
+
 def test_numbered_links_keep_the_query_string_in_its_order(rf):
     request = rf.get("/search", {"q": "nets", "page": "10", "venue": "NIPS"})
     page = paginate(request, list(range(200)), 10)
