@@ -168,9 +168,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # come in through accounts.adapter (usernames, client addresses) and accounts.forms (the
 # sign-up form's honeypot, the site's wording). Sign-in with ORCID and GitHub
 # (allauth.socialaccount) and two-factor (allauth.mfa) have their settings below.
+# Django's and allauth's backends, which find a session's user through a compiled
+# statement (accounts.backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
