@@ -57,13 +57,17 @@ PHRASE_CANDIDATES = MAX_RESULTS
 # (a page's bit rather than each row's) early. An exact bitmap of every match costs
 # about half a microsecond a match to build, sort and free, though only the first
 # MAX_RESULTS are read. At 100,000 summaries, in PostgreSQL CPU ms with the default
-# 4 MB and with this: "attention transformer" (19,000 matches) 11.0 and 7.7, "graph"
+# 4 MB and with 256 kB: "attention transformer" (19,000 matches) 11.0 and 7.7, "graph"
 # 8.7 and 4.6, "bert" 7.9 and 5.1, "policy gradient" 4.3 and 3.5. The rows of a lossy
 # page are checked again as they are read, which costs more where the matches are
 # fewer than the pages read: "lstm" 3.7 and 4.3, "contrastive" 2.1 and 2.8. Twelve
-# queries cost 20% less in all, and the dearest a third less. The same rows come first
-# either way (table order), so the results are the same.
-CANDIDATES_SETTINGS = {"work_mem": "256kB"}
+# queries cost 20% less in all at 256 kB, and the dearest a third less. Halving it
+# again took another 9% off the same twelve (the mean of two alternated runs each:
+# "attention transformer" 7.6 and 6.2, "bert" 4.3 and 2.9, "reinforcement learning"
+# 6.3 and 5.4; "policy gradient" 3.2 and 3.6, "nerf" 1.4 and 1.8); 64 kB, the least
+# PostgreSQL allows, measured no better than 128 kB. The same rows come first either
+# way (table order), so the results are the same.
+CANDIDATES_SETTINGS = {"work_mem": "128kB"}
 
 # The candidates ranked by PostgreSQL, as _ranked() ranks them, in one row of two
 # arrays: the ids best first and the ids of the long texts. Sorting 500 rows there
