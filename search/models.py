@@ -40,8 +40,11 @@ class DocumentQuerySet(models.QuerySet):
 
     def for_results(self, *, with_body=True):
         """What a result card prints, joined into the same query, and none of the long
-        texts it does not print: a summary's HTML alone can be megabytes. The body is
-        loaded only `with_body`, for snippets made in Python."""
+        texts it does not print: a summary's HTML alone can be megabytes. Of a summary's
+        author, only the byline (User.BYLINE_FIELDS), as every list of summaries loads
+        it. The body is loaded only `with_body`, for snippets made in Python."""
+        from django.contrib.auth import get_user_model
+
         texts = [f"summary__{name}" for name in TEXT_FIELDS]
         rest = [] if with_body else ["body"]
         return self.select_related("paper", "summary__author").defer(
@@ -50,8 +53,7 @@ class DocumentQuerySet(models.QuerySet):
             *texts,
             "paper__abstract",
             "paper__abstract_html",
-            "summary__author__bio",
-            "summary__author__bio_html",
+            *get_user_model().not_in_byline("summary__author"),
         )
 
 

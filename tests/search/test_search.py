@@ -349,6 +349,10 @@ def test_a_result_page_loads_none_of_the_long_texts_it_does_not_print(client):
     page_query = queries.captured_queries[-1]["sql"]
     for column in ("body_html", "excerpt_html", "abstract_html", "bio_html", "search_vector"):
         assert f'."{column}"' not in page_query, column
+    # Of the summary's author, the byline alone, as on every list of summaries.
+    for column in ("password", "email", "bio", "last_login", "notify_on_comment"):
+        assert f'"accounts_user"."{column}"' not in page_query, column
+    assert '"accounts_user"."username"' in page_query
 
 
 def test_a_snippet_is_drawn_from_the_start_of_a_long_text(client):
