@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 
-from summaries.models import TEXT_FIELDS, comment_url
+from summaries.models import TEXT_FIELDS, comment_url, unlisted_author_fields
 
 # The authors' names are also in the vector word for word, through this configuration:
 # no stop words, no stemming. "english" drops "he", so that Kaiming He could not be
@@ -43,8 +43,6 @@ class DocumentQuerySet(models.QuerySet):
         texts it does not print: a summary's HTML alone can be megabytes. Of a summary's
         author, only the byline (User.BYLINE_FIELDS), as every list of summaries loads
         it. The body is loaded only `with_body`, for snippets made in Python."""
-        from django.contrib.auth import get_user_model
-
         texts = [f"summary__{name}" for name in TEXT_FIELDS]
         rest = [] if with_body else ["body"]
         return self.select_related("paper", "summary__author").defer(
@@ -53,7 +51,7 @@ class DocumentQuerySet(models.QuerySet):
             *texts,
             "paper__abstract",
             "paper__abstract_html",
-            *get_user_model().not_in_byline("summary__author"),
+            *unlisted_author_fields("summary__author"),
         )
 
 

@@ -214,9 +214,10 @@ def cut_threads(comments, threads, replies):
 
 
 @functools.cache
-def unlisted_author_fields():
-    """What a list of summaries or comments does not load of the author it joins: a
-    tuple, since every caller shares it."""
+def unlisted_author_fields(relation="author"):
+    """What a list of summaries or comments does not load of the author it joins
+    through `relation` (a search result's: "summary__author"): a tuple, since every
+    caller shares it."""
     from django.contrib.auth import get_user_model
 
-    return tuple(get_user_model().not_in_byline("author"))
+    return tuple(get_user_model().not_in_byline(relation))
