@@ -66,7 +66,7 @@ def headline_window(field, places):
 def window_places(terms):
     """What HeadlineWindow looks for of each of the first HEADLINE_TERMS terms, as
     (is_phrase, text, first): the term as typed, and the first of its words that is not
-    a stop word, whose stem is looked for too. A compiled statement (search.results)
+    a stop word, whose stem is looked for too. A compiled statement (search.queries)
     has Params for the texts, one statement for each sequence of `is_phrase`."""
     places = []
     for term in terms[:HEADLINE_TERMS]:
